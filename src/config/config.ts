@@ -1,0 +1,226 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { AppError } from '../shared/app-error.js';
+import { SCANDY_COLLECTIONS, isSafeCollectionName } from './collections.js';
+
+export interface SmtpConfig {
+  /** Either a URL (smtp://user:pass@host:port) or host/port fields. */
+  readonly url?: string;
+  readonly host?: string;
+  readonly port?: number;
+  readonly secure?: boolean;
+  readonly user?: string;
+  readonly pass?: string;
+}
+
+export interface Config {
+  readonly mongodbUri: string | undefined;
+  readonly mongodbDb: string;
+  readonly port: number;
+  readonly backupDir: string;
+  readonly logDir: string;
+  readonly dataDir: string;
+  readonly backupTimes: readonly string[];
+  readonly backupTimezone: string;
+  readonly backupKeep: number;
+  readonly backupCollections: readonly string[];
+  readonly watchdogHours: number;
+  readonly smtp: SmtpConfig | undefined;
+  readonly mailFrom: string;
+  readonly mailAttachMaxBytes: number;
+  readonly sessionSecret: string | undefined;
+  readonly adminEmail: string | undefined;
+  readonly adminPassword: string | undefined;
+  readonly uploadMaxBytes: number;
+}
+
+const SECRET_VARIABLES = new Set(['SMTP_PASS', 'SESSION_SECRET', 'ADMIN_PASSWORD', 'MONGODB_URI', 'SMTP_URL']);
+
+const emptyToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+const optionalString = z.preprocess(emptyToUndefined, z.string().trim().optional());
+
+const wholeNumber = (min: number, max: number, fallback: number) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .trim()
+      .regex(/^\d+$/, `muss eine ganze Zahl von ${min} bis ${max} sein`)
+      .transform(Number)
+      .pipe(z.number().int().min(min, `muss mindestens ${min} sein`).max(max, `darf höchstens ${max} sein`))
+      .default(fallback),
+  );
+
+const positiveNumber = (fallback: number) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .trim()
+      .regex(/^\d+(\.\d+)?$/, 'muss eine positive Zahl sein')
+      .transform(Number)
+      .pipe(z.number().positive('muss eine positive Zahl sein'))
+      .default(fallback),
+  );
+
+const booleanFlag = z.preprocess(
+  emptyToUndefined,
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'muss true oder false sein' })
+    .transform((v) => v === 'true' || v === '1' || v === 'yes')
+    .optional(),
+);
+
+const timeOfDay = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+const backupTimes = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .default('06:00,18:00')
+    .transform((raw) => raw.split(',').map((t) => t.trim()))
+    .refine((times) => times.length > 0 && times.every((t) => timeOfDay.test(t)), {
+      message: 'muss eine kommagetrennte Liste von Uhrzeiten HH:MM sein (00:00 bis 23:59)',
+    })
+    .transform((times) => [...new Set(times)].sort()),
+);
+
+const timezone = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .default('Europe/Berlin')
+    .refine(isKnownTimeZone, { message: 'muss eine IANA-Zeitzone wie Europe/Berlin sein' }),
+);
+
+const collections = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .optional()
+    .transform((raw) => (raw === undefined ? [...SCANDY_COLLECTIONS] : raw.split(',').map((c) => c.trim())))
+    .refine((names) => names.length > 0 && names.every(isSafeCollectionName), {
+      message: 'muss eine kommagetrennte Liste von Collection-Namen sein (Buchstaben, Ziffern, _ und -)',
+    })
+    .transform((names) => [...new Set(names)]),
+);
+
+const mongoUri = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\/\S+$/, 'muss mit mongodb:// oder mongodb+srv:// beginnen')
+    .optional(),
+);
+
+const smtpUrl = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .regex(/^smtps?:\/\/\S+$/, 'muss mit smtp:// oder smtps:// beginnen')
+    .optional(),
+);
+
+const schema = z.object({
+  MONGODB_URI: mongoUri,
+  MONGODB_DB: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,63}$/, 'muss ein Datenbankname sein (Buchstaben, Ziffern, _ und -)')
+      .default('scandy'),
+  ),
+  PORT: wholeNumber(0, 65535, 3000),
+  BACKUP_DIR: z.preprocess(emptyToUndefined, z.string().default('backups')),
+  LOG_DIR: z.preprocess(emptyToUndefined, z.string().default('logs')),
+  DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('.data')),
+  BACKUP_TIMES: backupTimes,
+  BACKUP_TIMEZONE: timezone,
+  BACKUP_KEEP: wholeNumber(1, 10000, 10),
+  BACKUP_COLLECTIONS: collections,
+  BACKUP_WATCHDOG_HOURS: positiveNumber(26),
+  SMTP_URL: smtpUrl,
+  SMTP_HOST: optionalString,
+  SMTP_PORT: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^\d+$/, 'muss eine Portnummer sein')
+      .transform(Number)
+      .pipe(z.number().int().min(1, 'muss eine Portnummer sein').max(65535, 'muss eine Portnummer sein'))
+      .optional(),
+  ),
+  SMTP_SECURE: booleanFlag,
+  SMTP_USER: optionalString,
+  SMTP_PASS: z.preprocess(emptyToUndefined, z.string().optional()),
+  MAIL_FROM: z.preprocess(emptyToUndefined, z.string().default('Scandy Backup <backup@localhost>')),
+  MAIL_ATTACH_MAX_MB: positiveNumber(18),
+  UPLOAD_MAX_MB: positiveNumber(1024),
+  SESSION_SECRET: z.preprocess(emptyToUndefined, z.string().min(16, 'muss mindestens 16 Zeichen lang sein').optional()),
+  ADMIN_EMAIL: z.preprocess(emptyToUndefined, z.email('muss eine E-Mail-Adresse sein').optional()),
+  ADMIN_PASSWORD: z.preprocess(emptyToUndefined, z.string().min(8, 'muss mindestens 8 Zeichen lang sein').optional()),
+});
+
+const MB = 1024 * 1024;
+
+/**
+ * Parses the environment once into a frozen Config. A bad value throws an
+ * AppError whose message is one line naming the variable.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): Config {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const variable = String(issue?.path[0] ?? 'configuration');
+    const raw = env[variable];
+    const shown = raw === undefined || SECRET_VARIABLES.has(variable) ? '' : ` (erhalten: "${raw}")`;
+    throw new AppError('CONFIG_INVALID', `Ungültige Konfiguration: ${variable} ${issue?.message ?? 'ist ungültig'}${shown}`);
+  }
+  const e = result.data;
+  if (e.SMTP_PORT !== undefined || e.SMTP_USER !== undefined || e.SMTP_PASS !== undefined) {
+    if (e.SMTP_HOST === undefined && e.SMTP_URL === undefined) {
+      throw new AppError('CONFIG_INVALID', 'Ungültige Konfiguration: SMTP_HOST fehlt, obwohl SMTP_PORT, SMTP_USER oder SMTP_PASS gesetzt ist');
+    }
+  }
+  const smtp: SmtpConfig | undefined = e.SMTP_URL
+    ? Object.freeze({ url: e.SMTP_URL })
+    : e.SMTP_HOST
+      ? Object.freeze({
+          host: e.SMTP_HOST,
+          port: e.SMTP_PORT ?? (e.SMTP_SECURE ? 465 : 587),
+          secure: e.SMTP_SECURE ?? e.SMTP_PORT === 465,
+          ...(e.SMTP_USER === undefined ? {} : { user: e.SMTP_USER }),
+          ...(e.SMTP_PASS === undefined ? {} : { pass: e.SMTP_PASS }),
+        })
+      : undefined;
+
+  return Object.freeze({
+    mongodbUri: e.MONGODB_URI,
+    mongodbDb: e.MONGODB_DB,
+    port: e.PORT,
+    backupDir: path.resolve(cwd, e.BACKUP_DIR),
+    logDir: path.resolve(cwd, e.LOG_DIR),
+    dataDir: path.resolve(cwd, e.DATA_DIR),
+    backupTimes: Object.freeze(e.BACKUP_TIMES),
+    backupTimezone: e.BACKUP_TIMEZONE,
+    backupKeep: e.BACKUP_KEEP,
+    backupCollections: Object.freeze(e.BACKUP_COLLECTIONS),
+    watchdogHours: e.BACKUP_WATCHDOG_HOURS,
+    smtp,
+    mailFrom: e.MAIL_FROM,
+    mailAttachMaxBytes: Math.floor(e.MAIL_ATTACH_MAX_MB * MB),
+    uploadMaxBytes: Math.floor(e.UPLOAD_MAX_MB * MB),
+    sessionSecret: e.SESSION_SECRET,
+    adminEmail: e.ADMIN_EMAIL,
+    adminPassword: e.ADMIN_PASSWORD,
+  });
+}
+
+function isKnownTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}

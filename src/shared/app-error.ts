@@ -1,0 +1,72 @@
+/**
+ * The one error type of the product. Web, scheduler and CLI all turn it into
+ * their own answer (HTTP status + JSON, log line, exit code + stderr line).
+ */
+export type ErrorCode =
+  | 'CONFIG_INVALID'
+  | 'ARCHIVE_INVALID'
+  | 'ARCHIVE_UNSUPPORTED'
+  | 'BACKUP_NOT_FOUND'
+  | 'BACKUP_FAILED'
+  | 'RESTORE_FAILED'
+  | 'OPERATION_RUNNING'
+  | 'DATABASE_UNAVAILABLE'
+  | 'INVALID_INPUT'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'INTERNAL';
+
+const httpStatusByCode: Record<ErrorCode, number> = {
+  CONFIG_INVALID: 500,
+  ARCHIVE_INVALID: 422,
+  ARCHIVE_UNSUPPORTED: 422,
+  BACKUP_NOT_FOUND: 404,
+  BACKUP_FAILED: 500,
+  RESTORE_FAILED: 500,
+  OPERATION_RUNNING: 409,
+  DATABASE_UNAVAILABLE: 503,
+  INVALID_INPUT: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  INTERNAL: 500,
+};
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.details = options?.details;
+  }
+
+  get httpStatus(): number {
+    return httpStatusByCode[this.code];
+  }
+}
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError;
+}
+
+/** Wraps anything thrown into an AppError, keeping an AppError as it is. */
+export function toAppError(error: unknown, fallback: ErrorCode = 'INTERNAL'): AppError {
+  if (error instanceof AppError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new AppError(fallback, message, { cause: error });
+}
+
+/** One line for humans, with secrets in connection strings blanked. */
+export function describeError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return redactSecrets(message.split('\n')[0] ?? message);
+}
+
+/** Removes credentials from URLs (scheme://user:pass@host) in free text. */
+export function redactSecrets(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)([^\s/@:]+)(:[^\s/@]*)?@/gi, '$1***@');
+}

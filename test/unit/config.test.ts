@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/config.js';
+import { SCANDY_COLLECTIONS } from '../../src/config/collections.js';
+
+describe('loadConfig', () => {
+  it('gives the documented defaults for an empty environment', () => {
+    const config = loadConfig({}, '/srv/scandy');
+    expect(config.backupDir).toBe('/srv/scandy/backups');
+    expect(config.logDir).toBe('/srv/scandy/logs');
+    expect(config.backupTimes).toEqual(['06:00', '18:00']);
+    expect(config.backupTimezone).toBe('Europe/Berlin');
+    expect(config.backupKeep).toBe(10);
+    expect(config.backupCollections).toEqual([...SCANDY_COLLECTIONS]);
+    expect(config.mongodbUri).toBeUndefined();
+    expect(config.smtp).toBeUndefined();
+    expect(config.mailAttachMaxBytes).toBe(18 * 1024 * 1024);
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('sorts and de-duplicates backup times', () => {
+    expect(loadConfig({ BACKUP_TIMES: '18:00, 06:00,18:00' }).backupTimes).toEqual(['06:00', '18:00']);
+  });
+
+  it.each([
+    ['BACKUP_KEEP', 'zehn'],
+    ['BACKUP_KEEP', '0'],
+    ['BACKUP_TIMES', '25:00'],
+    ['BACKUP_TIMES', '6 Uhr'],
+    ['BACKUP_TIMEZONE', 'Mars/Olympus'],
+    ['PORT', '70000'],
+    ['MONGODB_URI', 'postgres://x'],
+    ['BACKUP_COLLECTIONS', 'tools,../etc'],
+    ['SMTP_PORT', 'abc'],
+    ['ADMIN_EMAIL', 'not-an-email'],
+    ['MAIL_ATTACH_MAX_MB', '-3'],
+  ])('refuses %s=%s with one line naming the variable', (variable, value) => {
+    let message = '';
+    try {
+      loadConfig({ [variable]: value });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain(variable);
+    expect(message.split('\n')).toHaveLength(1);
+  });
+
+  it('never echoes a secret value in its error', () => {
+    let message = '';
+    try {
+      loadConfig({ MONGODB_URI: 'http://admin:hunter2@db' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('MONGODB_URI');
+    expect(message).not.toContain('hunter2');
+  });
+
+  it('builds SMTP settings from the SMTP_* variables', () => {
+    const config = loadConfig({ SMTP_HOST: 'mail.example.org', SMTP_PORT: '465', SMTP_USER: 'u', SMTP_PASS: 'p' });
+    expect(config.smtp).toEqual({ host: 'mail.example.org', port: 465, secure: true, user: 'u', pass: 'p' });
+  });
+});
