@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { isSafeCollectionName } from '../config/collections.js';
+import { BACKUP_KINDS } from './backup-name.js';
+
+export const ARCHIVE_FORMAT = 'scandy-backup';
+export const ARCHIVE_VERSION = 1;
+export const MANIFEST_FILE = 'manifest.json';
+
+export function collectionFileName(collection: string): string {
+  return `collections/${collection}.json`;
+}
+
+const collectionEntry = z
+  .object({
+    name: z.string().refine(isSafeCollectionName, 'ist kein zulässiger Collection-Name'),
+    file: z.string(),
+    count: z.number().int().nonnegative(),
+    bytes: z.number().int().nonnegative(),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'ist keine SHA-256-Prüfsumme'),
+    /** Index definitions as listIndexes returns them, in canonical Extended JSON. */
+    indexes: z.array(z.record(z.string(), z.unknown())),
+  })
+  .refine((c) => c.file === collectionFileName(c.name), { message: 'Dateiname passt nicht zum Collection-Namen', path: ['file'] });
+
+export const manifestSchema = z
+  .object({
+    format: z.literal(ARCHIVE_FORMAT),
+    version: z.literal(ARCHIVE_VERSION),
+    createdAt: z.iso.datetime(),
+    kind: z.enum(BACKUP_KINDS),
+    app: z.object({ name: z.string(), version: z.string() }),
+    database: z.string(),
+    collections: z.array(collectionEntry),
+  })
+  .refine((m) => new Set(m.collections.map((c) => c.name)).size === m.collections.length, {
+    message: 'Collection-Namen sind doppelt',
+    path: ['collections'],
+  });
+
+export type Manifest = z.infer<typeof manifestSchema>;
+export type ManifestCollection = Manifest['collections'][number];

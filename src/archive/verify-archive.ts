@@ -1,0 +1,33 @@
+import { withArchive } from './archive-reader.js';
+import { readCollectionDocuments } from './collection-reader.js';
+import type { Manifest } from './manifest.js';
+
+export interface VerifyProgress {
+  readonly collection: string;
+  readonly documentsDone: number;
+  readonly documentsTotal: number;
+}
+
+export interface VerifyReport {
+  readonly manifest: Manifest;
+  readonly documents: number;
+  readonly fileSize: number;
+}
+
+/**
+ * Checks an archive without touching any database: structure, manifest,
+ * and every line, count and checksum. Throws an AppError saying what is wrong.
+ */
+export async function verifyArchive(filePath: string, onProgress?: (progress: VerifyProgress) => void): Promise<VerifyReport> {
+  return withArchive(filePath, async (archive) => {
+    const total = archive.manifest.collections.reduce((sum, c) => sum + c.count, 0);
+    let done = 0;
+    for (const collection of archive.manifest.collections) {
+      for await (const batch of readCollectionDocuments(archive, collection)) {
+        done += batch.length;
+        onProgress?.({ collection: collection.name, documentsDone: done, documentsTotal: total });
+      }
+    }
+    return { manifest: archive.manifest, documents: done, fileSize: archive.fileSize };
+  });
+}
