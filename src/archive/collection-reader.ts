@@ -41,7 +41,7 @@ export async function* readCollectionDocuments(
       try {
         batch.push(lineToDocument(text));
       } catch (error) {
-        throw new Error(`Zeile ${parser.currentLine}: kein gültiges Extended JSON (${(error as Error).message})`);
+        throw new Error(`Zeile ${parser.currentLine}: kein gültiges Extended JSON (${(error as Error).message})`, { cause: error });
       }
       if (batch.length >= batchSize) {
         yield batch;

@@ -1,0 +1,57 @@
+import type { Db } from 'mongodb';
+import type { Config } from '../config/config.js';
+import { detectCapabilities, type ServerCapabilities } from '../db/server-capabilities.js';
+import { systemClock, type Clock } from '../shared/clock.js';
+import type { EventSink } from './backup-events.js';
+import { BackupStore } from './backup-store.js';
+import { MongoOperationLock, type OperationLock } from './operation-lock.js';
+
+/** Test-only hooks to inject a failure at a precise point of a restore. */
+export interface Failpoints {
+  beforeSwap?(collection: string): Promise<void> | void;
+  afterSwap?(collection: string): Promise<void> | void;
+  afterLoadBatch?(collection: string, documentsLoaded: number): Promise<void> | void;
+}
+
+/** Everything a backup use case needs; side effects sit behind these fields. */
+export interface BackupContext {
+  readonly db: Db;
+  readonly collections: readonly string[];
+  readonly keep: number;
+  readonly store: BackupStore;
+  readonly lock: OperationLock;
+  readonly clock: Clock;
+  readonly emit: EventSink;
+  readonly compressionLevel: number;
+  capabilities(): Promise<ServerCapabilities>;
+  readonly failpoints?: Failpoints;
+}
+
+export interface BackupContextOptions {
+  readonly emit?: EventSink;
+  readonly clock?: Clock;
+  readonly lock?: OperationLock;
+  readonly store?: BackupStore;
+  readonly compressionLevel?: number;
+  readonly failpoints?: Failpoints;
+}
+
+export function createBackupContext(
+  config: Pick<Config, 'backupDir' | 'backupCollections' | 'backupKeep'>,
+  db: Db,
+  options: BackupContextOptions = {},
+): BackupContext {
+  let capabilities: Promise<ServerCapabilities> | undefined;
+  return {
+    db,
+    collections: config.backupCollections,
+    keep: config.backupKeep,
+    store: options.store ?? new BackupStore(config.backupDir),
+    lock: options.lock ?? new MongoOperationLock(db),
+    clock: options.clock ?? systemClock,
+    emit: options.emit ?? (() => undefined),
+    compressionLevel: options.compressionLevel ?? 6,
+    capabilities: () => (capabilities ??= detectCapabilities(db)),
+    ...(options.failpoints ? { failpoints: options.failpoints } : {}),
+  };
+}

@@ -1,0 +1,135 @@
+import { existsSync } from 'node:fs';
+import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { AppError } from '../shared/app-error.js';
+import {
+  formatBackupName,
+  isTempBackupName,
+  parseBackupName,
+  tempNameFor,
+  type BackupKind,
+  type BackupName,
+} from '../archive/backup-name.js';
+
+export interface StoredBackup extends BackupName {
+  readonly path: string;
+  readonly size: number;
+}
+
+export interface NewBackupFile {
+  readonly name: string;
+  readonly createdAt: Date;
+  readonly tempPath: string;
+  readonly finalPath: string;
+}
+
+/**
+ * The backup folder. Only names that parseBackupName accepts are ever listed,
+ * opened or removed; everything else in the folder is left alone.
+ */
+export class BackupStore {
+  private readonly inUse = new Map<string, number>();
+
+  constructor(readonly dir: string) {}
+
+  async ensureDir(): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+  }
+
+  /** Complete backups, newest first. */
+  async list(): Promise<StoredBackup[]> {
+    const names = await this.readNames();
+    const backups: StoredBackup[] = [];
+    for (const fileName of names) {
+      const parsed = parseBackupName(fileName);
+      if (!parsed) continue;
+      const filePath = path.join(this.dir, fileName);
+      const info = await stat(filePath).catch(() => undefined);
+      if (info?.isFile()) backups.push({ ...parsed, path: filePath, size: info.size });
+    }
+    return backups.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.name < b.name ? 1 : -1));
+  }
+
+  async find(name: string): Promise<StoredBackup> {
+    const parsed = parseBackupName(name);
+    if (!parsed) throw new AppError('BACKUP_NOT_FOUND', `Kein gültiger Backup-Name: ${name}`);
+    const filePath = path.join(this.dir, parsed.name);
+    const info = await stat(filePath).catch(() => undefined);
+    if (!info?.isFile()) throw new AppError('BACKUP_NOT_FOUND', `Backup nicht gefunden: ${name}`);
+    return { ...parsed, path: filePath, size: info.size };
+  }
+
+  /** Reserves a unique name (UTC, milliseconds) and its temporary file path. */
+  async newBackupFile(kind: BackupKind, now: Date): Promise<NewBackupFile> {
+    await this.ensureDir();
+    let time = now.getTime();
+    for (;;) {
+      const createdAt = new Date(time);
+      const name = formatBackupName(createdAt, kind);
+      const finalPath = path.join(this.dir, name);
+      const tempPath = path.join(this.dir, tempNameFor(name));
+      if (!existsSync(finalPath) && !existsSync(tempPath)) return { name, createdAt, tempPath, finalPath };
+      time += 1;
+    }
+  }
+
+  /** Makes a finished temporary file a backup, durable across a crash. */
+  async commit(file: NewBackupFile): Promise<StoredBackup> {
+    if (existsSync(file.finalPath)) throw new AppError('BACKUP_FAILED', `Backup existiert bereits: ${file.name}`);
+    await rename(file.tempPath, file.finalPath);
+    await this.syncDir();
+    return this.find(file.name);
+  }
+
+  async remove(name: string): Promise<void> {
+    const backup = await this.find(name);
+    await unlink(backup.path);
+  }
+
+  /** `*.tmp` files of backups that never finished. */
+  async tempFiles(): Promise<string[]> {
+    return (await this.readNames()).filter(isTempBackupName);
+  }
+
+  async removeTempFile(name: string): Promise<void> {
+    if (!isTempBackupName(name)) throw new AppError('INVALID_INPUT', `Keine temporäre Backup-Datei: ${name}`);
+    await unlink(path.join(this.dir, name)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
+  }
+
+  /** Marks a backup (or temp file) as being read or written; prune leaves it alone until released. */
+  markInUse(name: string): () => void {
+    this.inUse.set(name, (this.inUse.get(name) ?? 0) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.inUse.get(name) ?? 1) - 1;
+      if (left <= 0) this.inUse.delete(name);
+      else this.inUse.set(name, left);
+    };
+  }
+
+  inUseNames(): ReadonlySet<string> {
+    return new Set(this.inUse.keys());
+  }
+
+  private async readNames(): Promise<string[]> {
+    try {
+      return await readdir(this.dir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+  }
+
+  private async syncDir(): Promise<void> {
+    const handle = await open(this.dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import { performance } from 'node:perf_hooks';
+import type { BackupKind } from '../archive/backup-name.js';
+import type { Manifest } from '../archive/manifest.js';
+import { AppError, describeError } from '../shared/app-error.js';
+import { withOperation } from './acquire-operation.js';
+import type { BackupContext } from './backup-context.js';
+import type { ProgressListener } from './backup-events.js';
+import type { StoredBackup } from './backup-store.js';
+import type { LockLease } from './operation-lock.js';
+import { pruneBackups } from './prune-backups.js';
+import { writeDatabaseBackup } from './write-database-backup.js';
+
+export interface CreateBackupOptions {
+  readonly kind: BackupKind;
+  /** Who asked, for the log ("admin@example.org", "Zeitplan", "CLI"). */
+  readonly actor?: string;
+  readonly onProgress?: ProgressListener;
+  /** The caller already holds the operation lock (a restore's safety backup). */
+  readonly lease?: LockLease;
+  /** Called once the operation lock is held and the backup begins. */
+  readonly onStarted?: () => void;
+}
+
+export interface BackupResult {
+  readonly backup: StoredBackup;
+  readonly manifest: Manifest;
+  readonly documents: number;
+  readonly durationMs: number;
+  readonly pruned: readonly string[];
+}
+
+/** The one use case behind the button, the scheduler tick and `scandy-backup create`. */
+export async function createBackup(ctx: BackupContext, options: CreateBackupOptions): Promise<BackupResult> {
+  const { kind, actor } = options;
+  return withOperation(ctx, `backup:${kind}`, options.lease, async (lease) => {
+    options.onStarted?.();
+    ctx.emit({ type: 'backup.started', kind, ...(actor ? { actor } : {}) });
+    const started = performance.now();
+    let written;
+    try {
+      written = await writeDatabaseBackup(ctx, kind, options.onProgress);
+    } catch (error) {
+      const failure = new AppError('BACKUP_FAILED', `Backup fehlgeschlagen: ${describeError(error)}`, { cause: error });
+      ctx.emit({ type: 'backup.failed', kind, reason: failure.message, ...(actor ? { actor } : {}) });
+      throw failure;
+    }
+    const durationMs = Math.round(performance.now() - started);
+    ctx.emit({
+      type: 'backup.succeeded',
+      kind,
+      name: written.backup.name,
+      size: written.backup.size,
+      documents: written.documents,
+      durationMs,
+      ...(actor ? { actor } : {}),
+    });
+    const release = ctx.store.markInUse(written.backup.name);
+    try {
+      const { removed } = await pruneBackups(ctx, { lease });
+      return { ...written, durationMs, pruned: removed };
+    } catch (error) {
+      ctx.emit({ type: 'backup.prune-failed', reason: describeError(error) });
+      return { ...written, durationMs, pruned: [] };
+    } finally {
+      release();
+    }
+  });
+}

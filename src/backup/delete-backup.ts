@@ -1,0 +1,15 @@
+import { AppError } from '../shared/app-error.js';
+import { withOperation } from './acquire-operation.js';
+import type { BackupContext } from './backup-context.js';
+
+/** Deletes one backup by name; refuses one that is being read or restored. */
+export async function deleteBackup(ctx: BackupContext, name: string, actor?: string): Promise<void> {
+  await withOperation(ctx, 'delete', undefined, async () => {
+    const backup = await ctx.store.find(name);
+    if (ctx.store.inUseNames().has(backup.name)) {
+      throw new AppError('OPERATION_RUNNING', `Backup ${backup.name} wird gerade gelesen oder wiederhergestellt`);
+    }
+    await ctx.store.remove(backup.name);
+    ctx.emit({ type: 'backup.deleted', name: backup.name, ...(actor ? { actor } : {}) });
+  });
+}

@@ -1,0 +1,117 @@
+import os from 'node:os';
+import type { Collection, Db } from 'mongodb';
+import { AppError } from '../shared/app-error.js';
+import { randomToken } from '../shared/ids.js';
+
+export const LOCK_COLLECTION = 'scandy_backup_locks';
+const LOCK_ID = 'operation';
+
+export interface LockHolder {
+  readonly owner: string;
+  readonly purpose: string;
+  readonly acquiredAt: Date;
+  readonly expiresAt: Date;
+}
+
+export interface LockLease {
+  readonly purpose: string;
+  /** The previous holder whose lease had expired (it crashed or hung), if any. */
+  readonly tookOverFrom: LockHolder | undefined;
+  /** Throws if another process has taken the lease over meanwhile. */
+  assertHeld(): void;
+  release(): Promise<void>;
+}
+
+export interface OperationLock {
+  acquire(purpose: string): Promise<LockLease>;
+  current(): Promise<LockHolder | undefined>;
+}
+
+interface LockDocument extends LockHolder {
+  _id: string;
+  token: string;
+}
+
+/**
+ * One backup, restore or prune at a time across every process that shares
+ * the database: a lease in MongoDB, renewed while held, that a crashed
+ * holder loses when it expires.
+ */
+export class MongoOperationLock implements OperationLock {
+  private readonly collection: Collection<LockDocument>;
+  readonly owner: string;
+
+  constructor(
+    db: Db,
+    private readonly options: { leaseMs?: number; renewMs?: number; owner?: string; now?: () => Date } = {},
+  ) {
+    this.collection = db.collection<LockDocument>(LOCK_COLLECTION);
+    this.owner = options.owner ?? `${os.hostname()}:${process.pid}`;
+  }
+
+  async acquire(purpose: string): Promise<LockLease> {
+    const leaseMs = this.options.leaseMs ?? 60_000;
+    const now = this.now();
+    const token = randomToken(8);
+    const previous = await this.collection.findOne({ _id: LOCK_ID });
+    try {
+      await this.collection.updateOne(
+        { _id: LOCK_ID, expiresAt: { $lte: now } },
+        { $set: { token, owner: this.owner, purpose, acquiredAt: now, expiresAt: new Date(now.getTime() + leaseMs) } },
+        { upsert: true },
+      );
+    } catch (error) {
+      if ((error as { code?: number }).code !== 11000) throw error;
+      const holder = await this.current();
+      throw new AppError('OPERATION_RUNNING', runningMessage(holder), { details: holder ? { purpose: holder.purpose } : undefined });
+    }
+    const held = await this.collection.findOne({ _id: LOCK_ID });
+    if (held?.token !== token) throw new AppError('OPERATION_RUNNING', runningMessage(held ?? undefined));
+    const tookOverFrom = previous && previous.expiresAt <= now ? toHolder(previous) : undefined;
+    return this.lease(token, purpose, leaseMs, tookOverFrom);
+  }
+
+  async current(): Promise<LockHolder | undefined> {
+    const doc = await this.collection.findOne({ _id: LOCK_ID, expiresAt: { $gt: this.now() } });
+    return doc ? toHolder(doc) : undefined;
+  }
+
+  private lease(token: string, purpose: string, leaseMs: number, tookOverFrom: LockHolder | undefined): LockLease {
+    let lost = false;
+    let released = false;
+    const renew = async () => {
+      const result = await this.collection
+        .updateOne({ _id: LOCK_ID, token }, { $set: { expiresAt: new Date(this.now().getTime() + leaseMs) } })
+        .catch(() => undefined);
+      if (result && result.matchedCount === 0 && !released) lost = true;
+    };
+    const timer = setInterval(() => void renew(), this.options.renewMs ?? Math.floor(leaseMs / 3));
+    timer.unref();
+    return {
+      purpose,
+      tookOverFrom,
+      assertHeld: () => {
+        if (lost) throw new AppError('OPERATION_RUNNING', 'Die Sperre wurde von einem anderen Prozess übernommen');
+      },
+      release: async () => {
+        if (released) return;
+        released = true;
+        clearInterval(timer);
+        await this.collection.deleteOne({ _id: LOCK_ID, token });
+      },
+    };
+  }
+
+  private now(): Date {
+    return this.options.now?.() ?? new Date();
+  }
+}
+
+function toHolder(doc: LockDocument): LockHolder {
+  return { owner: doc.owner, purpose: doc.purpose, acquiredAt: doc.acquiredAt, expiresAt: doc.expiresAt };
+}
+
+function runningMessage(holder: LockHolder | undefined): string {
+  const what = holder?.purpose.startsWith('restore') ? 'Eine Wiederherstellung' : 'Ein Backup';
+  return `${what} läuft bereits${holder ? ` (seit ${holder.acquiredAt.toISOString()}, ${holder.owner})` : ''}`;
+}

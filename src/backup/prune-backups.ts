@@ -1,0 +1,34 @@
+import { planRetention } from '../retention/retention-policy.js';
+import type { BackupContext } from './backup-context.js';
+import type { LockLease } from './operation-lock.js';
+import { withOperation } from './acquire-operation.js';
+
+export interface PruneResult {
+  readonly removed: string[];
+  readonly tempFilesRemoved: string[];
+  readonly kept: number;
+}
+
+/**
+ * Applies the retention policy: keeps the newest BACKUP_KEEP backups and
+ * every backup in use, removes the rest and stale `*.tmp` leftovers.
+ */
+export async function pruneBackups(ctx: BackupContext, options: { lease?: LockLease } = {}): Promise<PruneResult> {
+  return withOperation(ctx, 'prune', options.lease, async () => {
+    const inUse = ctx.store.inUseNames();
+    const plan = planRetention(await ctx.store.list(), { keepLast: ctx.keep, protect: inUse });
+    const removed: string[] = [];
+    for (const backup of plan.remove) {
+      await ctx.store.remove(backup.name);
+      removed.push(backup.name);
+    }
+    const tempFilesRemoved: string[] = [];
+    for (const temp of await ctx.store.tempFiles()) {
+      if (inUse.has(temp)) continue;
+      await ctx.store.removeTempFile(temp);
+      tempFilesRemoved.push(temp);
+    }
+    if (removed.length > 0 || tempFilesRemoved.length > 0) ctx.emit({ type: 'backup.pruned', removed, tempFilesRemoved });
+    return { removed, tempFilesRemoved, kept: plan.keep.length };
+  });
+}

@@ -1,0 +1,98 @@
+import path from 'node:path';
+import type { ClientSession, Collection, Document, FindCursor } from 'mongodb';
+import { writeArchive, type CollectionSource } from '../archive/archive-writer.js';
+import type { BackupKind } from '../archive/backup-name.js';
+import { LOSSLESS_READ_OPTIONS, documentToLine } from '../archive/extended-json.js';
+import type { Manifest } from '../archive/manifest.js';
+import { describeError } from '../shared/app-error.js';
+import type { BackupContext } from './backup-context.js';
+import type { ProgressListener } from './backup-events.js';
+import type { StoredBackup } from './backup-store.js';
+
+export interface WrittenBackup {
+  readonly backup: StoredBackup;
+  readonly manifest: Manifest;
+  readonly documents: number;
+}
+
+const BATCH_SIZE = 1000;
+
+/**
+ * Streams the configured collections into a new archive: cursor -> Extended
+ * JSON -> zip entry -> `*.tmp`, renamed only once complete. Any failure
+ * removes the temporary file and rejects. Does not lock or prune.
+ */
+export async function writeDatabaseBackup(ctx: BackupContext, kind: BackupKind, onProgress?: ProgressListener): Promise<WrittenBackup> {
+  const file = await ctx.store.newBackupFile(kind, ctx.clock.now());
+  const releaseTemp = ctx.store.markInUse(path.basename(file.tempPath));
+  const capabilities = await ctx.capabilities();
+  const session = capabilities.snapshotReads ? ctx.db.client.startSession({ snapshot: true }) : undefined;
+  try {
+    const existing = new Set((await ctx.db.listCollections({}, { nameOnly: true, session }).toArray()).map((c) => c.name));
+    const totals = await Promise.all(
+      ctx.collections.map((name) => (existing.has(name) ? ctx.db.collection(name).estimatedDocumentCount() : Promise.resolve(0))),
+    );
+    const documentsTotal = totals.reduce((a, b) => a + b, 0);
+    let documentsBefore = 0;
+    let documentsInCollection = 0;
+
+    async function* sources(): AsyncGenerator<CollectionSource> {
+      for (const name of ctx.collections) {
+        documentsBefore += documentsInCollection;
+        documentsInCollection = 0;
+        if (!existing.has(name)) {
+          yield { name, indexes: [], lines: noLines() };
+          continue;
+        }
+        const collection = ctx.db.collection(name);
+        const indexes = await annotate(name, collection.listIndexes({ session }).toArray());
+        yield { name, indexes, lines: readLines(name, collection, session) };
+      }
+    }
+
+    const manifest = await writeArchive(
+      file.tempPath,
+      { kind, createdAt: file.createdAt, database: ctx.db.databaseName },
+      sources(),
+      {
+        compressionLevel: ctx.compressionLevel,
+        onProgress: (p) => {
+          documentsInCollection = p.documentsDone;
+          onProgress?.({
+            operation: 'backup',
+            phase: 'backup',
+            collection: p.collection,
+            documentsDone: documentsBefore + p.documentsDone,
+            documentsTotal: Math.max(documentsTotal, documentsBefore + p.documentsDone),
+          });
+        },
+      },
+    );
+    const backup = await ctx.store.commit(file);
+    return { backup, manifest, documents: manifest.collections.reduce((sum, c) => sum + c.count, 0) };
+  } finally {
+    releaseTemp();
+    await session?.endSession().catch(() => undefined);
+  }
+}
+
+async function* noLines(): AsyncGenerator<string[]> {}
+
+async function* readLines(name: string, collection: Collection, session: ClientSession | undefined): AsyncGenerator<string[]> {
+  const cursor: FindCursor<Document> = collection.find({}, { ...LOSSLESS_READ_OPTIONS, session, batchSize: BATCH_SIZE });
+  try {
+    while (await annotate(name, cursor.hasNext())) {
+      yield cursor.readBufferedDocuments().map(documentToLine);
+    }
+  } finally {
+    await cursor.close().catch(() => undefined);
+  }
+}
+
+async function annotate<T>(collection: string, work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    throw new Error(`Collection "${collection}" konnte nicht gelesen werden: ${describeError(error)}`, { cause: error });
+  }
+}

@@ -1,0 +1,91 @@
+import type { BackupContext } from '../backup/backup-context.js';
+import type { ProgressListener } from '../backup/backup-events.js';
+import { createBackup } from '../backup/create-backup.js';
+import { listBackups } from '../backup/list-backups.js';
+import { pruneBackups } from '../backup/prune-backups.js';
+import { verifyBackup } from '../backup/verify-backup.js';
+import { importLegacyBackup } from '../legacy/import-legacy-backup.js';
+import { archiveSourceFromArgument } from '../restore/archive-source.js';
+import { previewRestore } from '../restore/preview-restore.js';
+import { restoreBackup } from '../restore/restore-backup.js';
+import { AppError } from '../shared/app-error.js';
+import { formatBytes, formatDuration, table } from './cli-output.js';
+
+export interface CommandInput {
+  readonly args: readonly string[];
+  readonly yes: boolean;
+  readonly preview: boolean;
+  readonly collections: readonly string[] | undefined;
+  readonly onProgress: ProgressListener | undefined;
+}
+
+export interface CommandOutput {
+  readonly json: unknown;
+  readonly text: string;
+}
+
+const ACTOR = 'CLI';
+
+function oneArgument(command: string, args: readonly string[]): string {
+  if (args.length !== 1) throw new AppError('INVALID_INPUT', `${command} erwartet genau einen NAME oder eine DATEI`);
+  return args[0]!;
+}
+
+export const COMMANDS: Record<string, (ctx: BackupContext, input: CommandInput) => Promise<CommandOutput>> = {
+  async create(ctx, { onProgress }) {
+    const result = await createBackup(ctx, { kind: 'manual', actor: ACTOR, ...(onProgress ? { onProgress } : {}) });
+    return {
+      json: { name: result.backup.name, size: result.backup.size, documents: result.documents, durationMs: result.durationMs, pruned: result.pruned },
+      text: `Backup erstellt: ${result.backup.name} (${formatBytes(result.backup.size)}, ${result.documents} Dokumente, ${formatDuration(result.durationMs)})`,
+    };
+  },
+
+  async list(ctx) {
+    const backups = await listBackups(ctx);
+    const rows = backups.map((b) => [b.name, b.kind, formatBytes(b.size), b.documents === undefined ? `FEHLER: ${b.problem}` : `${b.documents} Dokumente`]);
+    return {
+      json: backups.map((b) => ({ ...b, createdAt: b.createdAt.toISOString() })),
+      text: backups.length === 0 ? 'Keine Backups vorhanden.' : table(rows),
+    };
+  },
+
+  async verify(ctx, { args, onProgress }) {
+    const report = await verifyBackup(ctx, archiveSourceFromArgument(oneArgument('verify', args)), onProgress);
+    return {
+      json: { source: report.source, ok: true, documents: report.documents, collections: report.manifest.collections.map((c) => ({ name: c.name, count: c.count })) },
+      text: `OK: ${report.source} ist vollständig und unverändert (${report.documents} Dokumente in ${report.manifest.collections.length} Collections)`,
+    };
+  },
+
+  async restore(ctx, { args, yes, preview, collections, onProgress }) {
+    const source = archiveSourceFromArgument(oneArgument('restore', args));
+    if (preview) {
+      const result = await previewRestore(ctx, source);
+      const rows = [['Collection', 'jetzt', 'im Backup'], ...result.collections.map((c) => [c.name, String(c.current), String(c.backup)])];
+      return { json: result, text: table(rows) };
+    }
+    if (!yes) {
+      throw new AppError('INVALID_INPUT', 'Die Wiederherstellung ersetzt die Daten: mit --yes bestätigen (oder erst --preview ansehen)');
+    }
+    const result = await restoreBackup(ctx, { source, actor: ACTOR, ...(collections ? { collections } : {}), ...(onProgress ? { onProgress } : {}) });
+    return {
+      json: result,
+      text: `Wiederhergestellt: ${result.source} (${result.documents} Dokumente, ${formatDuration(result.durationMs)}); Sicherung vorher: ${result.preRestoreBackup}`,
+    };
+  },
+
+  async prune(ctx) {
+    const result = await pruneBackups(ctx);
+    const removed = [...result.removed, ...result.tempFilesRemoved];
+    return { json: result, text: removed.length === 0 ? `Nichts zu löschen (${result.kept} Backups behalten).` : `Gelöscht: ${removed.join(', ')}` };
+  },
+
+  async 'import-legacy'(ctx, { args }) {
+    const result = await importLegacyBackup(ctx, oneArgument('import-legacy', args), ACTOR);
+    const skipped = result.skipped.length > 0 ? `; nicht übernommen: ${result.skipped.join(', ')}` : '';
+    return {
+      json: { name: result.backup.name, size: result.backup.size, documents: result.documents, skipped: result.skipped },
+      text: `Importiert als ${result.backup.name} (${result.documents} Dokumente${skipped}). Wiederherstellen mit: scandy-backup restore ${result.backup.name} --yes`,
+    };
+  },
+};

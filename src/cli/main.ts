@@ -1,0 +1,84 @@
+import { parseArgs } from 'node:util';
+import { createBackupContext } from '../backup/backup-context.js';
+import type { OperationProgress } from '../backup/backup-events.js';
+import { loadConfig } from '../config/config.js';
+import { loadEnvFile } from '../config/load-env-file.js';
+import { openDatabase } from '../db/open-database.js';
+import { AppError, describeError, isAppError } from '../shared/app-error.js';
+import { COMMANDS } from './cli-commands.js';
+
+const USAGE = `Aufruf: scandy-backup BEFEHL [--json]
+  create                          Backup jetzt erstellen
+  list                            Backups auflisten
+  verify NAME|DATEI               Archiv vollständig prüfen (ohne Datenbank)
+  restore NAME|DATEI --yes        Wiederherstellen (vorher automatisches Sicherungs-Backup)
+        [--collections a,b] [--preview]
+  prune                           Alte Backups nach BACKUP_KEEP löschen
+  import-legacy DATEI             Altes scandy_backup_*.json in ein Archiv umwandeln`;
+
+async function main(argv: readonly string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        yes: { type: 'boolean', short: 'y', default: false },
+        preview: { type: 'boolean', default: false },
+        collections: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    return usageError(describeError(error));
+  }
+  const { values, positionals } = parsed;
+  const [command, ...args] = positionals;
+  if (values.help || !command) {
+    process.stdout.write(USAGE + '\n');
+    return values.help ? 0 : 2;
+  }
+  const run = COMMANDS[command];
+  if (!run) return usageError(`unbekannter Befehl "${command}"`);
+
+  loadEnvFile();
+  const config = loadConfig();
+  const database = await openDatabase(config);
+  try {
+    const ctx = createBackupContext(config, database.db);
+    await ctx.store.ensureDir();
+    const showProgress = !values.json && process.stderr.isTTY;
+    const output = await run(ctx, {
+      args,
+      yes: values.yes,
+      preview: values.preview,
+      collections: values.collections?.split(',').map((c) => c.trim()).filter(Boolean),
+      onProgress: showProgress ? progressLine : undefined,
+    });
+    if (showProgress) process.stderr.write('\r\x1b[K');
+    process.stdout.write((values.json ? JSON.stringify(output.json, null, 2) : output.text) + '\n');
+    return 0;
+  } finally {
+    await database.close();
+  }
+}
+
+function progressLine(p: OperationProgress): void {
+  const percent = p.documentsTotal > 0 ? Math.floor((p.documentsDone / p.documentsTotal) * 100) : 0;
+  process.stderr.write(`\r\x1b[K${p.phase} ${p.collection ?? ''} ${p.documentsDone}/${p.documentsTotal} (${percent} %)`);
+}
+
+function usageError(message: string): number {
+  process.stderr.write(`scandy-backup: ${message}\n${USAGE}\n`);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const code = isAppError(error) && (error as AppError).code === 'INVALID_INPUT' ? 2 : 1;
+    process.stderr.write(`scandy-backup: ${describeError(error)}\n`);
+    process.exit(code);
+  },
+);
