@@ -62,13 +62,25 @@ export class MongoOperationLock implements OperationLock {
       );
     } catch (error) {
       if ((error as { code?: number }).code !== 11000) throw error;
-      const holder = await this.current();
-      throw new AppError('OPERATION_RUNNING', runningMessage(holder), { details: holder ? { purpose: holder.purpose } : undefined });
+      const holder = await this.collection.findOne({ _id: LOCK_ID });
+      if (!holder || !holderIsDeadHere(holder) || !(await this.takeOverFrom(holder, token, purpose, now, leaseMs))) {
+        throw new AppError('OPERATION_RUNNING', runningMessage(holder ?? undefined), { details: holder ? { purpose: holder.purpose } : undefined });
+      }
+      return this.lease(token, purpose, leaseMs, toHolder(holder));
     }
     const held = await this.collection.findOne({ _id: LOCK_ID });
     if (held?.token !== token) throw new AppError('OPERATION_RUNNING', runningMessage(held ?? undefined));
     const tookOverFrom = previous && previous.expiresAt <= now ? toHolder(previous) : undefined;
     return this.lease(token, purpose, leaseMs, tookOverFrom);
+  }
+
+  /** A holder on this machine whose process is gone need not wait for its lease to expire. */
+  private async takeOverFrom(holder: LockDocument, token: string, purpose: string, now: Date, leaseMs: number): Promise<boolean> {
+    const result = await this.collection.updateOne(
+      { _id: LOCK_ID, token: holder.token },
+      { $set: { token, owner: this.owner, purpose, acquiredAt: now, expiresAt: new Date(now.getTime() + leaseMs) } },
+    );
+    return result.modifiedCount === 1;
   }
 
   async current(): Promise<LockHolder | undefined> {
@@ -104,6 +116,18 @@ export class MongoOperationLock implements OperationLock {
 
   private now(): Date {
     return this.options.now?.() ?? new Date();
+  }
+}
+
+function holderIsDeadHere(holder: LockDocument): boolean {
+  const [host, pidText] = holder.owner.split(':');
+  const pid = Number(pidText);
+  if (host !== os.hostname() || !Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
 

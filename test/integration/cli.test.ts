@@ -1,0 +1,135 @@
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ObjectId } from 'mongodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { SCANDY_COLLECTIONS } from '../../src/config/collections.js';
+import { seedDatabase } from '../../src/seed/seed-database.js';
+import { runCli, startCli } from '../helpers/cli.js';
+import { useTestDatabase } from '../helpers/database.js';
+import { sharedFixture } from '../helpers/shared-fixtures.js';
+import { snapshot, snapshotDifferences } from '../helpers/snapshot.js';
+import { useTempDir } from '../helpers/temp-dir.js';
+
+const t = useTestDatabase();
+const backupDir = useTempDir();
+const logDir = useTempDir();
+const collections = [...SCANDY_COLLECTIONS];
+let env: Record<string, string> = {};
+
+beforeAll(async () => {
+  env = { MONGODB_URI: t.uri, MONGODB_DB: t.dbName, BACKUP_DIR: backupDir, LOG_DIR: logDir };
+  await seedDatabase(t.db, { docs: 3000 });
+});
+
+describe('npx scandy-backup', () => {
+  let name = '';
+
+  it('create makes a backup and prints its name', async () => {
+    const result = await runCli(['create', '--json'], env);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const output = JSON.parse(result.stdout) as { name: string; documents: number };
+    name = output.name;
+    expect(output.documents).toBe(3000);
+    expect(existsSync(path.join(backupDir, name))).toBe(true);
+  });
+
+  it('list shows it with the counts from its manifest', async () => {
+    const result = await runCli(['list', '--json'], env);
+    expect(result.code).toBe(0);
+    const list = JSON.parse(result.stdout) as { name: string; documents: number; kind: string }[];
+    expect(list).toEqual([expect.objectContaining({ name, documents: 3000, kind: 'manual' })]);
+  });
+
+  it('verify checks it', async () => {
+    const result = await runCli(['verify', name], env);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^OK: .*3000 Dokumente in 9 Collections/);
+  });
+
+  it('restore without --yes refuses and touches nothing', async () => {
+    const result = await runCli(['restore', name], env);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain('--yes');
+  });
+
+  it('restore --yes puts the backup back exactly, after a safety backup', async () => {
+    const before = await snapshot(t.db, collections);
+    await t.db.collection('tools').deleteMany({ deleted: false });
+    await t.db.collection('lendings').insertOne({ tool_barcode: 'T99999', worker_barcode: 'W59999', lent_at: new Date() });
+
+    const result = await runCli(['restore', name, '--yes', '--json'], env);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const output = JSON.parse(result.stdout) as { preRestoreBackup: string; documents: number };
+    expect(output.documents).toBe(3000);
+    expect(existsSync(path.join(backupDir, output.preRestoreBackup))).toBe(true);
+    expect(snapshotDifferences(before, await snapshot(t.db, collections))).toEqual([]);
+  });
+
+  it('verify of a damaged file fails with one clear line', async () => {
+    const damaged = path.join(backupDir, 'kaputt.zip');
+    writeFileSync(damaged, 'PK\u0003\u0004 kein zip');
+    const result = await runCli(['verify', damaged], env);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^scandy-backup: Ungültiges Backup-Archiv: .*\n$/);
+  });
+
+  it('import-legacy turns an old Python backup into an archive that restores with real types', async () => {
+    const imported = await runCli(['import-legacy', sharedFixture('scandy_backup_20250630_180000.json'), '--json'], env);
+    expect(imported.stderr).toBe('');
+    expect(imported.code).toBe(0);
+    const { name: legacyName } = JSON.parse(imported.stdout) as { name: string };
+    expect(legacyName).toMatch(/-upload\.zip$/);
+
+    const restored = await runCli(['restore', legacyName, '--yes'], env);
+    expect(restored.stderr).toBe('');
+    expect(restored.code).toBe(0);
+    const tool = await t.db.collection('tools').findOne({ barcode: 'T0001' });
+    expect(tool?._id).toBeInstanceOf(ObjectId);
+    expect(tool?._id.toHexString()).toBe('5f3c0001a1b2c3d4e5f6a7b8');
+    expect(tool?.created_at).toEqual(new Date('2025-03-02T08:15:00.120Z'));
+    const message = await t.db.collection('ticket_messages').findOne({});
+    expect(message?.ticket_id).toBeInstanceOf(ObjectId);
+    expect(await t.db.collection('tickets').countDocuments({ _id: message?.ticket_id })).toBe(1);
+    // The unique barcode index of the current database survives a restore of an archive that lists no indexes.
+    const indexes = await t.db.collection('tools').listIndexes().toArray();
+    expect(indexes.some((i) => i.unique && i.key.barcode === 1)).toBe(true);
+  });
+
+  it('a bad configuration value stops with one line naming it', async () => {
+    const result = await runCli(['list'], { ...env, BACKUP_KEEP: 'zehn' });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain('BACKUP_KEEP');
+  });
+
+  it('an unknown command is a usage error', async () => {
+    const result = await runCli(['backup-all'], env);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('unbekannter Befehl');
+  });
+
+  it('a backup killed half-way leaves no archive in the list, and the next one works', async () => {
+    await seedDatabase(t.db, { docs: 60_000, seed: 2, batchSize: 5000 }).catch(() => undefined);
+    const listedBefore = JSON.parse((await runCli(['list', '--json'], env)).stdout) as unknown[];
+
+    const child = startCli(['create'], env);
+    const deadline = Date.now() + 30_000;
+    while (!readdirSync(backupDir).some((f) => f.endsWith('.zip.tmp')) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('close', r));
+    expect(readdirSync(backupDir).some((f) => f.endsWith('.zip.tmp'))).toBe(true);
+
+    const listedAfter = JSON.parse((await runCli(['list', '--json'], env)).stdout) as unknown[];
+    expect(listedAfter).toHaveLength(listedBefore.length);
+
+    const next = await runCli(['create', '--json'], env);
+    expect(next.stderr).toBe('');
+    expect(next.code).toBe(0);
+    expect(readdirSync(backupDir).some((f) => f.endsWith('.tmp'))).toBe(false);
+  });
+});
