@@ -1,0 +1,25 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseEnv } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/config.js';
+import { projectRoot } from '../../src/shared/project.js';
+
+describe('.env.example', () => {
+  const text = readFileSync(path.join(projectRoot, '.env.example'), 'utf8');
+
+  it('is a valid configuration as it stands', () => {
+    expect(() => loadConfig(parseEnv(text) as NodeJS.ProcessEnv)).not.toThrow();
+  });
+
+  it('lists every variable of the contract', () => {
+    const names = Object.keys(parseEnv(text));
+    for (const name of [
+      'MONGODB_URI', 'MONGODB_DB', 'PORT', 'BACKUP_DIR', 'LOG_DIR', 'BACKUP_TIMES', 'BACKUP_TIMEZONE', 'BACKUP_KEEP',
+      'BACKUP_COLLECTIONS', 'SMTP_URL', 'SMTP_HOST', 'SMTP_PORT', 'SMTP_SECURE', 'SMTP_USER', 'SMTP_PASS', 'MAIL_FROM',
+      'MAIL_ATTACH_MAX_MB', 'SESSION_SECRET', 'ADMIN_EMAIL', 'ADMIN_PASSWORD',
+    ]) {
+      expect(names).toContain(name);
+    }
+  });
+});
