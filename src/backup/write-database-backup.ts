@@ -81,8 +81,14 @@ async function* noLines(): AsyncGenerator<string[]> {}
 async function* readLines(name: string, collection: Collection, session: ClientSession | undefined): AsyncGenerator<string[]> {
   const cursor: FindCursor<Document> = collection.find({}, { ...LOSSLESS_READ_OPTIONS, session, batchSize: BATCH_SIZE });
   try {
-    while (await annotate(name, cursor.hasNext())) {
-      yield cursor.readBufferedDocuments().map(documentToLine);
+    let more = annotate(name, cursor.hasNext());
+    while (await more) {
+      const batch = cursor.readBufferedDocuments();
+      // Ask for the next batch before converting this one, so the server works while we do.
+      more = annotate(name, cursor.hasNext());
+      more.catch(() => undefined);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      yield batch.map(documentToLine);
     }
   } finally {
     await cursor.close().catch(() => undefined);
