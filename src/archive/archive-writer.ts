@@ -134,8 +134,11 @@ async function appendCollection(
     archive.on('entry', onEntry);
   });
   // A few MiB of read-ahead lets reading and converting overlap with compressing and writing.
-  archive.append(Readable.from(encode(), { objectMode: false, highWaterMark: 4 * 1024 * 1024 }), { name: file, date: header.createdAt });
-  await Promise.race([entryWritten, failed]);
+  const input = Readable.from(encode(), { objectMode: false, highWaterMark: 4 * 1024 * 1024 });
+  // archiver pipes the source through a PassThrough, which does not pass errors on: catch them here.
+  const sourceFailed = new Promise<never>((_, reject) => input.once('error', reject));
+  archive.append(input, { name: file, date: header.createdAt });
+  await Promise.race([entryWritten, failed, sourceFailed]);
   return {
     name: source.name,
     file,

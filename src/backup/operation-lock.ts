@@ -27,6 +27,9 @@ export interface OperationLock {
   current(): Promise<LockHolder | undefined>;
 }
 
+/** Leases this process released while the database could not hear it; they may be taken over at once. */
+const releasedTokens = new Set<string>();
+
 interface LockDocument extends LockHolder {
   _id: string;
   token: string;
@@ -63,7 +66,8 @@ export class MongoOperationLock implements OperationLock {
     } catch (error) {
       if ((error as { code?: number }).code !== 11000) throw error;
       const holder = await this.collection.findOne({ _id: LOCK_ID });
-      if (!holder || !holderIsDeadHere(holder) || !(await this.takeOverFrom(holder, token, purpose, now, leaseMs))) {
+      const abandoned = holder && (releasedTokens.has(holder.token) || holderIsDeadHere(holder));
+      if (!holder || !abandoned || !(await this.takeOverFrom(holder, token, purpose, now, leaseMs))) {
         throw new AppError('OPERATION_RUNNING', runningMessage(holder ?? undefined), { details: holder ? { purpose: holder.purpose } : undefined });
       }
       return this.lease(token, purpose, leaseMs, toHolder(holder));
@@ -80,7 +84,9 @@ export class MongoOperationLock implements OperationLock {
       { _id: LOCK_ID, token: holder.token },
       { $set: { token, owner: this.owner, purpose, acquiredAt: now, expiresAt: new Date(now.getTime() + leaseMs) } },
     );
-    return result.modifiedCount === 1;
+    if (result.modifiedCount !== 1) return false;
+    releasedTokens.delete(holder.token);
+    return true;
   }
 
   async current(): Promise<LockHolder | undefined> {
@@ -109,7 +115,9 @@ export class MongoOperationLock implements OperationLock {
         if (released) return;
         released = true;
         clearInterval(timer);
+        releasedTokens.add(token);
         await this.collection.deleteOne({ _id: LOCK_ID, token });
+        releasedTokens.delete(token);
       },
     };
   }

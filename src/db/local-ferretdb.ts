@@ -13,6 +13,8 @@ export interface LocalDatabase {
   readonly port: number;
   /** Stops the server if this process started it. */
   stop(): Promise<void>;
+  /** Kills the server at once (SIGKILL), as a crash or power cut would. */
+  kill(): Promise<void>;
 }
 
 /** Path of the cached FerretDB binary, building it first if needed. */
@@ -68,7 +70,7 @@ export async function startFerretDb(options: { dataDir: string; port?: number })
     child.kill('SIGKILL');
     throw error;
   }
-  return { uri, port, stop: () => stopChild(child) };
+  return { uri, port, stop: () => stopChild(child), kill: () => stopChild(child, 'SIGKILL') };
 }
 
 async function waitForPing(uri: string, child: ChildProcess, stderr: () => string, timeoutMs = 30_000): Promise<void> {
@@ -92,10 +94,10 @@ async function waitForPing(uri: string, child: ChildProcess, stderr: () => strin
   throw new AppError('DATABASE_UNAVAILABLE', `FerretDB did not answer within ${timeoutMs / 1000} s`, { cause: lastError });
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
+async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
+  child.kill(signal);
   const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
   await exited;
   clearTimeout(timer);
@@ -119,7 +121,7 @@ export async function ensureLocalDatabase(dataDir: string): Promise<LocalDatabas
     const client = new MongoClient(uri, { serverSelectionTimeoutMS: 2000 });
     try {
       await client.db('admin').command({ ping: 1 });
-      return { uri, port: running.port, stop: async () => undefined };
+      return { uri, port: running.port, stop: async () => undefined, kill: async () => undefined };
     } catch {
       // stale pid file: fall through and start our own
     } finally {
@@ -136,6 +138,7 @@ export async function ensureLocalDatabase(dataDir: string): Promise<LocalDatabas
       const current = readPidFile(pidFile);
       if (current?.pid === process.pid) rmSync(pidFile, { force: true });
     },
+    kill: () => db.kill(),
   };
 }
 
