@@ -66,12 +66,13 @@ export async function writeArchive(
   });
   failed.catch(() => undefined);
   archive.pipe(output);
+  const inputs: Readable[] = [];
 
   try {
     const collections: ManifestCollection[] = [];
     let index = 0;
     for await (const source of sources) {
-      collections.push(await appendCollection(archive, header, source, index++, failed, options.onProgress));
+      collections.push(await appendCollection(archive, header, source, index++, failed, inputs, options.onProgress));
     }
     const manifest: Manifest = {
       format: ARCHIVE_FORMAT,
@@ -88,6 +89,7 @@ export async function writeArchive(
     await flushToDisk(filePath);
     return manifest;
   } catch (error) {
+    for (const input of inputs) input.destroy();
     archive.abort();
     output.destroy();
     await unlink(filePath).catch(() => undefined);
@@ -101,6 +103,7 @@ async function appendCollection(
   source: CollectionSource,
   collectionIndex: number,
   failed: Promise<never>,
+  inputs: Readable[],
   onProgress: WriteArchiveOptions['onProgress'],
 ): Promise<ManifestCollection> {
   const hash = createHash('sha256');
@@ -136,7 +139,8 @@ async function appendCollection(
   // A few MiB of read-ahead lets reading and converting overlap with compressing and writing.
   const input = Readable.from(encode(), { objectMode: false, highWaterMark: 4 * 1024 * 1024 });
   // archiver pipes the source through a PassThrough, which does not pass errors on: catch them here.
-  const sourceFailed = new Promise<never>((_, reject) => input.once('error', reject));
+  const sourceFailed = new Promise<never>((_, reject) => input.on('error', reject));
+  inputs.push(input);
   archive.append(input, { name: file, date: header.createdAt });
   await Promise.race([entryWritten, failed, sourceFailed]);
   return {

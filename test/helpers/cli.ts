@@ -20,7 +20,22 @@ export function startCli(args: readonly string[], env: Record<string, string>): 
 }
 
 export function runCli(args: readonly string[], env: Record<string, string>): Promise<CliResult> {
-  const child = startCli(args, env);
+  return collect(startCli(args, env));
+}
+
+/** The CLI under `ulimit -f`: writing past `kilobytes` fails with EFBIG, like a full disk. */
+export function runCliWithFileSizeLimit(args: readonly string[], env: Record<string, string>, kilobytes: number): Promise<CliResult> {
+  const command = `ulimit -f ${kilobytes} && exec "$0" "$@"`;
+  return collect(
+    spawn('bash', ['-c', command, process.execPath, CLI, ...args], {
+      cwd: projectRoot,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
+}
+
+function collect(child: ChildProcess): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
