@@ -77,13 +77,23 @@ async function loadStaging(ctx: BackupContext, input: LoadAndSwapInput, plan: re
       await ctx.db.createCollection(target.staging);
       const staging = ctx.db.collection(target.staging);
       let loaded = 0;
-      for await (const batch of readCollectionDocuments(archive, entry, INSERT_BATCH)) {
-        await staging.insertMany(batch, { ordered: false });
-        loaded += batch.length;
-        documentsDone += batch.length;
-        input.onProgress?.({ operation: 'restore', phase: 'load', collection: entry.name, documentsDone, documentsTotal });
-        await ctx.failpoints?.afterLoadBatch?.(entry.name, loaded);
+      let inserting: Promise<unknown> = Promise.resolve();
+      // While the server inserts one batch, the next one is read and parsed.
+      try {
+        for await (const batch of readCollectionDocuments(archive, entry, INSERT_BATCH)) {
+          await inserting;
+          inserting = staging.insertMany(batch, { ordered: false });
+          inserting.catch(() => undefined);
+          loaded += batch.length;
+          documentsDone += batch.length;
+          input.onProgress?.({ operation: 'restore', phase: 'load', collection: entry.name, documentsDone, documentsTotal });
+          await ctx.failpoints?.afterLoadBatch?.(entry.name, loaded);
+        }
+      } finally {
+        // An insert still on its way would re-create the staging collection after the rollback dropped it.
+        await inserting.catch(() => undefined);
       }
+      await inserting;
       if (indexes.length > 0) await ctx.db.command({ createIndexes: target.staging, indexes });
     }
   });
