@@ -1,0 +1,64 @@
+import { KIND_LABELS, type BackupKind } from '../archive/backup-name.js';
+import type { BackupEvent } from '../backup/backup-events.js';
+import { formatBytes, formatDocuments, formatDuration } from './human-units.js';
+
+const RECOVERY_OUTCOMES = {
+  'rolled-back': 'auf den alten Stand zurückgesetzt',
+  completed: 'abgeschlossen',
+  cleaned: 'Reste entfernt, Daten unverändert',
+} as const;
+
+/** The German log line for an engine event. */
+export function describeBackupEvent(event: BackupEvent): string {
+  switch (event.type) {
+    case 'backup.started':
+      return `Backup gestartet (${origin(event.kind, event.actor)})`;
+    case 'backup.succeeded':
+      return (
+        `Backup erfolgreich: ${event.name} ` +
+        `(${formatBytes(event.size)}, ${formatDocuments(event.documents)}, ${formatDuration(event.durationMs)})`
+      );
+    case 'backup.failed':
+      return prefixed('Backup fehlgeschlagen', event.reason, `(${origin(event.kind, event.actor)})`);
+    case 'backup.pruned': {
+      const parts: string[] = [];
+      if (event.removed.length > 0) parts.push(`Alte Backups gelöscht: ${event.removed.join(', ')}`);
+      if (event.tempFilesRemoved.length > 0) parts.push(`Unfertige Dateien entfernt: ${event.tempFilesRemoved.join(', ')}`);
+      return parts.join('; ');
+    }
+    case 'backup.prune-failed':
+      return `Löschen alter Backups fehlgeschlagen: ${event.reason}`;
+    case 'backup.deleted':
+      return `Backup gelöscht: ${event.name}${by(event.actor)}`;
+    case 'restore.started': {
+      const which = event.collections.length > 0 ? event.collections.join(', ') : 'alle Collections';
+      return `Wiederherstellung gestartet aus ${event.source} (${which})${by(event.actor)}`;
+    }
+    case 'restore.succeeded':
+      return (
+        `Wiederherstellung erfolgreich aus ${event.source} ` +
+        `(${formatDocuments(event.documents)}, ${formatDuration(event.durationMs)}; Sicherungs-Backup vorher: ${event.preRestoreBackup})`
+      );
+    case 'restore.failed':
+      return prefixed('Wiederherstellung fehlgeschlagen', event.reason, `(${event.source})`);
+    case 'restore.recovered':
+      return `Unterbrochene Wiederherstellung repariert: ${RECOVERY_OUTCOMES[event.outcome]} (${event.collections.join(', ') || 'keine Collections'})`;
+    case 'lock.taken-over':
+      return `Sperre von ${event.from} übernommen (abgelaufen, Vorgang: ${event.purpose})`;
+  }
+}
+
+/** "automatisch, Zeitplan", "manuell, von admin@example.org". */
+function origin(kind: BackupKind, actor: string | undefined): string {
+  if (!actor) return KIND_LABELS[kind];
+  return kind === 'auto' ? `${KIND_LABELS[kind]}, ${actor}` : `${KIND_LABELS[kind]}, von ${actor}`;
+}
+
+function by(actor: string | undefined): string {
+  return actor ? ` (von ${actor})` : '';
+}
+
+/** The engine's reasons usually start with the headline already; never say it twice. */
+function prefixed(headline: string, reason: string, context: string): string {
+  return reason.startsWith(headline) ? `${reason} ${context}` : `${headline} ${context}: ${reason}`;
+}

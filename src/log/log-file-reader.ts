@@ -1,0 +1,79 @@
+import { open } from 'node:fs/promises';
+import path from 'node:path';
+import type { LogReader } from '../automation/automation-contracts.js';
+
+const NEWLINE = 0x0a;
+
+/**
+ * The last `count` non-empty lines of a file, oldest first, read backwards
+ * from the end in chunks so that a large log is never read whole. A missing
+ * file has no lines.
+ */
+export async function readLastLines(filePath: string, count: number, chunkBytes = 64 * 1024): Promise<string[]> {
+  if (count <= 0) return [];
+  const handle = await open(filePath, 'r').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (!handle) return [];
+  try {
+    let position = (await handle.stat()).size;
+    const chunks: Buffer[] = [];
+    let newlines = 0;
+    for (;;) {
+      if (position === 0) return complete(chunks, false).slice(-count);
+      const length = Math.min(chunkBytes, position);
+      position -= length;
+      const chunk = Buffer.alloc(length);
+      const { bytesRead } = await handle.read(chunk, 0, length, position);
+      const read = chunk.subarray(0, bytesRead);
+      for (const byte of read) if (byte === NEWLINE) newlines += 1;
+      chunks.unshift(read);
+      // More than `count` newlines may hold `count` whole lines; blank ones do not count, so check.
+      if (newlines > count && position > 0) {
+        const lines = complete(chunks, true);
+        if (lines.length >= count) return lines.slice(-count);
+      }
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The non-blank lines of the bytes read so far; the first one is cut off when the start of the file was not reached. */
+function complete(chunks: readonly Buffer[], firstIsPartial: boolean): string[] {
+  // Splitting bytes at '\n' never cuts a UTF-8 character: 0x0a occurs in no multi-byte sequence.
+  const lines = splitLines(Buffer.concat(chunks));
+  if (firstIsPartial) lines.shift();
+  return lines.filter((line) => line.trim() !== '');
+}
+
+function splitLines(bytes: Buffer): string[] {
+  const lines: string[] = [];
+  let start = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] === NEWLINE) {
+      lines.push(bytes.subarray(start, i).toString('utf8').replace(/\r$/, ''));
+      start = i + 1;
+    }
+  }
+  if (start < bytes.length) lines.push(bytes.subarray(start).toString('utf8'));
+  return lines;
+}
+
+/**
+ * Tail of the log, continuing into the newest rotated file (`auto_backup1.log`
+ * with winston's tailable rotation) when the current one has too few lines.
+ */
+export function createLogReader(filePath: string): LogReader {
+  const { dir, name, ext } = path.parse(filePath);
+  const rotated = path.join(dir, `${name}1${ext}`);
+  return {
+    async tail(lines: number): Promise<string[]> {
+      const current = await readLastLines(filePath, lines);
+      if (current.length >= lines) return current;
+      const older = await readLastLines(rotated, lines - current.length);
+      return [...older, ...current];
+    },
+  };
+}

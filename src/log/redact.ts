@@ -1,0 +1,50 @@
+import type { Config } from '../config/config.js';
+import { redactSecrets } from '../shared/app-error.js';
+
+export const REDACTED = '***';
+
+/**
+ * A function that blanks credentials in URLs and every literal secret
+ * (longest first, so that a secret containing another is blanked whole).
+ */
+export function createRedactor(secrets: readonly (string | undefined)[]): (text: string) => string {
+  const literals = [...new Set(secrets.filter((s): s is string => typeof s === 'string' && s.length > 0))].sort(
+    (a, b) => b.length - a.length,
+  );
+  return (text) => {
+    let result = redactSecrets(text);
+    for (const secret of literals) result = result.split(secret).join(REDACTED);
+    return result;
+  };
+}
+
+/** The literal secret values of a configuration that must never reach a log or a mail. */
+export function secretsFromConfig(
+  config: Pick<Config, 'mongodbUri' | 'smtp' | 'adminPassword' | 'sessionSecret'>,
+): string[] {
+  return [
+    config.smtp?.pass,
+    config.adminPassword,
+    config.sessionSecret,
+    ...urlCredentials(config.mongodbUri),
+    ...urlCredentials(config.smtp?.url),
+  ].filter((s): s is string => typeof s === 'string' && s.length > 0);
+}
+
+/** The `user:password` part of a connection string, and the password alone, raw and decoded. */
+function urlCredentials(uri: string | undefined): string[] {
+  if (!uri) return [];
+  const match = /^[a-z][a-z0-9+.-]*:\/\/([^@/]*)@/i.exec(uri);
+  const userInfo = match?.[1];
+  if (!userInfo?.includes(':')) return [];
+  const password = userInfo.slice(userInfo.indexOf(':') + 1);
+  return [userInfo, password, safeDecode(userInfo), safeDecode(password)];
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,156 @@
+import type { BackupResult } from '../backup/create-backup.js';
+import type { RestoreStep } from '../backup/backup-events.js';
+import { formatBytes, formatCount, formatDocuments, formatDuration, formatHours } from '../log/human-units.js';
+import { formatLocalMinute } from '../log/log-line.js';
+import type { MailAttachment } from './mailer.js';
+
+/** A mail before it has recipients. */
+export interface MailContent {
+  readonly subject: string;
+  readonly text: string;
+  readonly attachments: readonly MailAttachment[];
+}
+
+export interface MailTimeSettings {
+  readonly timeZone: string;
+}
+
+export const BACKUPS_PAGE = '/admin/backups';
+export const AUTO_BACKUP_PAGE = '/admin/auto-backup';
+const SIGNATURE = '\n-- \nScandy Backup (automatische Nachricht)\n';
+
+function when(at: Date, { timeZone }: MailTimeSettings): string {
+  return `${formatLocalMinute(at, timeZone)} (${timeZone})`;
+}
+
+function table(rows: readonly (readonly [string, string])[]): string {
+  const width = Math.max(...rows.map(([label]) => label.length)) + 2;
+  return rows.map(([label, value]) => `${(label + ':').padEnd(width)}${value}`).join('\n');
+}
+
+export function backupSucceededMail(
+  result: BackupResult,
+  info: { readonly trigger: string; readonly attachMaxBytes: number } & MailTimeSettings,
+): MailContent {
+  const { backup } = result;
+  const attach = backup.size <= info.attachMaxBytes;
+  const lines = [
+    'Hallo,',
+    '',
+    'das Backup der Scandy-Datenbank wurde erfolgreich erstellt.',
+    '',
+    table([
+      ['Datei', backup.name],
+      ['Erstellt', when(backup.createdAt, info)],
+      ['Auslöser', info.trigger],
+      ['Größe', formatBytes(backup.size)],
+      ['Dokumente', formatCount(result.documents)],
+      ['Dauer', formatDuration(result.durationMs)],
+    ]),
+    '',
+    'Collections:',
+    ...result.manifest.collections.map((c) => `  ${c.name}: ${formatDocuments(c.count)}`),
+    '',
+  ];
+  if (attach) {
+    lines.push(`Das Backup ist als Anhang beigefügt (${backup.name}).`);
+  } else {
+    lines.push(
+      `Das Backup ist ${formatBytes(backup.size)} groß und damit größer als die Grenze für E-Mail-Anhänge ` +
+        `(${formatBytes(info.attachMaxBytes)}); es ist deshalb NICHT angehängt.`,
+      `Herunterladen: in Scandy unter ${BACKUPS_PAGE} („Alle Backups anzeigen“), Datei ${backup.name}.`,
+      `Auf dem Server liegt es unter: ${backup.path}`,
+    );
+  }
+  if (result.pruned.length > 0) {
+    lines.push('', `Nach der Aufbewahrungsregel gelöscht: ${result.pruned.join(', ')}`);
+  }
+  return {
+    subject: `Scandy-Backup erfolgreich: ${backup.name}`,
+    text: lines.join('\n') + SIGNATURE,
+    attachments: attach ? [{ filename: backup.name, path: backup.path, contentType: 'application/zip' }] : [],
+  };
+}
+
+export function backupFailedMail(
+  reason: string,
+  info: { readonly trigger: string; readonly at: Date } & MailTimeSettings,
+): MailContent {
+  const text = [
+    'Hallo,',
+    '',
+    'das Backup der Scandy-Datenbank ist FEHLGESCHLAGEN.',
+    '',
+    table([
+      ['Zeitpunkt', when(info.at, info)],
+      ['Auslöser', info.trigger],
+      ['Grund', reason],
+    ]),
+    '',
+    'Bitte prüfen Sie die Datenbankverbindung, den Speicherplatz und die Rechte im Backup-Verzeichnis.',
+    `Das Protokoll steht in Scandy unter ${AUTO_BACKUP_PAGE} und in der Datei auto_backup.log.`,
+  ].join('\n');
+  return { subject: `Scandy-Backup FEHLGESCHLAGEN (${info.trigger})`, text: text + SIGNATURE, attachments: [] };
+}
+
+export interface RestoreFailure {
+  readonly source: string;
+  readonly step: RestoreStep;
+  readonly reason: string;
+  readonly preRestoreBackup?: string;
+  readonly actor?: string;
+}
+
+export function restoreFailedMail(failure: RestoreFailure, info: { readonly at: Date } & MailTimeSettings): MailContent {
+  const rows: [string, string][] = [
+    ['Zeitpunkt', when(info.at, info)],
+    ['Backup', failure.source],
+    ['Gestartet von', failure.actor ?? 'unbekannt'],
+    ['Grund', failure.reason],
+  ];
+  if (failure.preRestoreBackup) rows.push(['Sicherungs-Backup', failure.preRestoreBackup]);
+  const text = [
+    'Hallo,',
+    '',
+    'eine Wiederherstellung der Scandy-Datenbank ist FEHLGESCHLAGEN.',
+    '',
+    table(rows),
+    '',
+    `Details stehen in Scandy unter ${AUTO_BACKUP_PAGE} und in der Datei auto_backup.log.`,
+  ].join('\n');
+  return { subject: `Scandy-Wiederherstellung FEHLGESCHLAGEN: ${failure.source}`, text: text + SIGNATURE, attachments: [] };
+}
+
+export interface WatchdogAlert {
+  readonly lastSuccessAt: Date | undefined;
+  /** Since when no backup has succeeded (the last success, or when watching began). */
+  readonly since: Date;
+  readonly thresholdHours: number;
+  readonly hoursWithout: number;
+  readonly schedulerEnabled: boolean;
+}
+
+export function watchdogAlertMail(alert: WatchdogAlert, info: MailTimeSettings): MailContent {
+  const text = [
+    'Hallo,',
+    '',
+    `seit ${formatHours(alert.hoursWithout)} ist kein Backup der Scandy-Datenbank mehr gelungen ` +
+      `(Warngrenze: ${formatHours(alert.thresholdHours)}).`,
+    '',
+    table([
+      ['Letztes erfolgreiches Backup', alert.lastSuccessAt ? when(alert.lastSuccessAt, info) : `keines (beobachtet seit ${when(alert.since, info)})`],
+      ['Automatisches Backup', alert.schedulerEnabled ? 'aktiv' : 'GESTOPPT'],
+    ]),
+    '',
+    alert.schedulerEnabled
+      ? 'Bitte prüfen Sie, ob die Anwendung läuft und die Datenbank erreichbar ist.'
+      : `Das automatische Backup ist gestoppt; es kann unter ${AUTO_BACKUP_PAGE} wieder gestartet werden.`,
+    `Das Protokoll steht in Scandy unter ${AUTO_BACKUP_PAGE} und in der Datei auto_backup.log.`,
+    'Diese Warnung wird nur einmal verschickt, bis wieder ein Backup gelungen ist.',
+  ].join('\n');
+  return {
+    subject: `WARNUNG: seit ${formatHours(alert.hoursWithout)} kein erfolgreiches Scandy-Backup`,
+    text: text + SIGNATURE,
+    attachments: [],
+  };
+}

@@ -1,0 +1,81 @@
+import type { BackupResult } from '../backup/create-backup.js';
+import { describeError } from '../shared/app-error.js';
+import { systemClock, type Clock } from '../shared/clock.js';
+import {
+  backupFailedMail,
+  backupSucceededMail,
+  restoreFailedMail,
+  watchdogAlertMail,
+  type MailContent,
+  type RestoreFailure,
+  type WatchdogAlert,
+} from './backup-mails.js';
+import type { Mailer } from './mailer.js';
+import { MAIL_OFF_REASON } from './smtp-mailer.js';
+
+export interface MailOutcome {
+  readonly sent: boolean;
+  /** Why it was not sent. */
+  readonly reason?: string;
+  readonly subject: string;
+}
+
+/** The mails of the backup system. Never throws: a mail that fails is logged, not raised. */
+export interface BackupNotifier {
+  backupSucceeded(result: BackupResult, info: { readonly trigger: string }): Promise<MailOutcome>;
+  backupFailed(reason: string, info: { readonly trigger: string }): Promise<MailOutcome>;
+  restoreFailed(failure: RestoreFailure): Promise<MailOutcome>;
+  watchdogAlert(alert: WatchdogAlert): Promise<MailOutcome>;
+}
+
+export interface RecipientLookup {
+  (): Promise<{ readonly recipients: readonly string[]; readonly note: string | undefined }>;
+}
+
+export interface BackupNotifierOptions {
+  /** Undefined: mail is off (said once at start, not per mail). */
+  readonly mailer: Mailer | undefined;
+  readonly recipients: RecipientLookup;
+  readonly log: (message: string) => void;
+  readonly attachMaxBytes: number;
+  readonly timeZone: string;
+  /** Applied to subject and text: no secret leaves by mail either. */
+  readonly redact?: (text: string) => string;
+  readonly clock?: Clock;
+}
+
+export const NO_RECIPIENTS_REASON = 'keine Empfänger: kein Admin mit E-Mail-Adresse und keine Einstellung admin_email';
+
+export function createBackupNotifier(options: BackupNotifierOptions): BackupNotifier {
+  const clock = options.clock ?? systemClock;
+  const redact = options.redact ?? ((text: string) => text);
+  const timeZone = options.timeZone;
+
+  async function deliver(content: MailContent): Promise<MailOutcome> {
+    const subject = redact(content.subject);
+    if (!options.mailer) return { sent: false, reason: MAIL_OFF_REASON, subject };
+    try {
+      const { recipients, note } = await options.recipients();
+      if (note) options.log(note);
+      if (recipients.length === 0) return notSent(subject, NO_RECIPIENTS_REASON);
+      await options.mailer.send({ to: recipients, subject, text: redact(content.text), attachments: content.attachments });
+      options.log(`E-Mail an ${recipients.join(', ')} gesendet: ${subject}`);
+      return { sent: true, subject };
+    } catch (error) {
+      return notSent(subject, describeError(error));
+    }
+  }
+
+  function notSent(subject: string, reason: string): MailOutcome {
+    options.log(`E-Mail nicht gesendet (${reason}): ${subject}`);
+    return { sent: false, reason, subject };
+  }
+
+  return {
+    backupSucceeded: (result, info) =>
+      deliver(backupSucceededMail(result, { trigger: info.trigger, attachMaxBytes: options.attachMaxBytes, timeZone })),
+    backupFailed: (reason, info) => deliver(backupFailedMail(reason, { trigger: info.trigger, at: clock.now(), timeZone })),
+    restoreFailed: (failure) => deliver(restoreFailedMail(failure, { at: clock.now(), timeZone })),
+    watchdogAlert: (alert) => deliver(watchdogAlertMail(alert, { timeZone })),
+  };
+}

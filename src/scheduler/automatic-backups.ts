@@ -1,0 +1,180 @@
+import type { Db } from 'mongodb';
+import type { MailStatus } from '../automation/automation-contracts.js';
+import type { BackupContext } from '../backup/backup-context.js';
+import type { EventSink } from '../backup/backup-events.js';
+import { createBackup, type BackupResult } from '../backup/create-backup.js';
+import type { OperationTracker } from '../backup/operation-tracker.js';
+import type { Config } from '../config/config.js';
+import { createEventLog, type EventLog } from '../log/event-log.js';
+import { createRedactor, secretsFromConfig } from '../log/redact.js';
+import { createBackupNotifier, type BackupNotifier } from '../mail/backup-notifier.js';
+import type { Mailer } from '../mail/mailer.js';
+import { rememberingRecipients, resolveRecipients } from '../mail/recipients.js';
+import { MAIL_OFF_REASON, createSmtpMailer, mailStatusOf } from '../mail/smtp-mailer.js';
+import { systemClock, type Clock } from '../shared/clock.js';
+import { BackupScheduler } from './backup-scheduler.js';
+import { everyMinute, type StartTicker } from './cron-ticker.js';
+import { createRunRecorder } from './run-recorder.js';
+import { MongoSchedulerStateStore } from './scheduler-state-store.js';
+import { MongoSlotClaims } from './slot-claims.js';
+
+export type AutomationConfig = Pick<
+  Config,
+  | 'logDir'
+  | 'backupTimes'
+  | 'backupTimezone'
+  | 'backupKeep'
+  | 'backupCollections'
+  | 'watchdogHours'
+  | 'smtp'
+  | 'mailFrom'
+  | 'mailAttachMaxBytes'
+  | 'adminEmail'
+  | 'mongodbUri'
+  | 'adminPassword'
+  | 'sessionSecret'
+>;
+
+export interface AutomaticBackupsOptions {
+  readonly config: AutomationConfig;
+  /** Holds the shared scheduler state, the slot claims and the recipients (users, settings). */
+  readonly db: Db;
+  readonly clock?: Clock;
+  /** Default: SMTP from config.smtp, or none (mail off). */
+  readonly mailer?: Mailer;
+  /** Also hand every log line to this function (e.g. console.log). */
+  readonly echo?: (line: string) => void;
+  /** Lease of a slot claim and of its renewal, in ms (tests shorten them). */
+  readonly claimLeaseMs?: number;
+  /** Owner name in the slot claims (default host:pid). */
+  readonly owner?: string;
+}
+
+export interface SchedulerParts {
+  readonly backup: BackupContext;
+  readonly tracker: OperationTracker;
+  /** Default: node-cron every minute; `false`: no ticking (tests call `tick`). */
+  readonly ticker?: StartTicker | false;
+}
+
+export interface AutomaticBackups {
+  readonly log: EventLog;
+  readonly notifier: BackupNotifier;
+  readonly mail: MailStatus;
+  /** Give this to createBackupContext: engine events become log lines, run records and restore-failure mails. */
+  readonly emit: EventSink;
+  /** For the web's "send by mail" on a manual backup; never throws (the outcome is in the log). */
+  mailBackup(result: BackupResult, actor: string): Promise<void>;
+  /** Builds the scheduler on the context that was built with `emit`; once. */
+  createScheduler(parts: SchedulerParts): BackupScheduler;
+  /** Says once whether mail is on, starts ticking; the first tick catches up a missed slot. */
+  start(): Promise<void>;
+  /** Waits until pending records and mails are done. */
+  settled(): Promise<void>;
+  /** Stops the scheduler, waits for pending work, closes the log. */
+  close(): Promise<void>;
+}
+
+/**
+ * The automatic side, composed in two steps because the backup context needs
+ * our event sink and the scheduler needs the backup context:
+ * `createAutomaticBackups` → `createBackupContext(…, { emit })` → `createScheduler`.
+ */
+export function createAutomaticBackups(options: AutomaticBackupsOptions): AutomaticBackups {
+  const { config, db } = options;
+  const clock = options.clock ?? systemClock;
+  const secrets = secretsFromConfig(config);
+  const log = createEventLog({
+    logDir: config.logDir,
+    timeZone: config.backupTimezone,
+    secrets,
+    clock,
+    ...(options.echo ? { echo: options.echo } : {}),
+  });
+  const mailer = options.mailer ?? (config.smtp ? createSmtpMailer(config.smtp, config.mailFrom) : undefined);
+  const mail: MailStatus =
+    options.mailer && !config.smtp
+      ? { ...mailStatusOf(config), enabled: true, description: 'eigener Versandweg (kein SMTP)' }
+      : mailStatusOf(config);
+  const notifier = createBackupNotifier({
+    mailer,
+    recipients: rememberingRecipients(() => resolveRecipients(db), config.adminEmail ? [config.adminEmail] : []),
+    log: log.write,
+    attachMaxBytes: config.mailAttachMaxBytes,
+    timeZone: config.backupTimezone,
+    redact: createRedactor(secrets),
+    clock,
+  });
+  const state = new MongoSchedulerStateStore(db);
+  const recorder = createRunRecorder(state, clock, log.write);
+  const pendingMails = new Set<Promise<unknown>>();
+  const track = (promise: Promise<unknown>) => {
+    pendingMails.add(promise);
+    void promise.finally(() => pendingMails.delete(promise));
+  };
+
+  const emit: EventSink = (event) => {
+    log.sink(event);
+    recorder.sink(event);
+    if (event.type === 'restore.failed') {
+      const { type: _type, ...failure } = event;
+      track(notifier.restoreFailed(failure));
+    }
+  };
+
+  let scheduler: BackupScheduler | undefined;
+  const settled = async () => {
+    await recorder.flush();
+    await Promise.all([...pendingMails]);
+  };
+
+  return {
+    log,
+    notifier,
+    mail,
+    emit,
+    mailBackup: async (result, actor) => {
+      await notifier.backupSucceeded(result, { trigger: actor });
+    },
+    createScheduler(parts) {
+      if (scheduler) throw new Error('createScheduler: the scheduler exists already');
+      const { backup, tracker } = parts;
+      scheduler = new BackupScheduler({
+        schedule: { times: config.backupTimes, timeZone: config.backupTimezone },
+        watchdogHours: config.watchdogHours,
+        state,
+        claims: new MongoSlotClaims(db, {
+          now: () => clock.now(),
+          ...(options.owner ? { owner: options.owner } : {}),
+          ...(options.claimLeaseMs ? { leaseMs: options.claimLeaseMs } : {}),
+        }),
+        runBackup: (trigger) =>
+          tracker.launch({ operation: 'backup', subject: 'auto', actor: trigger }, (hooks) =>
+            createBackup(backup, { kind: 'auto', actor: trigger, onProgress: hooks.onProgress, onStarted: hooks.onStarted }),
+          ),
+        newestBackupAt: async () => (await backup.store.list()).find((b) => b.kind !== 'upload')?.createdAt,
+        notifier,
+        log: log.write,
+        clock,
+        ...(parts.ticker === false ? {} : { ticker: parts.ticker ?? everyMinute(config.backupTimezone) }),
+        mail,
+        keep: config.backupKeep,
+        collections: config.backupCollections,
+        runningOperation: () => tracker.state().running,
+        lockHolder: () => backup.lock.current(),
+      });
+      return scheduler;
+    },
+    async start() {
+      if (!scheduler) throw new Error('start: call createScheduler first');
+      log.write(mailer ? `E-Mail-Versand über ${mail.description}, Absender ${config.mailFrom}` : `E-Mail-Versand aus: ${MAIL_OFF_REASON}`);
+      await scheduler.startTicking();
+    },
+    settled,
+    async close() {
+      await scheduler?.shutdown();
+      await settled();
+      await log.close();
+    },
+  };
+}

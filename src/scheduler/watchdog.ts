@@ -1,0 +1,51 @@
+import type { WatchdogStatus } from '../automation/automation-contracts.js';
+import { formatHours } from '../log/human-units.js';
+import { formatLocalMinute } from '../log/log-line.js';
+
+const HOUR_MS = 3_600_000;
+
+export interface WatchdogInput {
+  readonly now: Date;
+  readonly lastSuccessAt: Date | undefined;
+  /** When watching began; counts as the start of the outage while no backup has ever succeeded. */
+  readonly watchingSince: Date;
+  readonly thresholdHours: number;
+  readonly timeZone: string;
+}
+
+export interface WatchdogVerdict extends WatchdogStatus {
+  /** Start of the current stretch without a successful backup. */
+  readonly since: Date;
+  /** Whole hours since then. */
+  readonly hoursWithout: number;
+  /** The same for every process and every tick of one outage; a new success starts a new one. */
+  readonly outageKey: string;
+}
+
+/** Pure: is the newest successful backup older than the threshold? */
+export function evaluateWatchdog(input: WatchdogInput): WatchdogVerdict {
+  const { now, lastSuccessAt, thresholdHours, timeZone } = input;
+  const since = lastSuccessAt ?? input.watchingSince;
+  const ageMs = now.getTime() - since.getTime();
+  const ok = ageMs <= thresholdHours * HOUR_MS;
+  const hoursWithout = Math.max(0, Math.floor(ageMs / HOUR_MS));
+  const last = lastSuccessAt ? `${formatLocalMinute(lastSuccessAt, timeZone)}` : undefined;
+  let message: string;
+  if (!ok) {
+    message = `Seit ${formatHours(hoursWithout)} kein erfolgreiches Backup (Warngrenze ${formatHours(thresholdHours)})` +
+      (last ? `; letztes erfolgreiches Backup: ${last}` : '; noch nie ein erfolgreiches Backup');
+  } else if (last) {
+    message = `Letztes erfolgreiches Backup: ${last} (vor ${formatHours(hoursWithout)})`;
+  } else {
+    message = `Noch kein erfolgreiches Backup; Warnung, wenn bis ${formatLocalMinute(new Date(since.getTime() + thresholdHours * HOUR_MS), timeZone)} keines gelingt`;
+  }
+  return {
+    ok,
+    thresholdHours,
+    lastSuccessAt,
+    message,
+    since,
+    hoursWithout,
+    outageKey: `watchdog@${since.toISOString()}`,
+  };
+}
