@@ -9,6 +9,7 @@ import { archiveSourceFromArgument } from '../restore/archive-source.js';
 import { previewRestore } from '../restore/preview-restore.js';
 import { restoreBackup } from '../restore/restore-backup.js';
 import { AppError } from '../shared/app-error.js';
+import { adminCommand } from './admin-command.js';
 import { formatBytes, formatDuration, table } from './cli-output.js';
 
 export interface CommandInput {
@@ -17,6 +18,7 @@ export interface CommandInput {
   readonly preview: boolean;
   readonly collections: readonly string[] | undefined;
   readonly onProgress: ProgressListener | undefined;
+  readonly password?: string | undefined;
 }
 
 export interface CommandOutput {
@@ -88,4 +90,6 @@ export const COMMANDS: Record<string, (ctx: BackupContext, input: CommandInput) 
       text: `Importiert als ${result.backup.name} (${result.documents} Dokumente${skipped}). Wiederherstellen mit: scandy-backup restore ${result.backup.name} --yes`,
     };
   },
+
+  admin: adminCommand,
 };

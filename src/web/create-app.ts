@@ -1,18 +1,49 @@
+import path from 'node:path';
+import ejs from 'ejs';
 import express, { type Express } from 'express';
-import type { BackupContext } from '../backup/backup-context.js';
+import { projectRoot } from '../shared/project.js';
+import type { AppDependencies } from './app-dependencies.js';
+import { csrfProtection } from './middleware/csrf.js';
+import { currentAccount } from './middleware/current-account.js';
+import { errorHandler, notFound } from './middleware/error-handler.js';
+import { requireAdmin } from './middleware/require-admin.js';
+import { securityHeaders } from './middleware/security-headers.js';
+import { sessionMiddleware } from './middleware/session.js';
+import { authRoutes } from './routes/auth-routes.js';
+import { automationApiRoutes } from './routes/automation-api-routes.js';
+import { backupApiRoutes } from './routes/backup-api-routes.js';
+import { healthRoutes } from './routes/health-routes.js';
+import { pageRoutes } from './routes/page-routes.js';
+import { viewFormat } from './views/view-format.js';
 
-export interface AppDependencies {
-  readonly backup: BackupContext;
-}
+export type { AppDependencies } from './app-dependencies.js';
 
-/** The Express app; the admin pages and the JSON API mount here. */
+/** The Express app: login, the admin pages, the JSON API under /admin/api and /healthz. */
 export function createApp(deps: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.get('/healthz', async (_req, res) => {
-    const [latest] = await deps.backup.store.list();
-    const ageSeconds = latest ? Math.round((deps.backup.clock.now().getTime() - latest.createdAt.getTime()) / 1000) : null;
-    res.json({ status: 'ok', lastBackup: latest?.name ?? null, lastBackupAgeSeconds: ageSeconds });
-  });
+  app.set('trust proxy', deps.trustProxy ?? false);
+  app.engine('ejs', ejs.renderFile);
+  app.set('view engine', 'ejs');
+  app.set('views', path.join(projectRoot, 'views'));
+  app.locals.fmt = viewFormat(deps.config.backupTimezone);
+  app.locals.timeZone = deps.config.backupTimezone;
+
+  app.use(securityHeaders());
+  app.use('/static', express.static(path.join(projectRoot, 'public'), { index: false, maxAge: '1h' }));
+  app.use(healthRoutes(deps));
+
+  app.use(sessionMiddleware(deps));
+  app.use(express.json({ limit: '100kb' }));
+  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
+  app.use(currentAccount(deps.db));
+
+  app.use(authRoutes(deps));
+  app.use('/admin/api', requireAdmin('api'), csrfProtection, backupApiRoutes(deps), automationApiRoutes(deps));
+  app.use('/admin', requireAdmin('page'), pageRoutes(deps));
+  app.get('/', (_req, res) => res.redirect('/admin'));
+
+  app.use(notFound);
+  app.use(errorHandler({ uploadMaxBytes: deps.config.uploadMaxBytes }));
   return app;
 }

@@ -1,0 +1,37 @@
+/* global document, window */
+import { api, showMessage } from './api.js';
+
+const REFRESH_MS = 5000;
+const message = document.getElementById('message');
+const log = document.getElementById('log');
+
+for (const [action, path] of [
+  ['scheduler-start', '/admin/api/scheduler/start'],
+  ['scheduler-stop', '/admin/api/scheduler/stop'],
+]) {
+  const button = document.querySelector(`[data-action="${action}"]`);
+  button?.addEventListener('click', async () => {
+    button.disabled = true;
+    try {
+      await api('POST', path);
+      window.location.reload();
+    } catch (error) {
+      showMessage(message, error.message, 'err');
+      button.disabled = false;
+    }
+  });
+}
+
+async function refreshLog() {
+  try {
+    const { lines } = await api('GET', `/admin/api/log?lines=${encodeURIComponent(log.dataset.lines)}`);
+    const atBottom = log.scrollTop + log.clientHeight >= log.scrollHeight - 8;
+    log.textContent = lines.length > 0 ? lines.join('\n') : '(noch keine Einträge)';
+    if (atBottom) log.scrollTop = log.scrollHeight;
+  } catch (error) {
+    showMessage(message, `Protokoll konnte nicht geladen werden: ${error.message}`, 'err');
+  }
+}
+
+log.scrollTop = log.scrollHeight;
+window.setInterval(refreshLog, REFRESH_MS);

@@ -1,0 +1,77 @@
+/* global document, window, FormData */
+import { api, backupUrl, showMessage } from './api.js';
+import { wireCreateButtons } from './create-backup.js';
+import { watchOperations } from './operations.js';
+
+const message = document.getElementById('message');
+const reloadSoon = () => window.setTimeout(() => window.location.reload(), 800);
+
+wireCreateButtons(message);
+watchOperations({ onFinished: reloadSoon });
+
+document.querySelector('table.backups')?.addEventListener('click', async (event) => {
+  const button = event.target.closest('button[data-action]');
+  if (!button) return;
+  const name = button.closest('tr')?.dataset.name;
+  if (!name) return;
+  if (button.dataset.action === 'verify') await verify(button, name);
+  if (button.dataset.action === 'delete') await remove(button, name);
+});
+
+async function verify(button, name) {
+  button.disabled = true;
+  showMessage(message, `${name} wird geprüft …`);
+  try {
+    const result = await api('POST', backupUrl(name, '/verify'));
+    showMessage(message, `${name} ist vollständig und unverändert (${result.documents} Dokumente).`, 'ok');
+    reloadSoon();
+  } catch (error) {
+    showMessage(message, error.message, 'err');
+    reloadSoon();
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function remove(button, name) {
+  if (!window.confirm(`Backup ${name} endgültig löschen?`)) return;
+  button.disabled = true;
+  try {
+    await api('DELETE', backupUrl(name));
+    showMessage(message, `${name} wurde gelöscht.`, 'ok');
+    button.closest('tr')?.remove();
+  } catch (error) {
+    showMessage(message, error.message, 'err');
+    button.disabled = false;
+  }
+}
+
+const uploadForm = document.getElementById('upload-form');
+uploadForm?.querySelector('input[type="file"]').addEventListener('change', (event) => {
+  const file = event.currentTarget.files[0];
+  uploadForm.querySelector('[data-role="file-name"]').textContent = file ? file.name : 'keine Datei gewählt';
+  uploadForm.querySelector('button[type="submit"]').disabled = !file;
+});
+
+uploadForm?.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const form = event.currentTarget;
+  const submit = form.querySelector('button[type="submit"]');
+  const file = form.querySelector('input[type="file"]').files[0];
+  if (!file) return;
+  const data = new FormData();
+  data.append('file', file);
+  submit.disabled = true;
+  showMessage(message, `${file.name} wird hochgeladen und geprüft …`);
+  try {
+    const result = await api('POST', '/admin/api/backups/upload', data);
+    const skipped = result.skipped.length > 0 ? ` Nicht übernommen: ${result.skipped.join(', ')}.` : '';
+    showMessage(message, `Gespeichert als ${result.backup.name} (${result.backup.documents} Dokumente).${skipped}`, 'ok');
+    reloadSoon();
+  } catch (error) {
+    showMessage(message, `Upload abgelehnt: ${error.message}`, 'err');
+  } finally {
+    form.reset();
+    form.querySelector('[data-role="file-name"]').textContent = 'keine Datei gewählt';
+  }
+});

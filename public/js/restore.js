@@ -1,0 +1,45 @@
+/* global document */
+import { api, backupUrl, showMessage } from './api.js';
+import { showStarting, watchOperations } from './operations.js';
+
+const CONFIRM_WORD = 'WIEDERHERSTELLEN';
+const form = document.getElementById('restore-form');
+const message = document.getElementById('message');
+const submit = form.querySelector('button[type="submit"]');
+const word = document.getElementById('confirm-word');
+let started;
+
+const selected = () => [...form.querySelectorAll('input[name="collections"]:checked')].map((box) => box.value);
+const update = () => {
+  submit.disabled = started !== undefined || word.value.trim() !== CONFIRM_WORD || selected().length === 0;
+};
+form.addEventListener('input', update);
+form.addEventListener('change', update);
+
+watchOperations({
+  onFinished: (last) => {
+    if (!started || last.id !== started) return;
+    showMessage(
+      message,
+      last.ok
+        ? 'Die Wiederherstellung ist abgeschlossen. Das Sicherungs-Backup des vorherigen Stands steht unter „Alle Backups“ (Art „vor Wiederherstellung“).'
+        : `Die Wiederherstellung ist fehlgeschlagen: ${last.message}`,
+      last.ok ? 'ok' : 'err',
+    );
+  },
+});
+
+form.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  if (word.value.trim() !== CONFIRM_WORD) return;
+  submit.disabled = true;
+  showMessage(message, '');
+  try {
+    const result = await api('POST', backupUrl(form.dataset.name, '/restore'), { collections: selected(), confirm: true });
+    started = result.operation.id;
+    showStarting(`Wiederherstellung von ${form.dataset.name} läuft …`);
+  } catch (error) {
+    showMessage(message, error.message, 'err');
+    update();
+  }
+});

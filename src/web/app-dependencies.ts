@@ -1,0 +1,27 @@
+import type { Store } from 'express-session';
+import type { Db } from 'mongodb';
+import type { SchedulerControl, LogReader } from '../automation/automation-contracts.js';
+import type { BackupContext } from '../backup/backup-context.js';
+import type { BackupResult } from '../backup/create-backup.js';
+import type { OperationTracker } from '../backup/operation-tracker.js';
+import type { Config } from '../config/config.js';
+
+/** Everything the web app uses, handed in by src/main.ts (or a test). */
+export interface AppDependencies {
+  readonly config: Config;
+  readonly db: Db;
+  readonly backup: BackupContext;
+  readonly tracker: OperationTracker;
+  readonly scheduler: SchedulerControl;
+  readonly logReader: LogReader;
+  /** One line for the backup log: who downloaded, verified or uploaded what, who signed in. */
+  readonly audit: (message: string) => void;
+  /** Default: sessions in the collection scandy_backup_sessions of `db`. */
+  readonly sessionStore?: Store;
+  /** Express "trust proxy": set it when the app runs behind an HTTPS reverse proxy. */
+  readonly trustProxy?: boolean | number | string;
+  /** Failed logins per client address and window (default 10 per 15 minutes). */
+  readonly loginRateLimit?: { readonly limit: number; readonly windowMs: number };
+  /** Sends a finished manual backup by mail (POST /admin/api/backups with {mail: true}); without it that option is refused. */
+  readonly mailBackup?: (result: BackupResult, actor: string) => Promise<void>;
+}

@@ -1,0 +1,59 @@
+import type { Request } from 'express';
+import { z } from 'zod';
+import { parseBackupName } from '../../archive/backup-name.js';
+import { AppError } from '../../shared/app-error.js';
+import { isControlCharacter } from '../use-cases/log-text.js';
+import type { RestoreRequest } from '../use-cases/start-restore.js';
+
+/** The :name of a backup route; anything parseBackupName refuses (`..`, slashes, other files) is a 400. */
+export function backupNameParam(req: Request): string {
+  const name = req.params.name;
+  if (typeof name !== 'string' || !parseBackupName(name)) throw new AppError('INVALID_INPUT', 'Kein gültiger Backup-Name');
+  return name;
+}
+
+function parseBody<T>(schema: z.ZodType<T>, body: unknown, message: string): T {
+  const result = schema.safeParse(body ?? {});
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue && issue.path.length > 0 ? ` (${issue.path.join('.')})` : '';
+    throw new AppError('INVALID_INPUT', `${message}${where}`);
+  }
+  return result.data;
+}
+
+const createBackupBody = z.object({ mail: z.boolean().optional() });
+
+export function parseCreateBackupBody(body: unknown): { mail: boolean } {
+  return { mail: parseBody(createBackupBody, body, 'Ungültige Anfrage: erwartet {mail?: boolean}').mail ?? false };
+}
+
+const restoreBody = z.object({
+  collections: z.array(z.string().min(1).max(120)).max(200).optional(),
+  confirm: z.literal(true, { message: 'Die Wiederherstellung ersetzt Daten und muss bestätigt werden (confirm: true)' }),
+});
+
+export function parseRestoreBody(body: unknown): RestoreRequest {
+  const data = parseBody(restoreBody, body, 'Ungültige Anfrage: erwartet {collections?: string[], confirm: true}');
+  return { collections: data.collections, confirm: data.confirm };
+}
+
+export function parseLogLines(query: Request['query']): number | undefined {
+  const raw = query.lines;
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'string' || !/^\d{1,6}$/.test(raw)) throw new AppError('INVALID_INPUT', 'lines muss eine ganze Zahl sein');
+  return Number(raw);
+}
+
+export function parseLoginBody(body: unknown): { email: string; password: string; next: string } {
+  const fields = (body ?? {}) as Record<string, unknown>;
+  const text = (value: unknown, max: number) => (typeof value === 'string' ? value.slice(0, max) : '');
+  return { email: text(fields.email, 254).trim(), password: text(fields.password, 1024), next: safeNextPath(fields.next) };
+}
+
+/** Where to go after login: an admin page of this site only, never `//other.host`, a URL or /login itself. */
+export function safeNextPath(value: unknown): string {
+  if (typeof value !== 'string' || !/^\/admin(\/|\?|$)/.test(value)) return '/admin';
+  if (value.length > 500 || value.includes('\\') || [...value].some(isControlCharacter)) return '/admin';
+  return value;
+}

@@ -1,0 +1,84 @@
+import express, { type Request, type Response, type Router } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import type { AccountView } from '../../auth/user-accounts.js';
+import type { AppDependencies } from '../app-dependencies.js';
+import { parseLoginBody, safeNextPath } from '../http/request-input.js';
+import { csrfProtection, csrfToken } from '../middleware/csrf.js';
+import { isAdmin, signedInAccount } from '../middleware/current-account.js';
+import { wantsJson } from '../middleware/error-handler.js';
+import { SESSION_COOKIE, destroySession, regenerateSession, saveSession } from '../middleware/session.js';
+import { signIn } from '../use-cases/sign-in.js';
+
+const DEFAULT_LOGIN_LIMIT = { limit: 10, windowMs: 15 * 60 * 1000 };
+
+/** /login, /logout and GET /api/session (the CSRF token for scripts). */
+export function authRoutes(deps: AppDependencies): Router {
+  const router = express.Router();
+  const { limit, windowMs } = deps.loginRateLimit ?? DEFAULT_LOGIN_LIMIT;
+  const loginLimiter = rateLimit({
+    windowMs,
+    limit,
+    skipSuccessfulRequests: true,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (req, res) => {
+      const minutes = Math.ceil(windowMs / 60_000);
+      const { email, next } = parseLoginBody(req.body);
+      const message = `Zu viele fehlgeschlagene Anmeldeversuche. Bitte in ${minutes} Minuten erneut versuchen.`;
+      refuseLogin(req, res, 429, 'RATE_LIMITED', message, email, next);
+    },
+  });
+
+  router.get('/login', (req, res) => {
+    const next = safeNextPath(req.query.next);
+    if (isAdmin(signedInAccount(res))) {
+      res.redirect(next);
+      return;
+    }
+    renderLogin(req, res, 200, { next });
+  });
+
+  router.post('/login', loginLimiter, csrfProtection, async (req, res) => {
+    const input = parseLoginBody(req.body);
+    const account = await signIn(deps, input.email, input.password);
+    if (!account) {
+      refuseLogin(req, res, 401, 'UNAUTHENTICATED', 'E-Mail-Adresse oder Passwort ist falsch.', input.email, input.next);
+      return;
+    }
+    await regenerateSession(req);
+    req.session.account = { id: account.id, stamp: account.stamp };
+    const token = csrfToken(req, true);
+    await saveSession(req);
+    if (wantsJson(req)) res.json({ account: publicAccount(account), csrfToken: token });
+    else res.redirect(303, input.next);
+  });
+
+  router.post('/logout', csrfProtection, async (req, res) => {
+    const account = signedInAccount(res);
+    if (account) deps.audit(`Abmeldung: ${account.email}`);
+    await destroySession(req);
+    res.clearCookie(SESSION_COOKIE, { path: '/' });
+    if (wantsJson(req)) res.status(204).end();
+    else res.redirect(303, '/login');
+  });
+
+  router.get('/api/session', (req, res) => {
+    const account = signedInAccount(res);
+    res.json({ account: account ? publicAccount(account) : null, csrfToken: csrfToken(req) });
+  });
+
+  return router;
+}
+
+function publicAccount(account: AccountView) {
+  return { email: account.email, name: account.name, role: account.role, admin: isAdmin(account) };
+}
+
+function renderLogin(req: Request, res: Response, status: number, view: { next: string; email?: string; message?: string }): void {
+  res.status(status).render('login', { title: 'Anmelden', csrfToken: csrfToken(req), email: '', message: undefined, ...view });
+}
+
+function refuseLogin(req: Request, res: Response, status: number, code: string, message: string, email = '', next = '/admin'): void {
+  if (wantsJson(req)) res.status(status).json({ error: { code, message } });
+  else renderLogin(req, res, status, { next, email, message });
+}

@@ -1,0 +1,35 @@
+import express, { type Router } from 'express';
+import type { AppDependencies } from '../app-dependencies.js';
+import { streamOperationEvents } from '../http/operation-events.js';
+import { parseLogLines } from '../http/request-input.js';
+import { adminActor } from '../middleware/current-account.js';
+import { loadStatus } from '../use-cases/load-status.js';
+import { readLog } from '../use-cases/read-log.js';
+import { switchScheduler } from '../use-cases/switch-scheduler.js';
+
+/** /admin/api status, progress events, scheduler and log: behind requireAdmin('api') and the CSRF check. */
+export function automationApiRoutes(deps: AppDependencies): Router {
+  const router = express.Router();
+
+  router.get('/status', async (_req, res) => {
+    res.json(await loadStatus(deps));
+  });
+
+  router.get('/operations/events', (req, res) => {
+    streamOperationEvents(req, res, deps.tracker);
+  });
+
+  router.post('/scheduler/start', async (_req, res) => {
+    res.json({ scheduler: await switchScheduler(deps, true, adminActor(res)) });
+  });
+
+  router.post('/scheduler/stop', async (_req, res) => {
+    res.json({ scheduler: await switchScheduler(deps, false, adminActor(res)) });
+  });
+
+  router.get('/log', async (req, res) => {
+    res.json(await readLog(deps, parseLogLines(req.query)));
+  });
+
+  return router;
+}

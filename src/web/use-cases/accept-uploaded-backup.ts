@@ -1,0 +1,82 @@
+import { open, rm } from 'node:fs/promises';
+import { verifyArchive } from '../../archive/verify-archive.js';
+import { importLegacyBackup } from '../../legacy/import-legacy-backup.js';
+import { AppError, describeError } from '../../shared/app-error.js';
+import type { AppDependencies } from '../app-dependencies.js';
+import { logText } from './log-text.js';
+import { storeVerifiedArchive } from './store-verified-archive.js';
+import { recordVerification } from './verification-records.js';
+
+export interface UploadedFile {
+  /** Temporary file written by the upload; removed here in every case. */
+  readonly path: string;
+  readonly originalName: string;
+}
+
+export interface UploadOutcome {
+  readonly format: 'archive' | 'legacy-json';
+  readonly backup: { readonly name: string; readonly size: number; readonly kind: 'upload'; readonly documents: number };
+  /** Collections of an old JSON backup that this installation does not back up. */
+  readonly skipped: readonly string[];
+}
+
+/**
+ * Keeps an uploaded archive only after verifyArchive accepted every line of
+ * it; an old Scandy JSON backup is converted into a new archive. Either way
+ * the result is a new backup of kind "upload", restorable like any other.
+ * Anything else is refused (422) and nothing is kept.
+ */
+export async function acceptUploadedBackup(
+  deps: Pick<AppDependencies, 'backup' | 'db' | 'audit'>,
+  upload: UploadedFile,
+  actor: string,
+): Promise<UploadOutcome> {
+  const label = logText(upload.originalName);
+  try {
+    const format = await sniffFormat(upload.path);
+    const outcome = format === 'archive' ? await keepArchive(deps, upload.path, actor) : await importLegacy(deps, upload.path, actor);
+    deps.audit(`Upload von „${label}“ durch ${actor}: gespeichert als ${outcome.backup.name} (${outcome.backup.documents} Dokumente)`);
+    return outcome;
+  } catch (error) {
+    deps.audit(`Upload von „${label}“ durch ${actor} abgelehnt: ${describeError(error)}`);
+    throw error;
+  } finally {
+    await rm(upload.path, { force: true });
+  }
+}
+
+async function keepArchive(deps: Pick<AppDependencies, 'backup' | 'db'>, filePath: string, actor: string): Promise<UploadOutcome> {
+  const report = await verifyArchive(filePath);
+  const stored = await storeVerifiedArchive(deps.backup, filePath);
+  await recordVerification(deps.db, stored.name, {
+    ok: true,
+    checkedAt: deps.backup.clock.now(),
+    checkedBy: actor,
+    message: 'beim Upload geprüft',
+    documents: report.documents,
+  });
+  return { format: 'archive', backup: { name: stored.name, size: stored.size, kind: 'upload', documents: report.documents }, skipped: [] };
+}
+
+async function importLegacy(deps: Pick<AppDependencies, 'backup'>, filePath: string, actor: string): Promise<UploadOutcome> {
+  const result = await importLegacyBackup(deps.backup, filePath, actor);
+  return {
+    format: 'legacy-json',
+    backup: { name: result.backup.name, size: result.backup.size, kind: 'upload', documents: result.documents },
+    skipped: result.skipped,
+  };
+}
+
+/** A zip starts with "PK\x03\x04"; an old Scandy backup is one JSON object. */
+async function sniffFormat(filePath: string): Promise<'archive' | 'legacy-json'> {
+  const handle = await open(filePath, 'r');
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(64), 0, 64, 0);
+    const head = buffer.subarray(0, bytesRead);
+    if (head.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) return 'archive';
+    if (/^(\uFEFF)?\s*\{/.test(head.toString('utf8'))) return 'legacy-json';
+  } finally {
+    await handle.close();
+  }
+  throw new AppError('ARCHIVE_INVALID', 'Unbekanntes Dateiformat: erwartet wird ein Backup-Archiv (.zip) oder ein altes Scandy-Backup (scandy_backup_*.json)');
+}

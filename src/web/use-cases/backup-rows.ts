@@ -1,0 +1,37 @@
+import { KIND_LABELS, type BackupKind } from '../../archive/backup-name.js';
+import { listBackups } from '../../backup/list-backups.js';
+import type { AppDependencies } from '../app-dependencies.js';
+import { readVerifications, type VerificationRecord } from './verification-records.js';
+
+export interface BackupRow {
+  readonly name: string;
+  readonly createdAt: Date;
+  readonly kind: BackupKind;
+  readonly kindLabel: string;
+  readonly size: number;
+  readonly documents: number | null;
+  readonly collections: readonly { readonly name: string; readonly count: number }[];
+  /** Why the manifest could not be read, if it could not. */
+  readonly problem: string | null;
+  readonly verification: VerificationRecord | null;
+}
+
+/** Every backup, newest first, with manifest counts and the last verify result. */
+export async function listBackupRows(deps: Pick<AppDependencies, 'backup' | 'db'>): Promise<BackupRow[]> {
+  const summaries = await listBackups(deps.backup);
+  const verifications = await readVerifications(
+    deps.db,
+    summaries.map((s) => s.name),
+  );
+  return summaries.map((s) => ({
+    name: s.name,
+    createdAt: s.createdAt,
+    kind: s.kind,
+    kindLabel: KIND_LABELS[s.kind],
+    size: s.size,
+    documents: s.documents ?? null,
+    collections: s.collections,
+    problem: s.problem ?? null,
+    verification: verifications.get(s.name) ?? null,
+  }));
+}

@@ -1,0 +1,90 @@
+import type { LastRun, SchedulerStatus } from '../../automation/automation-contracts.js';
+import type { FinishedOperation } from '../../backup/operation-tracker.js';
+import { previewRestore, type RestorePreview } from '../../restore/preview-restore.js';
+import type { AppDependencies } from '../app-dependencies.js';
+import { listBackupRows, type BackupRow } from './backup-rows.js';
+import { operationsView, type OperationsView } from './operation-view.js';
+
+const DASHBOARD_BACKUPS = 5;
+const PAGE_LOG_LINES = 200;
+
+export interface LastBackupView {
+  readonly at: Date;
+  readonly ok: boolean | undefined;
+  readonly message: string;
+  readonly backupName: string | undefined;
+  readonly trigger: string;
+}
+
+export interface DashboardModel {
+  readonly scheduler: SchedulerStatus;
+  readonly latest: readonly BackupRow[];
+  readonly total: number;
+  readonly lastBackup: LastBackupView | undefined;
+  readonly operations: OperationsView;
+  readonly mailAvailable: boolean;
+}
+
+export async function loadDashboard(deps: Pick<AppDependencies, 'scheduler' | 'backup' | 'db' | 'tracker' | 'mailBackup'>): Promise<DashboardModel> {
+  const [scheduler, rows] = await Promise.all([deps.scheduler.status(), listBackupRows(deps)]);
+  const state = deps.tracker.state();
+  return {
+    scheduler,
+    latest: rows.slice(0, DASHBOARD_BACKUPS),
+    total: rows.length,
+    lastBackup: lastBackup(scheduler.lastRun, state.last, rows[0]),
+    operations: operationsView(state),
+    mailAvailable: deps.mailBackup !== undefined && scheduler.mail.enabled,
+  };
+}
+
+/** The most recent of: the scheduler's last run, this process's last manual backup, the newest file. */
+function lastBackup(run: LastRun | undefined, manual: FinishedOperation | undefined, newest: BackupRow | undefined): LastBackupView | undefined {
+  const candidates: LastBackupView[] = [];
+  if (run) candidates.push({ at: run.finishedAt ?? run.startedAt, ok: run.ok, message: run.message, backupName: run.backupName, trigger: run.trigger });
+  if (manual?.operation === 'backup') {
+    candidates.push({ at: manual.finishedAt, ok: manual.ok, message: manual.message, backupName: undefined, trigger: manual.actor });
+  }
+  if (newest) candidates.push({ at: newest.createdAt, ok: true, message: 'erfolgreich', backupName: newest.name, trigger: newest.kindLabel });
+  return candidates.sort((a, b) => b.at.getTime() - a.at.getTime())[0];
+}
+
+export interface BackupsModel {
+  readonly backups: readonly BackupRow[];
+  readonly operations: OperationsView;
+  readonly uploadMaxBytes: number;
+  readonly mailAvailable: boolean;
+}
+
+export async function loadBackupsPage(
+  deps: Pick<AppDependencies, 'backup' | 'db' | 'tracker' | 'config' | 'scheduler' | 'mailBackup'>,
+): Promise<BackupsModel> {
+  const [backups, scheduler] = await Promise.all([listBackupRows(deps), deps.scheduler.status()]);
+  return {
+    backups,
+    operations: operationsView(deps.tracker.state()),
+    uploadMaxBytes: deps.config.uploadMaxBytes,
+    mailAvailable: deps.mailBackup !== undefined && scheduler.mail.enabled,
+  };
+}
+
+export interface RestoreModel {
+  readonly name: string;
+  readonly preview: RestorePreview;
+  readonly operations: OperationsView;
+}
+
+export async function loadRestorePage(deps: Pick<AppDependencies, 'backup' | 'tracker'>, name: string): Promise<RestoreModel> {
+  return { name, preview: await previewRestore(deps.backup, { name }), operations: operationsView(deps.tracker.state()) };
+}
+
+export interface AutoBackupModel {
+  readonly scheduler: SchedulerStatus;
+  readonly logLines: readonly string[];
+  readonly logLineCount: number;
+}
+
+export async function loadAutoBackupPage(deps: Pick<AppDependencies, 'scheduler' | 'logReader'>): Promise<AutoBackupModel> {
+  const [scheduler, logLines] = await Promise.all([deps.scheduler.status(), deps.logReader.tail(PAGE_LOG_LINES)]);
+  return { scheduler, logLines, logLineCount: PAGE_LOG_LINES };
+}

@@ -1,0 +1,36 @@
+import { verifyBackup } from '../../backup/verify-backup.js';
+import { describeError, isAppError } from '../../shared/app-error.js';
+import type { AppDependencies } from '../app-dependencies.js';
+import { recordVerification } from './verification-records.js';
+
+export interface VerifyOutcome {
+  readonly name: string;
+  readonly ok: true;
+  readonly documents: number;
+  readonly collections: readonly { readonly name: string; readonly count: number }[];
+  readonly checkedAt: Date;
+}
+
+/** Reads every line of the archive against its manifest; remembers and logs the result either way. */
+export async function verifyStoredBackup(deps: Pick<AppDependencies, 'backup' | 'db' | 'audit'>, name: string, actor: string): Promise<VerifyOutcome> {
+  const checkedAt = deps.backup.clock.now();
+  try {
+    const report = await verifyBackup(deps.backup, { name });
+    await recordVerification(deps.db, name, { ok: true, checkedAt, checkedBy: actor, message: 'vollständig und unverändert', documents: report.documents });
+    deps.audit(`Prüfung von ${name} durch ${actor}: in Ordnung (${report.documents} Dokumente)`);
+    return {
+      name,
+      ok: true,
+      documents: report.documents,
+      collections: report.manifest.collections.map((c) => ({ name: c.name, count: c.count })),
+      checkedAt,
+    };
+  } catch (error) {
+    // A backup that is not there has nothing to remember.
+    if (!isAppError(error) || error.code !== 'BACKUP_NOT_FOUND') {
+      await recordVerification(deps.db, name, { ok: false, checkedAt, checkedBy: actor, message: describeError(error), documents: null });
+      deps.audit(`Prüfung von ${name} durch ${actor}: FEHLER – ${describeError(error)}`);
+    }
+    throw error;
+  }
+}
