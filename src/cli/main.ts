@@ -4,6 +4,7 @@ import type { OperationProgress } from '../backup/backup-events.js';
 import { loadConfig } from '../config/config.js';
 import { loadEnvFile } from '../config/load-env-file.js';
 import { openDatabase } from '../db/open-database.js';
+import { createAutomaticBackups } from '../scheduler/automatic-backups.js';
 import { AppError, describeError, isAppError } from '../shared/app-error.js';
 import { COMMANDS } from './cli-commands.js';
 
@@ -14,7 +15,8 @@ const USAGE = `Aufruf: scandy-backup BEFEHL [--json]
   restore NAME|DATEI --yes        Wiederherstellen (vorher automatisches Sicherungs-Backup)
         [--collections a,b] [--preview]
   prune                           Alte Backups nach BACKUP_KEEP löschen
-  import-legacy DATEI             Altes scandy_backup_*.json in ein Archiv umwandeln`;
+  import-legacy DATEI             Altes scandy_backup_*.json in ein Archiv umwandeln
+  admin E-MAIL [--password P]     Admin anlegen oder Passwort neu setzen (ohne --password: erzeugt und ausgegeben)`;
 
 async function main(argv: readonly string[]): Promise<number> {
   let parsed;
@@ -27,6 +29,7 @@ async function main(argv: readonly string[]): Promise<number> {
         yes: { type: 'boolean', short: 'y', default: false },
         preview: { type: 'boolean', default: false },
         collections: { type: 'string' },
+        password: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -45,8 +48,10 @@ async function main(argv: readonly string[]): Promise<number> {
   loadEnvFile();
   const config = loadConfig();
   const database = await openDatabase(config);
+  // CLI operations go into auto_backup.log and the last-run record like any other.
+  const automatic = createAutomaticBackups({ config, db: database.db });
   try {
-    const ctx = createBackupContext(config, database.db);
+    const ctx = createBackupContext(config, database.db, { emit: automatic.emit });
     await ctx.store.ensureDir();
     const showProgress = !values.json && process.stderr.isTTY;
     const output = await run(ctx, {
@@ -55,11 +60,13 @@ async function main(argv: readonly string[]): Promise<number> {
       preview: values.preview,
       collections: values.collections?.split(',').map((c) => c.trim()).filter(Boolean),
       onProgress: showProgress ? progressLine : undefined,
+      password: values.password,
     });
     if (showProgress) process.stderr.write('\r\x1b[K');
     process.stdout.write((values.json ? JSON.stringify(output.json, null, 2) : output.text) + '\n');
     return 0;
   } finally {
+    await automatic.close();
     await database.close();
   }
 }

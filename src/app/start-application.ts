@@ -1,0 +1,76 @@
+import type { Server } from 'node:http';
+import { ensureFirstAdmin } from '../auth/ensure-first-admin.js';
+import { createBackupContext } from '../backup/backup-context.js';
+import { OperationTracker } from '../backup/operation-tracker.js';
+import type { Config } from '../config/config.js';
+import { openDatabase } from '../db/open-database.js';
+import { repairInterruptedRestore } from '../restore/repair-interrupted-restore.js';
+import { createAutomaticBackups } from '../scheduler/automatic-backups.js';
+import { isDatabaseEmpty, seedDatabase } from '../seed/seed-database.js';
+import { createApp } from '../web/create-app.js';
+
+const DEMO_DOCUMENTS = 2000;
+
+export interface RunningApplication {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The composition root: database, log and mail, backup engine, scheduler and
+ * web, wired once. `say` prints what an operator needs to know at start.
+ */
+export async function startApplication(config: Config, say: (line: string) => void): Promise<RunningApplication> {
+  const database = await openDatabase(config);
+  if (database.local) {
+    say(`Lokale Datenbank (FerretDB) unter ${config.dataDir}, ${database.uri}`);
+    if (await isDatabaseEmpty(database.db, config.backupCollections)) {
+      const counts = await seedDatabase(database.db, { docs: DEMO_DOCUMENTS });
+      say(`Leere Datenbank mit Demodaten gefüllt: ${Object.values(counts).reduce((a, b) => a + b, 0)} Dokumente`);
+    }
+  }
+
+  const automatic = createAutomaticBackups({ config, db: database.db, echo: say });
+  const backup = createBackupContext(config, database.db, { emit: automatic.emit });
+  await backup.store.ensureDir();
+  await repairInterruptedRestore(backup);
+  const tracker = new OperationTracker();
+  const scheduler = automatic.createScheduler({ backup, tracker });
+  const firstAdmin = await ensureFirstAdmin(database.db, config);
+
+  const app = createApp({
+    config,
+    db: database.db,
+    backup,
+    tracker,
+    scheduler,
+    logReader: automatic.log.reader,
+    audit: automatic.log.write,
+    mailBackup: automatic.mailBackup,
+  });
+  const server: Server = await new Promise((resolve, reject) => {
+    const listening = app.listen(config.port, () => resolve(listening));
+    listening.once('error', reject);
+  });
+  // Uploads of large archives over slow links must not be cut off.
+  server.requestTimeout = 0;
+  await automatic.start();
+
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://localhost:${port}`;
+  say(`Scandy Backup läuft auf ${url} — Anmeldung: ${url}/login`);
+  if (firstAdmin.created) {
+    say(`Admin-Konto angelegt: ${firstAdmin.email}`);
+    if (firstAdmin.generatedPassword) say(`Passwort (wird nur jetzt angezeigt): ${firstAdmin.generatedPassword}`);
+  }
+
+  return {
+    url,
+    stop: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await automatic.close();
+      await database.close();
+    },
+  };
+}
