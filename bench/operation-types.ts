@@ -1,0 +1,49 @@
+/** What the orchestrator asks a measuring child process to do. */
+export type OperationSpec =
+  | { readonly operation: 'drain'; readonly uri: string; readonly dbName: string }
+  | { readonly operation: 'backup'; readonly uri: string; readonly dbName: string; readonly backupDir: string }
+  | { readonly operation: 'restore'; readonly uri: string; readonly dbName: string; readonly backupDir: string; readonly backupName: string };
+
+export type OperationName = OperationSpec['operation'];
+
+/** How the process doing the work behaved (see process-meter.ts). */
+export interface ProcessFigures {
+  /** max(sampled RSS every 20 ms, resourceUsage().maxRSS) */
+  readonly peakRssBytes: number;
+  readonly sampledPeakRssBytes: number;
+  readonly maxRssBytes: number;
+  /** RSS right before the operation started (connected, idle). */
+  readonly baselineRssBytes: number;
+  /** Peaks of process.memoryUsage().heapUsed and .external (Buffers, zlib) among the 20 ms samples. */
+  readonly peakHeapUsedBytes: number;
+  readonly peakExternalBytes: number;
+  /** monitorEventLoopDelay (resolution 10 ms); the value includes the 10 ms interval itself. */
+  readonly eventLoopP99Ms: number;
+  readonly eventLoopMaxMs: number;
+  readonly cpuUserMs: number;
+  readonly cpuSystemMs: number;
+}
+
+/** Where a restore spends its time, from the engine's events and progress reports. */
+export interface RestorePhases {
+  readonly verifyMs: number;
+  readonly preRestoreBackupMs: number;
+  readonly loadMs: number;
+  /** Index build of the last collection, swap, cleanup. */
+  readonly finishMs: number;
+}
+
+/** The one JSON line a measuring child prints. */
+export interface OperationFigures extends ProcessFigures {
+  readonly operation: OperationName;
+  readonly wallMs: number;
+  readonly documents: number;
+  /** backup/restore: sum of the manifest `bytes` (Extended JSON); drain: BSON bytes received. */
+  readonly bytes: number;
+  /** backup only */
+  readonly archiveBytes?: number;
+  readonly backupName?: string;
+  readonly archivePath?: string;
+  /** restore only */
+  readonly phases?: RestorePhases;
+}
