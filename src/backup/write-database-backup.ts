@@ -4,6 +4,7 @@ import { writeArchive, type CollectionSource } from '../archive/archive-writer.j
 import type { BackupKind } from '../archive/backup-name.js';
 import { LOSSLESS_READ_OPTIONS, documentToLine } from '../archive/extended-json.js';
 import type { Manifest } from '../archive/manifest.js';
+import { approximateCount } from '../db/collection-size.js';
 import { describeError } from '../shared/app-error.js';
 import type { BackupContext } from './backup-context.js';
 import type { ProgressListener } from './backup-events.js';
@@ -30,7 +31,7 @@ export async function writeDatabaseBackup(ctx: BackupContext, kind: BackupKind, 
   try {
     const existing = new Set((await ctx.db.listCollections({}, { nameOnly: true, session }).toArray()).map((c) => c.name));
     const totals = await Promise.all(
-      ctx.collections.map((name) => (existing.has(name) ? ctx.db.collection(name).estimatedDocumentCount() : Promise.resolve(0))),
+      ctx.collections.map((name) => (existing.has(name) ? approximateCount(ctx.db, name, capabilities) : Promise.resolve(0))),
     );
     const documentsTotal = totals.reduce((a, b) => a + b, 0);
     let documentsBefore = 0;
