@@ -47,6 +47,7 @@ export async function startApplication(config: Config, say: (line: string) => vo
     logReader: automatic.log.reader,
     audit: automatic.log.write,
     mailBackup: automatic.mailBackup,
+    trustProxy: config.trustProxy,
   });
   const server: Server = await new Promise((resolve, reject) => {
     const listening = app.listen(config.port, () => resolve(listening));

@@ -32,6 +32,8 @@ export interface Config {
   readonly adminEmail: string | undefined;
   readonly adminPassword: string | undefined;
   readonly uploadMaxBytes: number;
+  /** Express "trust proxy": false, true, a hop count, or addresses/subnets of the proxies. */
+  readonly trustProxy: boolean | number | string;
 }
 
 const SECRET_VARIABLES = new Set(['SMTP_PASS', 'SESSION_SECRET', 'ADMIN_PASSWORD', 'MONGODB_URI', 'SMTP_URL']);
@@ -159,6 +161,14 @@ const schema = z.object({
   SESSION_SECRET: z.preprocess(emptyToUndefined, z.string().min(16, 'muss mindestens 16 Zeichen lang sein').optional()),
   ADMIN_EMAIL: z.preprocess(emptyToUndefined, z.email('muss eine E-Mail-Adresse sein').optional()),
   ADMIN_PASSWORD: z.preprocess(emptyToUndefined, z.string().min(8, 'muss mindestens 8 Zeichen lang sein').optional()),
+  TRUST_PROXY: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^(true|false|\d+|[0-9a-fA-F.:/, ]+|loopback|linklocal|uniquelocal)$/, 'muss true, false, eine Anzahl oder Proxy-Adressen sein')
+      .optional()
+      .transform((v) => (v === undefined || v === 'false' ? false : v === 'true' ? true : /^\d+$/.test(v) ? Number(v) : v)),
+  ),
 });
 
 const MB = 1024 * 1024;
@@ -213,6 +223,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     sessionSecret: e.SESSION_SECRET,
     adminEmail: e.ADMIN_EMAIL,
     adminPassword: e.ADMIN_PASSWORD,
+    trustProxy: e.TRUST_PROXY,
   });
 }
 

@@ -33,6 +33,7 @@ describe('loadConfig', () => {
     ['SMTP_PORT', 'abc'],
     ['ADMIN_EMAIL', 'not-an-email'],
     ['MAIL_ATTACH_MAX_MB', '-3'],
+    ['TRUST_PROXY', 'alle'],
   ])('refuses %s=%s with one line naming the variable', (variable, value) => {
     let message = '';
     try {
@@ -53,6 +54,15 @@ describe('loadConfig', () => {
     }
     expect(message).toContain('MONGODB_URI');
     expect(message).not.toContain('hunter2');
+  });
+
+  it.each([
+    [undefined, false],
+    ['true', true],
+    ['2', 2],
+    ['10.0.0.1, 10.0.0.2', '10.0.0.1, 10.0.0.2'],
+  ])('reads TRUST_PROXY=%s', (value, expected) => {
+    expect(loadConfig(value === undefined ? {} : { TRUST_PROXY: value }).trustProxy).toEqual(expected);
   });
 
   it('builds SMTP settings from the SMTP_* variables', () => {
