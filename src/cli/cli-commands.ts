@@ -10,7 +10,8 @@ import { previewRestore } from '../restore/preview-restore.js';
 import { restoreBackup } from '../restore/restore-backup.js';
 import { AppError } from '../shared/app-error.js';
 import { adminCommand } from './admin-command.js';
-import { formatBytes, formatDuration, table } from './cli-output.js';
+import { formatBytes, formatDuration } from '../shared/human-units.js';
+import { table } from './cli-output.js';
 
 export interface CommandInput {
   readonly args: readonly string[];

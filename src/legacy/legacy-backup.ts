@@ -16,6 +16,7 @@ import { parse } from 'lossless-json';
 import { Double, Int32, Long, ObjectId, type Document } from 'mongodb';
 import { isSafeCollectionName } from '../config/collections.js';
 import { AppError } from '../shared/app-error.js';
+import { offsetAt } from '../shared/wall-clock.js';
 
 export interface LegacyCollection {
   readonly name: string;
@@ -134,24 +135,9 @@ function utcFromMatch(match: RegExpExecArray, millis: number): number | undefine
   return exact ? date.getTime() : undefined;
 }
 
-let berlinFormat: Intl.DateTimeFormat | undefined;
-
 /** Milliseconds Europe/Berlin is ahead of UTC at the given instant. */
 function berlinOffset(instant: number): number {
-  berlinFormat ??= new Intl.DateTimeFormat('en-US', {
-    timeZone: 'Europe/Berlin',
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  });
-  const parts = berlinFormat.formatToParts(instant);
-  const get = (type: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === type)?.value);
-  const wallClock = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  return wallClock - Math.floor(instant / 1000) * 1000;
+  return offsetAt(instant, 'Europe/Berlin');
 }
 
 /** Replaces bare NaN / Infinity / -Infinity outside strings by marked strings. */

@@ -1,6 +1,6 @@
 import { KIND_LABELS, type BackupKind } from '../archive/backup-name.js';
 import type { BackupEvent } from '../backup/backup-events.js';
-import { formatBytes, formatDocuments, formatDuration } from './human-units.js';
+import { formatBytes, formatDocuments, formatDuration } from '../shared/human-units.js';
 
 const RECOVERY_OUTCOMES = {
   'rolled-back': 'auf den alten Stand zurückgesetzt',

@@ -1,6 +1,6 @@
 import type { BackupResult } from '../backup/create-backup.js';
 import type { RestoreStep } from '../backup/backup-events.js';
-import { formatBytes, formatCount, formatDocuments, formatDuration, formatHours } from '../log/human-units.js';
+import { formatBytes, formatCount, formatDocuments, formatDuration, formatHours } from '../shared/human-units.js';
 import { formatLocalMinute } from '../log/log-line.js';
 import type { MailAttachment } from './mailer.js';
 

@@ -1,60 +1,14 @@
-export interface DailySchedule {
-  /** Local wall times "HH:MM", in any order. */
-  readonly times: readonly string[];
-  /** IANA zone, e.g. "Europe/Berlin". */
-  readonly timeZone: string;
-}
-
-interface WallTime {
-  readonly year: number;
-  readonly month: number;
-  readonly day: number;
-  readonly hour: number;
-  readonly minute: number;
-  readonly second: number;
-}
+import { offsetAt, wallAsUtcMs, wallTimeAt } from '../shared/wall-clock.js';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 24 * 60 * MINUTE_MS;
 const CATCH_UP_WINDOW_MS = 2 * DAY_MS;
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
-
-function wallTimeAt(instantMs: number, timeZone: string): WallTime {
-  const parts: Record<string, number> = {};
-  for (const part of formatterFor(timeZone).formatToParts(instantMs)) {
-    if (part.type !== 'literal') parts[part.type] = Number(part.value);
-  }
-  const { year = NaN, month = NaN, day = NaN, hour = NaN, minute = NaN, second = NaN } = parts;
-  return { year, month, day, hour, minute, second };
-}
-
-function wallAsUtcMs(wall: WallTime): number {
-  return Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second);
-}
-
-/** Local time minus UTC at `instantMs`, in ms (+3_600_000 for CET). */
-function offsetAt(instantMs: number, timeZone: string): number {
-  const wholeSecond = Math.floor(instantMs / 1000) * 1000;
-  return wallAsUtcMs(wallTimeAt(wholeSecond, timeZone)) - wholeSecond;
+export interface DailySchedule {
+  /** Local wall times "HH:MM", in any order. */
+  readonly times: readonly string[];
+  /** IANA zone, e.g. "Europe/Berlin". */
+  readonly timeZone: string;
 }
 
 /**

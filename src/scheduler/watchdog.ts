@@ -1,5 +1,5 @@
 import type { WatchdogStatus } from '../automation/automation-contracts.js';
-import { formatHours } from '../log/human-units.js';
+import { formatHours } from '../shared/human-units.js';
 import { formatLocalMinute } from '../log/log-line.js';
 
 const HOUR_MS = 3_600_000;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BackupEvent } from '../../src/backup/backup-events.js';
 import { describeBackupEvent } from '../../src/log/event-messages.js';
-import { formatBytes, formatDuration } from '../../src/log/human-units.js';
+import { formatBytes, formatDuration } from '../../src/shared/human-units.js';
 import { LOG_LINE_PATTERN, formatLogLine } from '../../src/log/log-line.js';
 import { createRedactor, secretsFromConfig } from '../../src/log/redact.js';
 

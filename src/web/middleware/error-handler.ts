@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import multer from 'multer';
 import { AppError, describeError, isAppError } from '../../shared/app-error.js';
-import { formatBytes } from '../views/view-format.js';
+import { formatBytes } from '../../shared/human-units.js';
 import { csrfToken, isCsrfError } from './csrf.js';
 
 /** What an error becomes on the wire: a status and `{error: {code, message}}`. */

@@ -1,4 +1,5 @@
 import { KIND_LABELS, type BackupKind } from '../../archive/backup-name.js';
+import { formatBytes } from '../../shared/human-units.js';
 
 /** Formatting for the pages: German numbers, dates in BACKUP_TIMEZONE. */
 export interface ViewFormat {
@@ -22,16 +23,4 @@ export function viewFormat(timeZone: string): ViewFormat {
     number: (value) => (value === undefined || value === null ? '–' : numberFormat.format(value)),
     kind: (kind) => KIND_LABELS[kind] ?? kind,
   };
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toLocaleString('de-DE', { maximumFractionDigits: value < 10 ? 1 : 0 })} ${units[unit]}`;
 }
