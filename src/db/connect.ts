@@ -15,7 +15,7 @@ export async function connectDatabase(uri: string, dbName: string, options: { ti
     await client.db('admin').command({ ping: 1 });
   } catch (error) {
     await client.close().catch(() => undefined);
-    throw new AppError('DATABASE_UNAVAILABLE', `Database not reachable: ${describeError(error)}`, { cause: error });
+    throw new AppError('DATABASE_UNAVAILABLE', `Datenbank nicht erreichbar: ${describeError(error)}`, { cause: error });
   }
   return { client, db: client.db(dbName), close: () => client.close() };
 }
