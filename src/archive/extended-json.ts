@@ -18,6 +18,11 @@ export function documentToLine(doc: Document): string {
   return EJSON.stringify(doc, { relaxed: false });
 }
 
+/** Raw BSON of one document, as a `raw: true` cursor returns it, to one line. */
+export function bsonToLine(bytes: Uint8Array): string {
+  return documentToLine(BSON.deserialize(bytes, LOSSLESS_READ_OPTIONS));
+}
+
 export function lineToDocument(line: string): Document {
   const doc: unknown = EJSON.parse(line, { relaxed: false });
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {

@@ -1,14 +1,15 @@
 import path from 'node:path';
-import type { ClientSession, Collection, Document, FindCursor } from 'mongodb';
+import type { ClientSession, Collection, FindCursor } from 'mongodb';
 import { writeArchive, type CollectionSource } from '../archive/archive-writer.js';
 import type { BackupKind } from '../archive/backup-name.js';
-import { LOSSLESS_READ_OPTIONS, documentToLine } from '../archive/extended-json.js';
+import { bsonToLine } from '../archive/extended-json.js';
 import type { Manifest } from '../archive/manifest.js';
 import { approximateCount } from '../db/collection-size.js';
 import { describeError } from '../shared/app-error.js';
 import type { BackupContext } from './backup-context.js';
 import type { ProgressListener } from './backup-events.js';
 import type { StoredBackup } from './backup-store.js';
+import { ReadAhead } from './read-ahead.js';
 
 export interface WrittenBackup {
   readonly backup: StoredBackup;
@@ -17,6 +18,8 @@ export interface WrittenBackup {
 }
 
 const BATCH_SIZE = 1000;
+/** Batches of the next collection held while the current one is written (about 4 MiB of text). */
+const READ_AHEAD_BATCHES = 16;
 
 /**
  * Streams the configured collections into a new archive: cursor -> Extended
@@ -37,17 +40,35 @@ export async function writeDatabaseBackup(ctx: BackupContext, kind: BackupKind, 
     let documentsBefore = 0;
     let documentsInCollection = 0;
 
+    // A snapshot session serves one cursor at a time; without one, the next
+    // collection is read while the current one is written.
+    const readAhead = session === undefined;
+    const reader = (name: string) => new ReadAhead(readLines(name, ctx.db.collection(name), session), READ_AHEAD_BATCHES).start();
+
     async function* sources(): AsyncGenerator<CollectionSource> {
-      for (const name of ctx.collections) {
-        documentsBefore += documentsInCollection;
-        documentsInCollection = 0;
-        if (!existing.has(name)) {
-          yield { name, indexes: [], lines: noLines() };
-          continue;
+      const started = new Map<string, ReadAhead<string[]>>();
+      try {
+        for (const [i, name] of ctx.collections.entries()) {
+          documentsBefore += documentsInCollection;
+          documentsInCollection = 0;
+          if (!existing.has(name)) {
+            yield { name, indexes: [], lines: noLines() };
+            continue;
+          }
+          const collection = ctx.db.collection(name);
+          const indexes = await annotate(name, collection.listIndexes({ session }).toArray());
+          if (!readAhead) {
+            yield { name, indexes, lines: readLines(name, collection, session) };
+            continue;
+          }
+          const lines = started.get(name) ?? reader(name);
+          started.delete(name);
+          const following = ctx.collections.slice(i + 1).find((n) => existing.has(n));
+          if (following) started.set(following, reader(following));
+          yield { name, indexes, lines };
         }
-        const collection = ctx.db.collection(name);
-        const indexes = await annotate(name, collection.listIndexes({ session }).toArray());
-        yield { name, indexes, lines: readLines(name, collection, session) };
+      } finally {
+        for (const pending of started.values()) pending.cancel();
       }
     }
 
@@ -79,17 +100,21 @@ export async function writeDatabaseBackup(ctx: BackupContext, kind: BackupKind, 
 
 async function* noLines(): AsyncGenerator<string[]> {}
 
+/**
+ * Reads raw BSON and converts it here rather than in the driver: the driver
+ * would deserialize each reply before asking for the next, while this way the
+ * next batch is on its way while we convert the current one.
+ */
 async function* readLines(name: string, collection: Collection, session: ClientSession | undefined): AsyncGenerator<string[]> {
-  const cursor: FindCursor<Document> = collection.find({}, { ...LOSSLESS_READ_OPTIONS, session, batchSize: BATCH_SIZE });
+  const cursor = collection.find({}, { raw: true, session, batchSize: BATCH_SIZE }) as unknown as FindCursor<Uint8Array>;
   try {
     let more = annotate(name, cursor.hasNext());
     while (await more) {
       const batch = cursor.readBufferedDocuments();
-      // Ask for the next batch before converting this one, so the server works while we do.
       more = annotate(name, cursor.hasNext());
       more.catch(() => undefined);
       await new Promise<void>((resolve) => setImmediate(resolve));
-      yield batch.map(documentToLine);
+      yield batch.map(bsonToLine);
     }
   } finally {
     await cursor.close().catch(() => undefined);
