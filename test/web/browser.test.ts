@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -16,7 +17,8 @@ const CHROMIUM = '/usr/bin/chromium';
 interface BrowserDocument {
   getElementById(id: string): { hidden: boolean; querySelector(selector: string): { getAttribute(name: string): string | null } | null } | null;
 }
-const DOCS = path.join(projectRoot, 'docs');
+/** The README's screenshots are refreshed with SCREENSHOTS=docs; otherwise they go to a temporary folder. */
+const DOCS = process.env.SCREENSHOTS === 'docs' ? path.join(projectRoot, 'docs') : mkdtempSync(path.join(os.tmpdir(), 'scandy-screenshots-'));
 const w = useWebApp();
 const downloads = useTempDir('scandy-web-downloads-');
 let server: http.Server;
