@@ -9,7 +9,6 @@ import { describeError } from '../shared/app-error.js';
 import type { BackupContext } from './backup-context.js';
 import type { ProgressListener } from './backup-events.js';
 import type { StoredBackup } from './backup-store.js';
-import { ReadAhead } from './read-ahead.js';
 
 export interface WrittenBackup {
   readonly backup: StoredBackup;
@@ -18,8 +17,6 @@ export interface WrittenBackup {
 }
 
 const BATCH_SIZE = 1000;
-/** Batches of the next collection held while the current one is written (about 4 MiB of text). */
-const READ_AHEAD_BATCHES = 16;
 
 /**
  * Streams the configured collections into a new archive: cursor -> Extended
@@ -40,35 +37,17 @@ export async function writeDatabaseBackup(ctx: BackupContext, kind: BackupKind, 
     let documentsBefore = 0;
     let documentsInCollection = 0;
 
-    // A snapshot session serves one cursor at a time; without one, the next
-    // collection is read while the current one is written.
-    const readAhead = session === undefined;
-    const reader = (name: string) => new ReadAhead(readLines(name, ctx.db.collection(name), session), READ_AHEAD_BATCHES).start();
-
     async function* sources(): AsyncGenerator<CollectionSource> {
-      const started = new Map<string, ReadAhead<string[]>>();
-      try {
-        for (const [i, name] of ctx.collections.entries()) {
-          documentsBefore += documentsInCollection;
-          documentsInCollection = 0;
-          if (!existing.has(name)) {
-            yield { name, indexes: [], lines: noLines() };
-            continue;
-          }
-          const collection = ctx.db.collection(name);
-          const indexes = await annotate(name, collection.listIndexes({ session }).toArray());
-          if (!readAhead) {
-            yield { name, indexes, lines: readLines(name, collection, session) };
-            continue;
-          }
-          const lines = started.get(name) ?? reader(name);
-          started.delete(name);
-          const following = ctx.collections.slice(i + 1).find((n) => existing.has(n));
-          if (following) started.set(following, reader(following));
-          yield { name, indexes, lines };
+      for (const name of ctx.collections) {
+        documentsBefore += documentsInCollection;
+        documentsInCollection = 0;
+        if (!existing.has(name)) {
+          yield { name, indexes: [], lines: noLines() };
+          continue;
         }
-      } finally {
-        for (const pending of started.values()) pending.cancel();
+        const collection = ctx.db.collection(name);
+        const indexes = await annotate(name, collection.listIndexes({ session }).toArray());
+        yield { name, indexes, lines: readLines(name, collection, session) };
       }
     }
 
