@@ -22,6 +22,11 @@ export interface RunningApplication {
  */
 export async function startApplication(config: Config, say: (line: string) => void): Promise<RunningApplication> {
   const database = await openDatabase(config);
+  const automatic = createAutomaticBackups({ config, db: database.db, echo: say });
+  const backup = createBackupContext(config, database.db, { emit: automatic.emit });
+  await backup.store.ensureDir();
+  // Before anything looks at the data: a restore killed mid-way is finished or rolled back.
+  await repairInterruptedRestore(backup);
   if (database.local) {
     say(`Lokale Datenbank (FerretDB) unter ${config.dataDir}, ${database.uri}`);
     if (await isDatabaseEmpty(database.db, config.backupCollections)) {
@@ -29,11 +34,6 @@ export async function startApplication(config: Config, say: (line: string) => vo
       say(`Leere Datenbank mit Demodaten gefüllt: ${Object.values(counts).reduce((a, b) => a + b, 0)} Dokumente`);
     }
   }
-
-  const automatic = createAutomaticBackups({ config, db: database.db, echo: say });
-  const backup = createBackupContext(config, database.db, { emit: automatic.emit });
-  await backup.store.ensureDir();
-  await repairInterruptedRestore(backup);
   const tracker = new OperationTracker();
   const scheduler = automatic.createScheduler({ backup, tracker });
   const firstAdmin = await ensureFirstAdmin(database.db, config);

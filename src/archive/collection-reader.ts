@@ -51,9 +51,11 @@ export async function* readCollectionDocuments(
     const count = parser.end();
     if (count !== collection.count) throw new Error(`${count} Dokumente, laut Manifest ${collection.count}`);
   } catch (error) {
-    stream.destroy();
     if (error instanceof AppError) throw error;
     throw fail((error as Error).message, error);
+  } finally {
+    // Also when the consumer stops early (an insert failed): close the entry.
+    stream.destroy();
   }
   if (bytes !== collection.bytes) throw fail(`${bytes} Bytes, laut Manifest ${collection.bytes}`);
   const digest = hash.digest('hex');

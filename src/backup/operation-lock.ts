@@ -27,6 +27,9 @@ export interface OperationLock {
   current(): Promise<LockHolder | undefined>;
 }
 
+/** Tells this process from an earlier one with the same pid (a restarted container is pid 1 again). */
+const PROCESS_INSTANCE = randomToken(4);
+
 /** Leases this process released while the database could not hear it; they may be taken over at once. */
 const releasedTokens = new Set<string>();
 
@@ -49,7 +52,7 @@ export class MongoOperationLock implements OperationLock {
     private readonly options: { leaseMs?: number; renewMs?: number; owner?: string; now?: () => Date } = {},
   ) {
     this.collection = db.collection<LockDocument>(LOCK_COLLECTION);
-    this.owner = options.owner ?? `${os.hostname()}:${process.pid}`;
+    this.owner = options.owner ?? `${os.hostname()}:${process.pid}:${PROCESS_INSTANCE}`;
   }
 
   async acquire(purpose: string): Promise<LockLease> {
@@ -128,9 +131,10 @@ export class MongoOperationLock implements OperationLock {
 }
 
 function holderIsDeadHere(holder: LockDocument): boolean {
-  const [host, pidText] = holder.owner.split(':');
+  const [host, pidText, instance] = holder.owner.split(':');
   const pid = Number(pidText);
-  if (host !== os.hostname() || !Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  if (host !== os.hostname() || !Number.isInteger(pid) || pid <= 0) return false;
+  if (pid === process.pid) return instance !== undefined && instance !== PROCESS_INSTANCE;
   try {
     process.kill(pid, 0);
     return false;

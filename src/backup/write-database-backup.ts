@@ -29,7 +29,8 @@ export async function writeDatabaseBackup(ctx: BackupContext, kind: BackupKind, 
   const capabilities = await ctx.capabilities();
   const session = capabilities.snapshotReads ? ctx.db.client.startSession({ snapshot: true }) : undefined;
   try {
-    const existing = new Set((await ctx.db.listCollections({}, { nameOnly: true, session }).toArray()).map((c) => c.name));
+    // Snapshot reads are for find only: MongoDB refuses readConcern snapshot on listCollections and listIndexes.
+    const existing = new Set((await ctx.db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
     const totals = await Promise.all(
       ctx.collections.map((name) => (existing.has(name) ? approximateCount(ctx.db, name, capabilities) : Promise.resolve(0))),
     );
@@ -46,7 +47,7 @@ export async function writeDatabaseBackup(ctx: BackupContext, kind: BackupKind, 
           continue;
         }
         const collection = ctx.db.collection(name);
-        const indexes = await annotate(name, collection.listIndexes({ session }).toArray());
+        const indexes = await annotate(name, collection.listIndexes().toArray());
         yield { name, indexes, lines: readLines(name, collection, session) };
       }
     }
@@ -93,10 +94,18 @@ async function* readLines(name: string, collection: Collection, session: ClientS
       more = annotate(name, cursor.hasNext());
       more.catch(() => undefined);
       await new Promise<void>((resolve) => setImmediate(resolve));
-      yield batch.map(bsonToLine);
+      yield convert(name, batch);
     }
   } finally {
     await cursor.close().catch(() => undefined);
+  }
+}
+
+function convert(collection: string, batch: readonly Uint8Array[]): string[] {
+  try {
+    return batch.map(bsonToLine);
+  } catch (error) {
+    throw new Error(`Collection "${collection}": ${describeError(error)}`, { cause: error });
   }
 }
 

@@ -8,12 +8,13 @@ import type { LockLease } from '../backup/operation-lock.js';
 import { describeError } from '../shared/app-error.js';
 import { indexSpecsForCreate } from './index-specs.js';
 import {
-  finishRestore,
+  cleanUpRestore,
   planJournalCollections,
   rollBackRestore,
   setJournalState,
   writeJournal,
   type JournalCollection,
+  type RestoreJournal,
 } from './restore-journal.js';
 
 /** Small batches keep fewer parsed documents alive while the server inserts (100k restore: 212 MB -> 163 MB peak RSS, same time). */
@@ -49,23 +50,28 @@ export async function loadAndSwap(ctx: BackupContext, input: LoadAndSwapInput): 
   const plan = planJournalCollections(input.runId, input.selected.map((c) => c.name), existing);
   await writeJournal(db, { runId: input.runId, state: 'loading', source: input.label, startedAt: ctx.clock.now(), collections: plan });
 
+  let state: RestoreJournal['state'] = 'loading';
   try {
     input.onStep('load');
     await loadStaging(ctx, input, plan);
     input.lease.assertHeld();
     input.onStep('swap');
-    await setJournalState(db, 'swapping');
+    await setJournalState(db, input.runId, 'swapping');
+    state = 'swapping';
     await swapIn(ctx, plan);
+    // Only once this is recorded does the restore count as done; a crash before it is rolled back.
+    await setJournalState(db, input.runId, 'committed');
+    state = 'committed';
   } catch (error) {
     try {
-      await rollBackRestore(db, plan);
+      await rollBackRestore(db, input.runId, state, plan);
     } catch (rollbackError) {
       throw new RollbackFailedError(error, rollbackError);
     }
     throw error;
   }
   input.onStep('cleanup');
-  await finishRestore(db, plan).catch(() => undefined);
+  await cleanUpRestore(db, input.runId, plan).catch(() => undefined);
 }
 
 async function loadStaging(ctx: BackupContext, input: LoadAndSwapInput, plan: readonly JournalCollection[]): Promise<void> {

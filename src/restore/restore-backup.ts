@@ -110,7 +110,7 @@ function restoreFailure(error: unknown, step: RestoreStep, preRestoreBackup: str
   if (step === 'verify' && isAppError(error)) return error;
   const unchanged =
     error instanceof RollbackFailedError
-      ? `Der alte Stand wird beim nächsten Start automatisch wiederhergestellt; zusätzlich liegt das Sicherungs-Backup ${preRestoreBackup ?? ''} bereit.`
+      ? `Der alte Stand wird vor der nächsten Sicherung, Wiederherstellung oder beim nächsten Start automatisch wiederhergestellt; zusätzlich liegt das Sicherungs-Backup ${preRestoreBackup ?? ''} bereit.`
       : 'Die Datenbank ist unverändert.';
   const message = `Wiederherstellung fehlgeschlagen beim ${STEP_LABELS[step]}: ${describeError(error)}. ${unchanged}`;
   return new AppError(isAppError(error) && error.code === 'OPERATION_RUNNING' ? 'OPERATION_RUNNING' : 'RESTORE_FAILED', message, {

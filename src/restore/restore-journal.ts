@@ -38,16 +38,18 @@ export async function writeJournal(db: Db, entry: Omit<RestoreJournal, '_id'>): 
   await journal(db).replaceOne({ _id: JOURNAL_ID }, entry, { upsert: true });
 }
 
-export async function setJournalState(db: Db, state: RestoreJournal['state']): Promise<void> {
-  await journal(db).updateOne({ _id: JOURNAL_ID }, { $set: { state } });
+/** Moves this run's journal on; fails if the journal is no longer this run's (the lock was taken over). */
+export async function setJournalState(db: Db, runId: string, state: RestoreJournal['state']): Promise<void> {
+  const result = await journal(db).updateOne({ _id: JOURNAL_ID, runId }, { $set: { state } });
+  if (result.matchedCount !== 1) throw new Error('Das Restore-Journal gehört nicht mehr zu dieser Wiederherstellung (Sperre übernommen?)');
 }
 
 export async function readJournal(db: Db): Promise<RestoreJournal | null> {
   return journal(db).findOne({ _id: JOURNAL_ID });
 }
 
-export async function clearJournal(db: Db): Promise<void> {
-  await journal(db).deleteOne({ _id: JOURNAL_ID });
+export async function clearJournal(db: Db, runId: string): Promise<void> {
+  await journal(db).deleteOne({ _id: JOURNAL_ID, runId });
 }
 
 async function collectionNames(db: Db): Promise<Set<string>> {
@@ -76,18 +78,30 @@ async function rollBackCollection(db: Db, c: JournalCollection, existing: Set<st
   await dropIfExists(db, c.staging, existing);
 }
 
-export async function rollBackRestore(db: Db, collections: readonly JournalCollection[]): Promise<void> {
+/**
+ * Undoes a restore of run `runId`. While it was still loading, only its
+ * staging collections exist: the real ones are not touched at all (the app
+ * may even have created one meanwhile).
+ */
+export async function rollBackRestore(
+  db: Db,
+  runId: string,
+  state: RestoreJournal['state'],
+  collections: readonly JournalCollection[],
+): Promise<void> {
   const existing = await collectionNames(db);
-  for (const c of [...collections].reverse()) await rollBackCollection(db, c, existing);
-  await clearJournal(db);
+  for (const c of [...collections].reverse()) {
+    if (state === 'loading') await dropIfExists(db, c.staging, existing);
+    else await rollBackCollection(db, c, existing);
+  }
+  await clearJournal(db, runId);
 }
 
-/** After every swap succeeded: the old data is no longer needed. */
-export async function finishRestore(db: Db, collections: readonly JournalCollection[]): Promise<void> {
-  await setJournalState(db, 'committed');
+/** After every swap: the old data is no longer needed. Best effort; recovery finishes it otherwise. */
+export async function cleanUpRestore(db: Db, runId: string, collections: readonly JournalCollection[]): Promise<void> {
   const existing = await collectionNames(db);
   for (const c of collections) await dropIfExists(db, c.aside, existing);
-  await clearJournal(db);
+  await clearJournal(db, runId);
 }
 
 /**
@@ -100,10 +114,10 @@ export async function recoverInterruptedRestore(db: Db, emit: EventSink): Promis
   if (!pending) return;
   const names = pending.collections.map((c) => c.name);
   if (pending.state === 'committed') {
-    await finishRestore(db, pending.collections);
+    await cleanUpRestore(db, pending.runId, pending.collections);
     emit({ type: 'restore.recovered', outcome: 'completed', collections: names });
     return;
   }
-  await rollBackRestore(db, pending.collections);
+  await rollBackRestore(db, pending.runId, pending.state, pending.collections);
   emit({ type: 'restore.recovered', outcome: pending.state === 'loading' ? 'cleaned' : 'rolled-back', collections: names });
 }

@@ -60,10 +60,15 @@ export function toAppError(error: unknown, fallback: ErrorCode = 'INTERNAL'): Ap
   return new AppError(fallback, message, { cause: error });
 }
 
-/** One line for humans, with secrets in connection strings blanked. */
+/** One line for humans, with secrets in connection strings and document values blanked. */
 export function describeError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return redactSecrets(message.split('\n')[0] ?? message);
+  return withoutDocumentValues(redactSecrets(message.split('\n')[0] ?? message));
+}
+
+/** MongoDB's duplicate-key errors quote the values (`dup key: { email: "…" }`); logs and mails must not. */
+export function withoutDocumentValues(text: string): string {
+  return text.replace(/dup key: \{.*?\}( |$|\))/g, 'dup key: { … }$1');
 }
 
 /** Removes credentials from URLs (scheme://user:pass@host) in free text. */

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { withArchive } from '../../src/archive/archive-reader.js';
 import { writeArchive } from '../../src/archive/archive-writer.js';
 import { readCollectionDocuments } from '../../src/archive/collection-reader.js';
-import { LOSSLESS_READ_OPTIONS, documentToLine } from '../../src/archive/extended-json.js';
+import { LOSSLESS_READ_OPTIONS, bsonToLine, documentToLine } from '../../src/archive/extended-json.js';
 import { verifyArchive } from '../../src/archive/verify-archive.js';
 import { bsonBytes, storableTypesDocument, unstorableTypesDocument } from '../helpers/bson-samples.js';
 import { useTempDir } from '../helpers/temp-dir.js';
@@ -65,5 +65,20 @@ describe('serialize -> archive -> parse, without a database', () => {
 
   it('writes an empty collection as an empty JSON array', async () => {
     expect(await roundTrip([], 'empty')).toEqual([]);
+  });
+
+  it.each([
+    // A Map keeps the order a server would have; a plain object would already have moved the digits first.
+    ['field names made of digits (JavaScript would put them first)', new Map<string, unknown>([['_id', 1], ['name', 'Tabelle'], ['2023', 5]])],
+    ['a subdocument that looks like a regex', { _id: 2, filter: { $regex: '^T', $options: 'i' } }],
+    ['a subdocument that looks like a date, with more fields', { _id: 3, x: { $date: '2024-01-01', note: 'bleibt' } }],
+    ['a subdocument that looks like an ObjectId', { _id: 4, x: { $oid: 'abc' } }],
+  ])('refuses, rather than change, a document with %s', (_what, doc) => {
+    expect(() => bsonToLine(Buffer.from(BSON.serialize(doc as Document)))).toThrow(/nicht verlustfrei/);
+  });
+
+  it('accepts every ordinary document, $-keyed values of our own types included', () => {
+    expect(() => bsonToLine(bsonBytes(storableTypesDocument()))).not.toThrow();
+    expect(() => bsonToLine(bsonBytes(unstorableTypesDocument()))).not.toThrow();
   });
 });

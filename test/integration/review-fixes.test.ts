@@ -1,0 +1,46 @@
+import { readdirSync } from 'node:fs';
+import { ObjectId } from 'mongodb';
+import { describe, expect, it } from 'vitest';
+import { createBackupContext } from '../../src/backup/backup-context.js';
+import type { BackupEvent } from '../../src/backup/backup-events.js';
+import { createBackup } from '../../src/backup/create-backup.js';
+import { describeError } from '../../src/shared/app-error.js';
+import { readJournal, recoverInterruptedRestore, writeJournal, planJournalCollections } from '../../src/restore/restore-journal.js';
+import { useTestDatabase } from '../helpers/database.js';
+import { useTempDir } from '../helpers/temp-dir.js';
+
+const t = useTestDatabase();
+const backupDir = useTempDir();
+
+describe('what the review found', () => {
+  it('a document Extended JSON cannot keep exactly fails the backup loudly and leaves no file', async () => {
+    await t.db.collection('workers').insertOne({ _id: new ObjectId('65f0c0ffee0000000000000a'), barcode: 'W1', '2023': 'Spalte aus Excel' });
+    const ctx = createBackupContext({ backupDir, backupCollections: ['workers'], backupKeep: 10 }, t.db);
+    await expect(createBackup(ctx, { kind: 'manual' })).rejects.toMatchObject({
+      code: 'BACKUP_FAILED',
+      message: expect.stringMatching(/workers.*65f0c0ffee0000000000000a.*nicht verlustfrei/),
+    });
+    expect(readdirSync(backupDir)).toEqual([]);
+    await t.db.collection('workers').deleteMany({});
+  });
+
+  it('rolling back a restore that was still loading never touches the real collections', async () => {
+    const events: BackupEvent[] = [];
+    // The app created ticket_notes while the restore was loading; the restore had planned it as "did not exist".
+    const plan = planJournalCollections('run1', ['ticket_notes'], new Set());
+    await writeJournal(t.db, { runId: 'run1', state: 'loading', source: 'x.zip', startedAt: new Date(), collections: plan });
+    await t.db.createCollection(plan[0]!.staging);
+    await t.db.collection('ticket_notes').insertOne({ note: 'während des Ladens geschrieben' });
+
+    await recoverInterruptedRestore(t.db, (e) => events.push(e));
+    expect(await t.db.collection('ticket_notes').countDocuments()).toBe(1);
+    expect(await t.db.listCollections({ name: plan[0]!.staging }).toArray()).toEqual([]);
+    expect(await readJournal(t.db)).toBeNull();
+    expect(events).toEqual([expect.objectContaining({ type: 'restore.recovered', outcome: 'cleaned' })]);
+  });
+
+  it('error texts never quote document values from duplicate-key errors', () => {
+    const error = new Error('E11000 duplicate key error collection: scandy.users index: email_1 dup key: { email: "jürgen@example.org" }');
+    expect(describeError(error)).toBe('E11000 duplicate key error collection: scandy.users index: email_1 dup key: { … }');
+  });
+});
