@@ -4,12 +4,14 @@ import { createBackupContext } from '../backup/backup-context.js';
 import { OperationTracker } from '../backup/operation-tracker.js';
 import type { Config } from '../config/config.js';
 import { openDatabase } from '../db/open-database.js';
-import { repairInterruptedRestore } from '../restore/repair-interrupted-restore.js';
+import { repairIfInterrupted, repairInterruptedRestore } from '../restore/repair-interrupted-restore.js';
 import { createAutomaticBackups } from '../scheduler/automatic-backups.js';
 import { isDatabaseEmpty, seedDatabase } from '../seed/seed-database.js';
 import { createApp } from '../web/create-app.js';
 
 const DEMO_DOCUMENTS = 2000;
+/** How often the running app looks for a restore that was interrupted elsewhere. */
+const REPAIR_CHECK_MS = 60_000;
 
 export interface RunningApplication {
   readonly url: string;
@@ -56,6 +58,8 @@ export async function startApplication(config: Config, say: (line: string) => vo
   // Uploads of large archives over slow links must not be cut off.
   server.requestTimeout = 0;
   await automatic.start();
+  const repairTimer = setInterval(() => void repairIfInterrupted(backup).catch(() => undefined), REPAIR_CHECK_MS);
+  repairTimer.unref();
 
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -69,6 +73,7 @@ export async function startApplication(config: Config, say: (line: string) => vo
   return {
     url,
     stop: async () => {
+      clearInterval(repairTimer);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await automatic.close();
       await database.close();

@@ -100,11 +100,13 @@ export class MongoOperationLock implements OperationLock {
   private lease(token: string, purpose: string, leaseMs: number, tookOverFrom: LockHolder | undefined): LockLease {
     let lost = false;
     let released = false;
+    // The lease runs until this instant unless renewed; when renewals fail, it may expire and be taken over.
+    let heldUntil = this.now().getTime() + leaseMs;
     const renew = async () => {
-      const result = await this.collection
-        .updateOne({ _id: LOCK_ID, token }, { $set: { expiresAt: new Date(this.now().getTime() + leaseMs) } })
-        .catch(() => undefined);
+      const expiresAt = new Date(this.now().getTime() + leaseMs);
+      const result = await this.collection.updateOne({ _id: LOCK_ID, token }, { $set: { expiresAt } }).catch(() => undefined);
       if (result && result.matchedCount === 0 && !released) lost = true;
+      if (result && result.matchedCount === 1) heldUntil = expiresAt.getTime();
     };
     const timer = setInterval(() => void renew(), this.options.renewMs ?? Math.floor(leaseMs / 3));
     timer.unref();
@@ -112,7 +114,9 @@ export class MongoOperationLock implements OperationLock {
       purpose,
       tookOverFrom,
       assertHeld: () => {
-        if (lost) throw new AppError('OPERATION_RUNNING', 'Die Sperre wurde von einem anderen Prozess übernommen');
+        if (lost || this.now().getTime() >= heldUntil) {
+          throw new AppError('OPERATION_RUNNING', 'Die Sperre ist abgelaufen oder wurde von einem anderen Prozess übernommen');
+        }
       },
       release: async () => {
         if (released) return;

@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { createBackupContext } from '../../src/backup/backup-context.js';
 import type { BackupEvent } from '../../src/backup/backup-events.js';
 import { createBackup } from '../../src/backup/create-backup.js';
+import { MongoOperationLock } from '../../src/backup/operation-lock.js';
+import { repairIfInterrupted } from '../../src/restore/repair-interrupted-restore.js';
 import { describeError } from '../../src/shared/app-error.js';
 import { readJournal, recoverInterruptedRestore, writeJournal, planJournalCollections } from '../../src/restore/restore-journal.js';
 import { useTestDatabase } from '../helpers/database.js';
@@ -42,5 +44,36 @@ describe('what the review found', () => {
   it('error texts never quote document values from duplicate-key errors', () => {
     const error = new Error('E11000 duplicate key error collection: scandy.users index: email_1 dup key: { email: "jürgen@example.org" }');
     expect(describeError(error)).toBe('E11000 duplicate key error collection: scandy.users index: email_1 dup key: { … }');
+  });
+
+  it('a lease whose renewals did not get through counts as lost once it has run out', async () => {
+    let now = new Date('2026-11-27T06:00:00Z');
+    const lock = new MongoOperationLock(t.db, { owner: 'host-a:1', leaseMs: 60_000, renewMs: 3_600_000, now: () => now });
+    const lease = await lock.acquire('restore');
+    expect(() => lease.assertHeld()).not.toThrow();
+    now = new Date(now.getTime() + 61_000);
+    expect(() => lease.assertHeld()).toThrow(/abgelaufen/);
+    await lease.release();
+  });
+
+  it('the running app repairs a restore interrupted elsewhere as soon as the lock is free', async () => {
+    const ctx = createBackupContext({ backupDir, backupCollections: ['tools'], backupKeep: 10 }, t.db);
+    expect(await repairIfInterrupted(ctx)).toBe(false);
+
+    // A restore was killed right after moving "tools" aside and putting the restored data in place.
+    await t.db.collection('tools').insertOne({ name: 'vorher' });
+    const plan = planJournalCollections('run2', ['tools'], new Set(['tools']));
+    await writeJournal(t.db, { runId: 'run2', state: 'swapping', source: 'x.zip', startedAt: new Date(), collections: plan });
+    await t.db.renameCollection('tools', plan[0]!.aside);
+    await t.db.collection('tools').insertOne({ name: 'halb wiederhergestellt' });
+
+    const busy = new MongoOperationLock(t.db, { owner: 'anderer-host:7' });
+    const lease = await busy.acquire('backup:auto');
+    expect(await repairIfInterrupted(ctx)).toBe(false);
+    await lease.release();
+
+    expect(await repairIfInterrupted(ctx)).toBe(true);
+    expect(await t.db.collection('tools').find({}, { projection: { _id: 0 } }).toArray()).toEqual([{ name: 'vorher' }]);
+    expect(await readJournal(t.db)).toBeNull();
   });
 });
