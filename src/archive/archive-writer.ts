@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { open, unlink } from 'node:fs/promises';
+import { unlink } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import archiver from 'archiver';
@@ -44,8 +44,8 @@ export interface WriteArchiveOptions {
 
 /**
  * Streams the collections into a new zip at `filePath` (which must not exist)
- * and writes the manifest last. The file is flushed to disk before this
- * resolves; on failure it is removed and the error is rethrown.
+ * and writes the manifest last. On failure it is removed and the error is
+ * rethrown. (Making it durable is the backup store's job.)
  */
 export async function writeArchive(
   filePath: string,
@@ -86,7 +86,6 @@ export async function writeArchive(
     archive.append(JSON.stringify(manifest, null, 2) + '\n', { name: MANIFEST_FILE, date: header.createdAt });
     await Promise.race([archive.finalize(), failed]);
     await Promise.race([finished(output), failed]);
-    await flushToDisk(filePath);
     return manifest;
   } catch (error) {
     for (const input of inputs) input.destroy();
@@ -151,13 +150,4 @@ async function appendCollection(
     sha256: hash.digest('hex'),
     indexes: source.indexes.map((index) => BSON.EJSON.serialize(index, { relaxed: false })),
   };
-}
-
-async function flushToDisk(filePath: string): Promise<void> {
-  const handle = await open(filePath, 'r+');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }

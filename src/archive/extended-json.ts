@@ -53,8 +53,3 @@ export function lineToDocument(line: string): Document {
   }
   return doc as Document;
 }
-
-/** Raw BSON bytes of one document, the reference for "byte-identical". */
-export function documentBytes(doc: Document): Buffer {
-  return Buffer.from(BSON.serialize(doc));
-}

@@ -16,7 +16,7 @@ export interface StoredBackup extends BackupName {
   readonly size: number;
 }
 
-export interface NewBackupFile {
+interface NewBackupFile {
   readonly name: string;
   readonly createdAt: Date;
   readonly tempPath: string;
@@ -59,8 +59,31 @@ export class BackupStore {
     return { ...parsed, path: filePath, size: info.size };
   }
 
-  /** Reserves a unique name (UTC, milliseconds) and its temporary file path. */
-  async newBackupFile(kind: BackupKind, now: Date): Promise<NewBackupFile> {
+  /**
+   * The one way a backup comes into being: `write` fills a `*.tmp` file
+   * (spared by prune while it runs); only if it succeeds is the file flushed
+   * to disk and renamed to its final, unique name. On failure it is removed.
+   */
+  async writeNew<T>(
+    kind: BackupKind,
+    now: Date,
+    write: (tempPath: string, createdAt: Date) => Promise<T>,
+  ): Promise<{ readonly backup: StoredBackup; readonly result: T }> {
+    const file = await this.reserve(kind, now);
+    const release = this.markInUse(path.basename(file.tempPath));
+    try {
+      const result = await write(file.tempPath, file.createdAt);
+      return { backup: await this.commit(file), result };
+    } catch (error) {
+      await unlink(file.tempPath).catch(() => undefined);
+      throw error;
+    } finally {
+      release();
+    }
+  }
+
+  /** A unique name (UTC, milliseconds) and its temporary file path. */
+  private async reserve(kind: BackupKind, now: Date): Promise<NewBackupFile> {
     await this.ensureDir();
     let time = now.getTime();
     for (;;) {
@@ -73,11 +96,12 @@ export class BackupStore {
     }
   }
 
-  /** Makes a finished temporary file a backup, durable across a crash. */
-  async commit(file: NewBackupFile): Promise<StoredBackup> {
+  /** Durable across a crash: the file's bytes, then its name, reach the disk. */
+  private async commit(file: NewBackupFile): Promise<StoredBackup> {
     if (existsSync(file.finalPath)) throw new AppError('BACKUP_FAILED', `Backup existiert bereits: ${file.name}`);
+    await syncPath(file.tempPath, 'r+');
     await rename(file.tempPath, file.finalPath);
-    await this.syncDir();
+    await syncPath(this.dir, 'r');
     return this.find(file.name);
   }
 
@@ -124,12 +148,13 @@ export class BackupStore {
     }
   }
 
-  private async syncDir(): Promise<void> {
-    const handle = await open(this.dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+}
+
+async function syncPath(target: string, flags: 'r' | 'r+'): Promise<void> {
+  const handle = await open(target, flags);
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { ClientSession, Collection, FindCursor } from 'mongodb';
 import { writeArchive, type CollectionSource } from '../archive/archive-writer.js';
 import type { BackupKind } from '../archive/backup-name.js';
@@ -24,8 +23,6 @@ const BATCH_SIZE = 1000;
  * removes the temporary file and rejects. Does not lock or prune.
  */
 export async function writeDatabaseBackup(ctx: BackupContext, kind: BackupKind, onProgress?: ProgressListener): Promise<WrittenBackup> {
-  const file = await ctx.store.newBackupFile(kind, ctx.clock.now());
-  const releaseTemp = ctx.store.markInUse(path.basename(file.tempPath));
   const capabilities = await ctx.capabilities();
   const session = capabilities.snapshotReads ? ctx.db.client.startSession({ snapshot: true }) : undefined;
   try {
@@ -52,11 +49,8 @@ export async function writeDatabaseBackup(ctx: BackupContext, kind: BackupKind, 
       }
     }
 
-    const manifest = await writeArchive(
-      file.tempPath,
-      { kind, createdAt: file.createdAt, database: ctx.db.databaseName },
-      sources(),
-      {
+    const { backup, result: manifest } = await ctx.store.writeNew(kind, ctx.clock.now(), (tempPath, createdAt) =>
+      writeArchive(tempPath, { kind, createdAt, database: ctx.db.databaseName }, sources(), {
         compressionLevel: ctx.compressionLevel,
         onProgress: (p) => {
           documentsInCollection = p.documentsDone;
@@ -68,12 +62,10 @@ export async function writeDatabaseBackup(ctx: BackupContext, kind: BackupKind, 
             documentsTotal: Math.max(documentsTotal, documentsBefore + p.documentsDone),
           });
         },
-      },
+      }),
     );
-    const backup = await ctx.store.commit(file);
     return { backup, manifest, documents: manifest.collections.reduce((sum, c) => sum + c.count, 0) };
   } finally {
-    releaseTemp();
     await session?.endSession().catch(() => undefined);
   }
 }

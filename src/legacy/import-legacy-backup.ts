@@ -33,22 +33,17 @@ export async function importLegacyBackup(ctx: BackupContext, filePath: string, a
   if (known.length === 0) throw new AppError('ARCHIVE_INVALID', 'Die Datei enthält keine der gesicherten Collections');
 
   return withOperation(ctx, 'import', undefined, async () => {
-    const file = await ctx.store.newBackupFile('upload', ctx.clock.now());
-    const releaseTemp = ctx.store.markInUse(path.basename(file.tempPath));
-    try {
-      const manifest = await writeArchive(
-        file.tempPath,
-        { kind: 'upload', createdAt: file.createdAt, database: ctx.db.databaseName },
+    const { backup, result: manifest } = await ctx.store.writeNew('upload', ctx.clock.now(), (tempPath, createdAt) =>
+      writeArchive(
+        tempPath,
+        { kind: 'upload', createdAt, database: ctx.db.databaseName },
         known.map((c) => ({ name: c.name, indexes: [], lines: inBatches(c.documents) })),
         { compressionLevel: ctx.compressionLevel },
-      );
-      const backup = await ctx.store.commit(file);
-      const documents = manifest.collections.reduce((sum, c) => sum + c.count, 0);
-      ctx.emit({ type: 'backup.succeeded', kind: 'upload', name: backup.name, size: backup.size, documents, durationMs: 0, ...(actor ? { actor } : {}) });
-      return { backup, documents, skipped };
-    } finally {
-      releaseTemp();
-    }
+      ),
+    );
+    const documents = manifest.collections.reduce((sum, c) => sum + c.count, 0);
+    ctx.emit({ type: 'backup.succeeded', kind: 'upload', name: backup.name, size: backup.size, documents, durationMs: 0, ...(actor ? { actor } : {}) });
+    return { backup, documents, skipped };
   });
 }
 

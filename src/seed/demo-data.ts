@@ -1,6 +1,7 @@
 import { Double, ObjectId, type Document } from 'mongodb';
 import { SCANDY_COLLECTIONS } from '../config/collections.js';
 import { AppError } from '../shared/app-error.js';
+import { mulberry32, type Rng } from '../shared/seeded-random.js';
 
 export type CollectionName = (typeof SCANDY_COLLECTIONS)[number];
 
@@ -152,7 +153,6 @@ interface Context {
   readonly plan: Record<CollectionName, number>;
 }
 
-type Rng = () => number;
 
 function context(options: DemoDataOptions): Context {
   const seed = options.seed ?? DEFAULT_SEED;
@@ -162,17 +162,6 @@ function context(options: DemoDataOptions): Context {
 
 function assertDocs(docs: number): void {
   if (!Number.isSafeInteger(docs) || docs < 0) throw new AppError('INVALID_INPUT', `docs must be a non-negative integer, got ${docs}`);
-}
-
-function mulberry32(state: number): Rng {
-  let a = state >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function mix(h: number, value: number): number {

@@ -53,13 +53,6 @@ export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError;
 }
 
-/** Wraps anything thrown into an AppError, keeping an AppError as it is. */
-export function toAppError(error: unknown, fallback: ErrorCode = 'INTERNAL'): AppError {
-  if (error instanceof AppError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  return new AppError(fallback, message, { cause: error });
-}
-
 /** One line for humans, with secrets in connection strings and document values blanked. */
 export function describeError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BACKUP_KINDS, type BackupKind } from '../../src/archive/backup-name.js';
 import { planRetention, type RetentionCandidate } from '../../src/retention/retention-policy.js';
+import { mulberry32 } from '../../src/shared/seeded-random.js';
 
 const KINDS: readonly BackupKind[] = BACKUP_KINDS;
 
@@ -177,15 +178,3 @@ describe('planRetention', () => {
     }
   });
 });
-
-/** Small seeded PRNG (mulberry32), uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
