@@ -1,5 +1,5 @@
 import type { LastRun, MailStatus, SchedulerControl, SchedulerStatus } from '../automation/automation-contracts.js';
-import type { BackupResult } from '../backup/create-backup.js';
+import { BackupFailedError, type BackupResult } from '../backup/create-backup.js';
 import type { LockHolder } from '../backup/operation-lock.js';
 import type { RunningOperation } from '../backup/operation-tracker.js';
 import { formatLocalMinute } from '../log/log-line.js';
@@ -255,7 +255,7 @@ export class BackupScheduler implements SchedulerControl {
       return await this.succeeded(slot, trigger, startedAt, result, claim);
     } catch (error) {
       if (!began && isAppError(error) && error.code === 'OPERATION_RUNNING') return this.deferred(slot, claim, error.message);
-      return this.failed(slot, trigger, startedAt, describeError(error), { began, claim });
+      return this.failed(slot, trigger, startedAt, error instanceof BackupFailedError ? error.reason : describeError(error), { began, claim });
     }
   }
 
@@ -287,23 +287,22 @@ export class BackupScheduler implements SchedulerControl {
     reason: string,
     context: { began: boolean; claim: SlotClaim | undefined },
   ): Promise<TickDecision> {
-    const short = reason.replace(/^Backup fehlgeschlagen: /, '');
     // Once the backup began, the engine has logged its failure already.
-    if (!context.began) this.options.log(`Backup fehlgeschlagen (${trigger} ${this.slotLabel(slot)}): ${short}`);
+    if (!context.began) this.options.log(`Backup fehlgeschlagen (${trigger} ${this.slotLabel(slot)}): ${reason}`);
     const { claim } = context;
-    if (claim) await this.record(() => claim.finish({ ok: false, message: short }));
+    if (claim) await this.record(() => claim.finish({ ok: false, message: reason }));
     await this.record(() =>
       this.options.state.recordRun({
         startedAt,
         finishedAt: this.options.clock.now(),
         ok: false,
-        message: short,
+        message: reason,
         backupName: undefined,
         trigger,
       }),
     );
-    const mail = await this.options.notifier.backupFailed(short, { trigger });
-    return { kind: 'failed', slot, trigger, reason: short, mail };
+    const mail = await this.options.notifier.backupFailed(reason, { trigger });
+    return { kind: 'failed', slot, trigger, reason, mail };
   }
 
   private async deferred(slot: Date, claim: SlotClaim, reason: string): Promise<TickDecision> {

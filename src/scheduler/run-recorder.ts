@@ -44,7 +44,7 @@ export function createRunRecorder(state: SchedulerStateStore, clock: Clock, log:
           startedAt,
           finishedAt: now,
           ok,
-          message: ok ? 'erfolgreich' : event.reason.replace(/^Backup fehlgeschlagen: /, ''),
+          message: ok ? 'erfolgreich' : event.reason,
           backupName: ok ? event.name : undefined,
           trigger,
         }),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LastRun } from '../../src/automation/automation-contracts.js';
-import type { BackupResult } from '../../src/backup/create-backup.js';
+import { BackupFailedError, type BackupResult } from '../../src/backup/create-backup.js';
 import type { BackupNotifier, MailOutcome } from '../../src/mail/backup-notifier.js';
 import { BackupScheduler, type StartedBackup } from '../../src/scheduler/backup-scheduler.js';
 import type { StartTicker } from '../../src/scheduler/cron-ticker.js';
@@ -77,7 +77,7 @@ function rig(options: { times?: string[]; timeZone?: string; now: string; backup
     }
     runs.push({ trigger, at: now });
     if (behaviour === 'fail') {
-      return { started: Promise.resolve(), done: Promise.reject(new AppError('BACKUP_FAILED', 'Backup fehlgeschlagen: Festplatte voll')) };
+      return { started: Promise.resolve(), done: Promise.reject(new BackupFailedError('Festplatte voll', new Error('ENOSPC'))) };
     }
     const createdAt = now;
     backups.push(createdAt);
