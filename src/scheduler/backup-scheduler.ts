@@ -9,6 +9,7 @@ import type { Clock } from '../shared/clock.js';
 import type { StartTicker, Ticker } from './cron-ticker.js';
 import { latestSlotAtOrBefore, nextRuns, slotKey, type DailySchedule } from './schedule.js';
 import { INITIAL_STATE, type SchedulerState, type SchedulerStateStore } from './scheduler-state-store.js';
+import type { RunRecords } from './run-records.js';
 import type { SlotClaim, SlotClaims } from './slot-claims.js';
 import { evaluateWatchdog, type WatchdogVerdict } from './watchdog.js';
 
@@ -32,7 +33,9 @@ export type ScheduledBackupRunner = (trigger: string) => StartedBackup;
 export interface BackupSchedulerOptions {
   readonly schedule: DailySchedule;
   readonly watchdogHours: number;
-  readonly state: SchedulerStateStore;
+  readonly state: Pick<SchedulerStateStore, 'read' | 'setEnabled'>;
+  /** The owner of the run records; the engine's events tell it of every run that began. */
+  readonly runs: Pick<RunRecords, 'failedBeforeStart' | 'flush'>;
   readonly claims: SlotClaims;
   readonly runBackup: ScheduledBackupRunner;
   /** When the newest backup on disk (not an upload) was taken. */
@@ -250,31 +253,20 @@ export class BackupScheduler implements SchedulerControl {
         () => true,
         () => false,
       );
-      if (began) await this.record(() => this.options.state.recordRun(runningRun(startedAt, trigger)));
       const result = await backup.done;
-      return await this.succeeded(slot, trigger, startedAt, result, claim);
+      return await this.succeeded(slot, trigger, result, claim);
     } catch (error) {
       if (!began && isAppError(error) && error.code === 'OPERATION_RUNNING') return this.deferred(slot, claim, error.message);
       return this.failed(slot, trigger, startedAt, error instanceof BackupFailedError ? error.reason : describeError(error), { began, claim });
     }
   }
 
-  private async succeeded(slot: Date, trigger: string, startedAt: Date, result: BackupResult, claim: SlotClaim): Promise<TickDecision> {
+  private async succeeded(slot: Date, trigger: string, result: BackupResult, claim: SlotClaim): Promise<TickDecision> {
     const name = result.backup.name;
     this.localLastSuccess = latest(this.localLastSuccess, result.backup.createdAt);
     this.deferralLogged.delete(claim.key);
     await this.record(() => claim.finish({ ok: true, message: 'erfolgreich', backupName: name }));
-    await this.record(() => this.options.state.recordSuccess(result.backup.createdAt));
-    await this.record(() =>
-      this.options.state.recordRun({
-        startedAt,
-        finishedAt: this.options.clock.now(),
-        ok: true,
-        message: 'erfolgreich',
-        backupName: name,
-        trigger,
-      }),
-    );
+    await this.options.runs.flush();
     await this.record(() => this.options.claims.prune(new Date(this.options.clock.now().getTime() - KEEP_CLAIMS_MS)));
     const mail = await this.options.notifier.backupSucceeded(result, { trigger });
     return { kind: 'succeeded', slot, trigger, backupName: name, mail };
@@ -287,20 +279,14 @@ export class BackupScheduler implements SchedulerControl {
     reason: string,
     context: { began: boolean; claim: SlotClaim | undefined },
   ): Promise<TickDecision> {
-    // Once the backup began, the engine has logged its failure already.
-    if (!context.began) this.options.log(`Backup fehlgeschlagen (${trigger} ${this.slotLabel(slot)}): ${reason}`);
+    // Once the backup began, the engine has logged and recorded its failure already.
+    if (!context.began) {
+      this.options.log(`Backup fehlgeschlagen (${trigger} ${this.slotLabel(slot)}): ${reason}`);
+      this.options.runs.failedBeforeStart({ startedAt, trigger, reason });
+    }
     const { claim } = context;
     if (claim) await this.record(() => claim.finish({ ok: false, message: reason }));
-    await this.record(() =>
-      this.options.state.recordRun({
-        startedAt,
-        finishedAt: this.options.clock.now(),
-        ok: false,
-        message: reason,
-        backupName: undefined,
-        trigger,
-      }),
-    );
+    await this.options.runs.flush();
     const mail = await this.options.notifier.backupFailed(reason, { trigger });
     return { kind: 'failed', slot, trigger, reason, mail };
   }
@@ -386,10 +372,6 @@ export class BackupScheduler implements SchedulerControl {
   private slotLabel(slot: Date): string {
     return formatLocalMinute(slot, this.options.schedule.timeZone);
   }
-}
-
-function runningRun(startedAt: Date, trigger: string): LastRun {
-  return { startedAt, finishedAt: undefined, ok: undefined, message: 'läuft', backupName: undefined, trigger };
 }
 
 function latest(a: Date | undefined, b: Date | undefined): Date | undefined {

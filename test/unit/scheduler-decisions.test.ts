@@ -4,6 +4,7 @@ import { BackupFailedError, type BackupResult } from '../../src/backup/create-ba
 import type { BackupNotifier, MailOutcome } from '../../src/mail/backup-notifier.js';
 import { BackupScheduler, type StartedBackup } from '../../src/scheduler/backup-scheduler.js';
 import type { StartTicker } from '../../src/scheduler/cron-ticker.js';
+import { createRunRecords } from '../../src/scheduler/run-records.js';
 import { INITIAL_STATE, type SchedulerState, type SchedulerStateStore } from '../../src/scheduler/scheduler-state-store.js';
 import type { SlotClaim, SlotClaims } from '../../src/scheduler/slot-claims.js';
 import { AppError } from '../../src/shared/app-error.js';
@@ -62,6 +63,7 @@ function rig(options: { times?: string[]; timeZone?: string; now: string; backup
   const mails: { kind: string; detail: string }[] = [];
   const log: string[] = [];
   let behaviour: RunnerBehaviour = 'succeed';
+  const runRecords = createRunRecords(state, clock, (message) => log.push(message));
   const sent = (subject: string): MailOutcome => ({ sent: true, subject });
 
   const notifier: Pick<BackupNotifier, 'backupSucceeded' | 'backupFailed' | 'watchdogAlert'> = {
@@ -76,12 +78,16 @@ function rig(options: { times?: string[]; timeZone?: string; now: string; backup
       return { started: refused, done: refused };
     }
     runs.push({ trigger, at: now });
+    // The engine's events, as createBackup emits them.
+    runRecords.sink({ type: 'backup.started', kind: 'auto', actor: trigger });
     if (behaviour === 'fail') {
+      runRecords.sink({ type: 'backup.failed', kind: 'auto', reason: 'Festplatte voll', actor: trigger });
       return { started: Promise.resolve(), done: Promise.reject(new BackupFailedError('Festplatte voll', new Error('ENOSPC'))) };
     }
     const createdAt = now;
     backups.push(createdAt);
     const name = `scandy-backup-${createdAt.toISOString()}-auto.zip`;
+    runRecords.sink({ type: 'backup.succeeded', kind: 'auto', name, size: 10, documents: 1, durationMs: 5, actor: trigger });
     const result = { backup: { name, createdAt, kind: 'auto', path: `/b/${name}`, size: 10 }, documents: 1, durationMs: 5, pruned: [] };
     return { started: Promise.resolve(), done: Promise.resolve(result as unknown as BackupResult) };
   };
@@ -91,6 +97,7 @@ function rig(options: { times?: string[]; timeZone?: string; now: string; backup
       schedule: { times: options.times ?? ['06:00', '18:00'], timeZone: options.timeZone ?? 'Europe/Berlin' },
       watchdogHours: options.watchdogHours ?? 26,
       state,
+      runs: runRecords,
       claims,
       runBackup,
       newestBackupAt: async () => [...backups].sort((a, b) => b.getTime() - a.getTime())[0],
