@@ -7,17 +7,13 @@ import type { BackupNotifier, MailOutcome } from '../mail/backup-notifier.js';
 import { describeError, isAppError } from '../shared/app-error.js';
 import type { Clock } from '../shared/clock.js';
 import type { StartTicker, Ticker } from './cron-ticker.js';
-import { latestSlotAtOrBefore, nextRuns, slotKey, type DailySchedule } from './schedule.js';
+import { nextRuns, type DailySchedule } from './schedule.js';
 import { INITIAL_STATE, type SchedulerState, type SchedulerStateStore } from './scheduler-state-store.js';
 import type { RunRecords } from './run-records.js';
 import type { SlotClaim, SlotClaims } from './slot-claims.js';
+import { decideSlot } from './slot-decision.js';
 import { evaluateWatchdog, type WatchdogVerdict } from './watchdog.js';
 
-export const TRIGGER_SCHEDULE = 'Zeitplan';
-export const TRIGGER_CATCH_UP = 'Nachholen';
-
-/** A slot started later than this after its time is a catch-up. */
-const ON_TIME_MS = 5 * 60_000;
 const KEEP_CLAIMS_MS = 30 * 24 * 3_600_000;
 const SHUTDOWN_GRACE_MS = 15_000;
 
@@ -213,15 +209,16 @@ export class BackupScheduler implements SchedulerControl {
   }
 
   private async decide(now: Date, state: SchedulerState): Promise<TickDecision> {
-    if (!state.enabled) return { kind: 'stopped' };
-    const { schedule } = this.options;
-    const slot = latestSlotAtOrBefore(schedule, now);
-    if (!slot) return { kind: 'up-to-date', slot };
-    const lastSuccess = await this.lastSuccessAt(state);
-    if (lastSuccess && lastSuccess.getTime() >= slot.getTime()) return { kind: 'up-to-date', slot };
-    const key = slotKey(schedule, slot);
-    if (this.failedWithoutClaim.has(key)) return { kind: 'taken', slot };
-    const trigger = now.getTime() - slot.getTime() <= ON_TIME_MS ? TRIGGER_SCHEDULE : TRIGGER_CATCH_UP;
+    const plan = decideSlot({
+      now,
+      schedule: this.options.schedule,
+      enabled: state.enabled,
+      lastSuccessAt: await this.lastSuccessAt(state),
+      reportedFailed: this.failedWithoutClaim,
+    });
+    if (plan.kind === 'reported') return { kind: 'taken', slot: plan.slot };
+    if (plan.kind !== 'due') return plan;
+    const { slot, key, trigger } = plan;
 
     let claim: SlotClaim | undefined;
     try {
