@@ -1,4 +1,4 @@
-import type { LastRun, MailStatus, SchedulerControl, SchedulerStatus } from '../automation/automation-contracts.js';
+import type { LastRun, MailStatus, SchedulerControl } from '../automation/automation-contracts.js';
 import { BackupFailedError, type BackupResult } from '../backup/create-backup.js';
 import type { LockHolder } from '../backup/operation-lock.js';
 import type { RunningOperation } from '../backup/operation-tracker.js';
@@ -7,12 +7,15 @@ import type { BackupNotifier, MailOutcome } from '../mail/backup-notifier.js';
 import { describeError, isAppError } from '../shared/app-error.js';
 import type { Clock } from '../shared/clock.js';
 import type { StartTicker, Ticker } from './cron-ticker.js';
-import { nextRuns, type DailySchedule } from './schedule.js';
+import type { DailySchedule } from './schedule.js';
+import { PhaseMachine, type SchedulerPhase } from './scheduler-phase.js';
 import { INITIAL_STATE, type SchedulerState, type SchedulerStateStore } from './scheduler-state-store.js';
 import type { RunRecords } from './run-records.js';
 import type { SlotClaim, SlotClaims } from './slot-claims.js';
 import { decideSlot } from './slot-decision.js';
+import { cutOffRun, presentStatus, scheduleLoadedMessage, type BackupSchedulerStatus } from './scheduler-status.js';
 import { evaluateWatchdog, type WatchdogVerdict } from './watchdog.js';
+import { WatchdogAlarm, type AlarmOutcome } from './watchdog-alarm.js';
 
 const KEEP_CLAIMS_MS = 30 * 24 * 3_600_000;
 const SHUTDOWN_GRACE_MS = 15_000;
@@ -50,16 +53,6 @@ export interface BackupSchedulerOptions {
   readonly lockHolder?: () => Promise<LockHolder | undefined>;
 }
 
-/** Where this process is: `idle` between ticks, `checking` while deciding, `running` a backup, `closed` after shutdown. */
-export type SchedulerPhase = 'idle' | 'checking' | 'running' | 'closed';
-
-const TRANSITIONS: Readonly<Record<SchedulerPhase, readonly SchedulerPhase[]>> = {
-  idle: ['checking', 'closed'],
-  checking: ['idle', 'running', 'closed'],
-  running: ['idle', 'closed'],
-  closed: [],
-};
-
 export type TickDecision =
   | { readonly kind: 'closed' }
   | { readonly kind: 'busy' }
@@ -72,26 +65,17 @@ export type TickDecision =
 
 export interface TickOutcome {
   readonly decision: TickDecision;
-  /** `alerted`: this tick raised the watchdog alert; `known`: already alerted for this outage. */
-  readonly watchdog: 'ok' | 'alerted' | 'known' | 'skipped';
-}
-
-export interface BackupSchedulerStatus extends SchedulerStatus {
-  readonly phase: SchedulerPhase;
-  /** The backup or restore this process runs now, with its progress. */
-  readonly running: RunningOperation | undefined;
-  /** Why the shown state may be out of date (the database could not be read). */
-  readonly problem: string | undefined;
+  readonly watchdog: AlarmOutcome | 'skipped';
 }
 
 /**
  * The automatic backups: on every tick it decides whether the latest slot
  * of the schedule still needs its backup, claims the slot in the database
- * (so that one process runs it), runs it, records and mails the outcome,
- * and watches that backups keep succeeding.
+ * (so that one process runs it), runs it, mails the outcome, and watches
+ * that backups keep succeeding.
  */
 export class BackupScheduler implements SchedulerControl {
-  private phase: SchedulerPhase = 'idle';
+  private readonly phase = new PhaseMachine();
   private ticker: Ticker | undefined;
   private inFlight: Promise<unknown> = Promise.resolve();
   private lastState: SchedulerState = INITIAL_STATE;
@@ -102,41 +86,34 @@ export class BackupScheduler implements SchedulerControl {
   /** Slots this process already reported as failed without a database claim. */
   private readonly failedWithoutClaim = new Set<string>();
   private readonly deferralLogged = new Set<string>();
-  private alertedOutage: string | undefined;
+  private readonly alarm: WatchdogAlarm;
 
   constructor(private readonly options: BackupSchedulerOptions) {
     this.watchingSince = options.clock.now();
+    this.alarm = new WatchdogAlarm(options);
   }
 
   get currentPhase(): SchedulerPhase {
-    return this.phase;
+    return this.phase.current;
   }
 
   /** Starts the ticker and runs the first tick at once: that is the catch-up of a slot missed while the app was down. */
   async startTicking(): Promise<void> {
-    if (this.ticker || this.phase === 'closed') return;
+    if (this.ticker || this.phase.current === 'closed') return;
     const state = await this.readState();
-    const { times, timeZone } = this.options.schedule;
-    if (state.enabled) {
-      const [next] = nextRuns(this.options.schedule, this.options.clock.now(), 1);
-      this.options.log(
-        `Zeitplan geladen: täglich ${times.join(', ')} (${timeZone})${next ? `, nächstes Backup ${formatLocalMinute(next, timeZone)}` : ''}`,
-      );
-    } else {
-      this.options.log(`Zeitplan geladen: automatisches Backup ist gestoppt${since(state, timeZone)}`);
-    }
-    if (this.options.ticker) this.ticker = this.options.ticker(() => void this.tick().catch(() => undefined));
-    void this.tick().catch(() => undefined);
+    this.options.log(scheduleLoadedMessage(this.options.schedule, state, this.options.clock.now()));
+    if (this.options.ticker) this.ticker = this.options.ticker(() => this.tickLoggingErrors());
+    this.tickLoggingErrors();
   }
 
   /** Stops ticking; waits a little for a running backup to finish. */
   async shutdown(graceMs = SHUTDOWN_GRACE_MS): Promise<void> {
     this.ticker?.stop();
     this.ticker = undefined;
-    const pending = this.inFlight;
-    if (this.phase !== 'closed') this.transition('closed');
+    const pending = this.inFlight.catch(() => undefined);
+    if (this.phase.current !== 'closed') this.phase.to('closed');
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([pending, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]).catch(() => undefined);
+    await Promise.race([pending, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
     clearTimeout(timer);
   }
 
@@ -147,11 +124,11 @@ export class BackupScheduler implements SchedulerControl {
 
   /** One decision at `now`. Public so that tests drive it with a fake clock. */
   tick(now: Date = this.options.clock.now()): Promise<TickOutcome> {
-    if (this.phase === 'closed') return Promise.resolve({ decision: { kind: 'closed' }, watchdog: 'skipped' });
-    if (this.phase !== 'idle') return Promise.resolve({ decision: { kind: 'busy' }, watchdog: 'skipped' });
-    this.transition('checking');
+    if (this.phase.current === 'closed') return Promise.resolve({ decision: { kind: 'closed' }, watchdog: 'skipped' });
+    if (this.phase.current !== 'idle') return Promise.resolve({ decision: { kind: 'busy' }, watchdog: 'skipped' });
+    this.phase.to('checking');
     const work = this.check(now).finally(() => {
-      if (this.phase !== 'closed') this.transition('idle');
+      if (this.phase.current !== 'closed') this.phase.to('idle');
     });
     this.inFlight = work;
     return work;
@@ -168,30 +145,20 @@ export class BackupScheduler implements SchedulerControl {
   async status(): Promise<BackupSchedulerStatus> {
     const now = this.options.clock.now();
     const state = await this.readState();
-    const verdict = await this.watchdogVerdict(now, state);
-    const { schedule } = this.options;
-    const watchdog = { ok: verdict.ok, thresholdHours: verdict.thresholdHours, lastSuccessAt: verdict.lastSuccessAt, message: verdict.message };
-    return {
-      enabled: state.enabled,
-      changedBy: state.changedBy,
-      changedAt: state.changedAt,
-      times: schedule.times,
-      timeZone: schedule.timeZone,
-      nextRuns: state.enabled ? nextRuns(schedule, now, Math.max(2, schedule.times.length)) : [],
-      lastRun: await this.presentLastRun(state.lastRun),
-      watchdog,
-      mail: this.options.mail,
-      keep: this.options.keep,
-      collections: this.options.collections,
-      phase: this.phase,
+    return presentStatus(this.options, {
+      now,
+      state,
+      lastRun: await this.checkedLastRun(state.lastRun),
+      verdict: await this.watchdogVerdict(now, state),
+      phase: this.phase.current,
       running: this.options.runningOperation?.(),
-      problem: this.stateError ? `Zustand nicht aus der Datenbank lesbar: ${this.stateError}` : undefined,
-    };
+      stateError: this.stateError,
+    });
   }
 
-  private transition(to: SchedulerPhase): void {
-    if (!TRANSITIONS[this.phase].includes(to)) throw new Error(`scheduler: ${this.phase} -> ${to} is not a transition`);
-    this.phase = to;
+  /** A tick from the ticker has no caller to tell: what goes wrong is logged. */
+  private tickLoggingErrors(): void {
+    this.tick().catch((error: unknown) => this.options.log(`Zeitplan-Prüfung fehlgeschlagen: ${describeError(error)}`));
   }
 
   private async switchTo(enabled: boolean, actor: string): Promise<void> {
@@ -203,8 +170,8 @@ export class BackupScheduler implements SchedulerControl {
   private async check(now: Date): Promise<TickOutcome> {
     const state = await this.readState();
     const decision = await this.decide(now, state);
-    if (this.phase === 'closed') return { decision, watchdog: 'skipped' };
-    const watchdog = await this.watch(now, state);
+    if (this.phase.current === 'closed') return { decision, watchdog: 'skipped' };
+    const watchdog = await this.alarm.check(await this.watchdogVerdict(now, state), state.enabled);
     return { decision, watchdog };
   }
 
@@ -232,7 +199,7 @@ export class BackupScheduler implements SchedulerControl {
       return this.failed(slot, trigger, now, reason, { began: false, claim: undefined });
     }
     if (!claim) return { kind: 'taken', slot };
-    if (this.phase === 'closed') {
+    if (this.phase.current === 'closed') {
       await this.record(() => claim.release());
       return { kind: 'closed' };
     }
@@ -241,7 +208,7 @@ export class BackupScheduler implements SchedulerControl {
   }
 
   private async run(slot: Date, trigger: string, claim: SlotClaim): Promise<TickDecision> {
-    this.transition('running');
+    this.phase.to('running');
     const startedAt = this.options.clock.now();
     let began = false;
     try {
@@ -297,31 +264,6 @@ export class BackupScheduler implements SchedulerControl {
     return { kind: 'deferred', slot, reason };
   }
 
-  private async watch(now: Date, state: SchedulerState): Promise<TickOutcome['watchdog']> {
-    const verdict = await this.watchdogVerdict(now, state);
-    if (verdict.ok) {
-      if (this.alertedOutage) {
-        this.alertedOutage = undefined;
-        this.options.log(`Überwachung: wieder ein erfolgreiches Backup, Warnung aufgehoben (${verdict.message})`);
-      }
-      return 'ok';
-    }
-    if (this.alertedOutage === verdict.outageKey) return 'known';
-    this.alertedOutage = verdict.outageKey;
-    // Without the database, alerting twice beats not alerting.
-    const first = await this.options.claims.claimOnce(verdict.outageKey).catch(() => true);
-    if (!first) return 'known';
-    this.options.log(`WARNUNG: ${verdict.message}`);
-    await this.options.notifier.watchdogAlert({
-      lastSuccessAt: verdict.lastSuccessAt,
-      since: verdict.since,
-      thresholdHours: verdict.thresholdHours,
-      hoursWithout: verdict.hoursWithout,
-      schedulerEnabled: state.enabled,
-    });
-    return 'alerted';
-  }
-
   private async watchdogVerdict(now: Date, state: SchedulerState): Promise<WatchdogVerdict> {
     return evaluateWatchdog({
       now,
@@ -349,12 +291,11 @@ export class BackupScheduler implements SchedulerControl {
     return this.lastState;
   }
 
-  /** A run shown as running while nobody holds the lock was cut off (its process ended). */
-  private async presentLastRun(run: LastRun | undefined): Promise<LastRun | undefined> {
-    if (!run || run.finishedAt || !this.options.lockHolder || this.phase === 'running') return run;
+  /** A run shown as running while nobody holds the operation lock was cut off. */
+  private async checkedLastRun(run: LastRun | undefined): Promise<LastRun | undefined> {
+    if (!run || run.finishedAt || !this.options.lockHolder || this.phase.current === 'running') return run;
     const holder = await this.options.lockHolder().catch(() => 'unknown' as const);
-    if (holder) return run;
-    return { ...run, ok: false, message: 'abgebrochen (der Prozess wurde beendet, bevor das Backup fertig war)' };
+    return holder ? run : cutOffRun(run);
   }
 
   /** Bookkeeping must not turn a finished backup into a failed one; a failure to record is logged. */
@@ -375,9 +316,4 @@ function latest(a: Date | undefined, b: Date | undefined): Date | undefined {
   if (!a) return b;
   if (!b) return a;
   return a.getTime() >= b.getTime() ? a : b;
-}
-
-function since(state: SchedulerState, timeZone: string): string {
-  if (!state.changedAt) return '';
-  return ` (seit ${formatLocalMinute(state.changedAt, timeZone)}${state.changedBy ? `, von ${state.changedBy}` : ''})`;
 }

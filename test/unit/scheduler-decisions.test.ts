@@ -63,13 +63,18 @@ function rig(options: { times?: string[]; timeZone?: string; now: string; backup
   const mails: { kind: string; detail: string }[] = [];
   const log: string[] = [];
   let behaviour: RunnerBehaviour = 'succeed';
+  /** A notifier that throws, against its promise: stands for any bug inside a tick. */
+  let notifierThrows = false;
   const runRecords = createRunRecords(state, clock, (message) => log.push(message));
   const sent = (subject: string): MailOutcome => ({ sent: true, subject });
 
   const notifier: Pick<BackupNotifier, 'backupSucceeded' | 'backupFailed' | 'watchdogAlert'> = {
     backupSucceeded: async (result, info) => (mails.push({ kind: 'ok', detail: `${result.backup.name} ${info.trigger}` }), sent('ok')),
     backupFailed: async (reason, info) => (mails.push({ kind: 'failed', detail: `${reason} ${info.trigger}` }), sent('failed')),
-    watchdogAlert: async (alert) => (mails.push({ kind: 'watchdog', detail: `${alert.hoursWithout}` }), sent('watchdog')),
+    watchdogAlert: async (alert) => {
+      if (notifierThrows) throw new Error('Fehler im Mailversand');
+      return (mails.push({ kind: 'watchdog', detail: `${alert.hoursWithout}` }), sent('watchdog'));
+    },
   };
   const runBackup = (trigger: string): StartedBackup => {
     if (behaviour === 'busy') throw new AppError('OPERATION_RUNNING', 'Ein Backup läuft bereits');
@@ -120,6 +125,7 @@ function rig(options: { times?: string[]; timeZone?: string; now: string; backup
     log,
     setNow: (iso: string | Date) => (now = new Date(iso)),
     behave: (next: RunnerBehaviour) => (behaviour = next),
+    breakNotifier: () => (notifierThrows = true),
     /** Ticks every `stepMinutes` from `fromIso` to `toIso` inclusive; returns the decisions that are not "up to date". */
     async tickThrough(fromIso: string, toIso: string, stepMinutes = 1, on: BackupScheduler = scheduler) {
       const seen: { at: string; kind: string; watchdog: string }[] = [];
@@ -342,6 +348,32 @@ describe('lifecycle', () => {
     r.setNow('2026-06-11T16:00:00Z');
     expect((await r.scheduler.tick()).decision.kind).toBe('closed');
     expect(r.runs).toHaveLength(2);
+  });
+
+  it('logs what went wrong in a tick from the ticker, and goes on ticking', async () => {
+    let onTick: (() => void) | undefined;
+    const ticker: StartTicker = (callback) => {
+      onTick = callback;
+      return { stop: () => undefined };
+    };
+    const r = rig({ now: '2026-06-12T10:00:00Z', backups: ['2026-06-10T04:00:00Z'], ticker });
+    r.behave('fail');
+    r.breakNotifier();
+    await r.scheduler.startTicking();
+    await r.scheduler.whenIdle();
+    expect(r.log.slice(1)).toEqual([
+      'WARNUNG: Seit 54 Stunden kein erfolgreiches Backup (Warngrenze 26 Stunden); letztes erfolgreiches Backup: 2026-06-10 06:00',
+      'Zeitplan-Prüfung fehlgeschlagen: Fehler im Mailversand',
+    ]);
+    expect(r.scheduler.currentPhase).toBe('idle');
+
+    r.setNow('2026-06-12T10:01:00Z');
+    onTick?.();
+    expect(r.scheduler.currentPhase).toBe('checking');
+    await r.scheduler.whenIdle();
+    expect(r.log).toHaveLength(3);
+    expect(r.runs).toHaveLength(1);
+    await r.scheduler.shutdown();
   });
 
   it('says at start that the automatic backup is stopped, and by whom', async () => {
