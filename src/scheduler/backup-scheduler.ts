@@ -1,47 +1,25 @@
 import type { LastRun, MailStatus, SchedulerControl } from '../automation/automation-contracts.js';
-import { BackupFailedError, type BackupResult } from '../backup/create-backup.js';
 import type { LockHolder } from '../backup/operation-lock.js';
 import type { RunningOperation } from '../backup/operation-tracker.js';
-import { formatLocalMinute } from '../log/log-line.js';
-import type { BackupNotifier, MailOutcome } from '../mail/backup-notifier.js';
-import { describeError, isAppError } from '../shared/app-error.js';
-import type { Clock } from '../shared/clock.js';
+import type { BackupNotifier } from '../mail/backup-notifier.js';
+import { describeError } from '../shared/app-error.js';
 import type { StartTicker, Ticker } from './cron-ticker.js';
-import type { DailySchedule } from './schedule.js';
 import { PhaseMachine, type SchedulerPhase } from './scheduler-phase.js';
 import { INITIAL_STATE, type SchedulerState, type SchedulerStateStore } from './scheduler-state-store.js';
-import type { RunRecords } from './run-records.js';
-import type { SlotClaim, SlotClaims } from './slot-claims.js';
-import { decideSlot } from './slot-decision.js';
 import { cutOffRun, presentStatus, scheduleLoadedMessage, type BackupSchedulerStatus } from './scheduler-status.js';
+import { decideSlot } from './slot-decision.js';
+import { SlotRunner, type SlotOutcome, type SlotRunnerOptions } from './slot-runner.js';
 import { evaluateWatchdog, type WatchdogVerdict } from './watchdog.js';
 import { WatchdogAlarm, type AlarmOutcome } from './watchdog-alarm.js';
 
-const KEEP_CLAIMS_MS = 30 * 24 * 3_600_000;
 const SHUTDOWN_GRACE_MS = 15_000;
 
-/** A backup started by the scheduler; `started` settles once it holds the operation lock. */
-export interface StartedBackup {
-  readonly started: Promise<void>;
-  readonly done: Promise<BackupResult>;
-}
-
-/** Starts an automatic backup; throws AppError OPERATION_RUNNING when this process is busy. */
-export type ScheduledBackupRunner = (trigger: string) => StartedBackup;
-
-export interface BackupSchedulerOptions {
-  readonly schedule: DailySchedule;
+export interface BackupSchedulerOptions extends SlotRunnerOptions {
   readonly watchdogHours: number;
   readonly state: Pick<SchedulerStateStore, 'read' | 'setEnabled'>;
-  /** The owner of the run records; the engine's events tell it of every run that began. */
-  readonly runs: Pick<RunRecords, 'failedBeforeStart' | 'flush'>;
-  readonly claims: SlotClaims;
-  readonly runBackup: ScheduledBackupRunner;
   /** When the newest backup on disk (not an upload) was taken. */
   readonly newestBackupAt: () => Promise<Date | undefined>;
   readonly notifier: Pick<BackupNotifier, 'backupSucceeded' | 'backupFailed' | 'watchdogAlert'>;
-  readonly log: (message: string) => void;
-  readonly clock: Clock;
   /** Default: no ticking at all (tests drive `tick`); production passes everyMinute(zone). */
   readonly ticker?: StartTicker;
   readonly mail: MailStatus;
@@ -54,14 +32,10 @@ export interface BackupSchedulerOptions {
 }
 
 export type TickDecision =
-  | { readonly kind: 'closed' }
   | { readonly kind: 'busy' }
   | { readonly kind: 'stopped' }
   | { readonly kind: 'up-to-date'; readonly slot: Date | undefined }
-  | { readonly kind: 'taken'; readonly slot: Date }
-  | { readonly kind: 'deferred'; readonly slot: Date; readonly reason: string }
-  | { readonly kind: 'succeeded'; readonly slot: Date; readonly trigger: string; readonly backupName: string; readonly mail: MailOutcome }
-  | { readonly kind: 'failed'; readonly slot: Date; readonly trigger: string; readonly reason: string; readonly mail: MailOutcome };
+  | SlotOutcome;
 
 export interface TickOutcome {
   readonly decision: TickDecision;
@@ -81,15 +55,13 @@ export class BackupScheduler implements SchedulerControl {
   private lastState: SchedulerState = INITIAL_STATE;
   /** Why the shared state could not be read on the last attempt. */
   private stateError: string | undefined;
-  private localLastSuccess: Date | undefined;
   private readonly watchingSince: Date;
-  /** Slots this process already reported as failed without a database claim. */
-  private readonly failedWithoutClaim = new Set<string>();
-  private readonly deferralLogged = new Set<string>();
+  private readonly runner: SlotRunner;
   private readonly alarm: WatchdogAlarm;
 
   constructor(private readonly options: BackupSchedulerOptions) {
     this.watchingSince = options.clock.now();
+    this.runner = new SlotRunner(options, this.phase);
     this.alarm = new WatchdogAlarm(options);
   }
 
@@ -181,87 +153,11 @@ export class BackupScheduler implements SchedulerControl {
       schedule: this.options.schedule,
       enabled: state.enabled,
       lastSuccessAt: await this.lastSuccessAt(state),
-      reportedFailed: this.failedWithoutClaim,
+      reportedFailed: this.runner.reportedFailed,
     });
     if (plan.kind === 'reported') return { kind: 'taken', slot: plan.slot };
     if (plan.kind !== 'due') return plan;
-    const { slot, key, trigger } = plan;
-
-    let claim: SlotClaim | undefined;
-    try {
-      claim = await this.options.claims.claim(key);
-    } catch (error) {
-      // Without the database nobody can claim the slot, and the backup cannot work either: report it once.
-      this.failedWithoutClaim.add(key);
-      const reason = this.stateError
-        ? `Datenbank nicht erreichbar: ${this.stateError}`
-        : `Zeitfenster nicht in der Datenbank belegbar: ${describeError(error)}`;
-      return this.failed(slot, trigger, now, reason, { began: false, claim: undefined });
-    }
-    if (!claim) return { kind: 'taken', slot };
-    if (this.phase.current === 'closed') {
-      await this.record(() => claim.release());
-      return { kind: 'closed' };
-    }
-    if (claim.tookOverFrom) this.options.log(`Geplantes Backup ${this.slotLabel(slot)} von ${claim.tookOverFrom} übernommen (dessen Lauf war abgebrochen)`);
-    return this.run(slot, trigger, claim);
-  }
-
-  private async run(slot: Date, trigger: string, claim: SlotClaim): Promise<TickDecision> {
-    this.phase.to('running');
-    const startedAt = this.options.clock.now();
-    let began = false;
-    try {
-      const backup = this.options.runBackup(trigger);
-      began = await backup.started.then(
-        () => true,
-        () => false,
-      );
-      const result = await backup.done;
-      return await this.succeeded(slot, trigger, result, claim);
-    } catch (error) {
-      if (!began && isAppError(error) && error.code === 'OPERATION_RUNNING') return this.deferred(slot, claim, error.message);
-      return this.failed(slot, trigger, startedAt, error instanceof BackupFailedError ? error.reason : describeError(error), { began, claim });
-    }
-  }
-
-  private async succeeded(slot: Date, trigger: string, result: BackupResult, claim: SlotClaim): Promise<TickDecision> {
-    const name = result.backup.name;
-    this.localLastSuccess = latest(this.localLastSuccess, result.backup.createdAt);
-    this.deferralLogged.delete(claim.key);
-    await this.record(() => claim.finish({ ok: true, message: 'erfolgreich', backupName: name }));
-    await this.options.runs.flush();
-    await this.record(() => this.options.claims.prune(new Date(this.options.clock.now().getTime() - KEEP_CLAIMS_MS)));
-    const mail = await this.options.notifier.backupSucceeded(result, { trigger });
-    return { kind: 'succeeded', slot, trigger, backupName: name, mail };
-  }
-
-  private async failed(
-    slot: Date,
-    trigger: string,
-    startedAt: Date,
-    reason: string,
-    context: { began: boolean; claim: SlotClaim | undefined },
-  ): Promise<TickDecision> {
-    // Once the backup began, the engine has logged and recorded its failure already.
-    if (!context.began) {
-      this.options.log(`Backup fehlgeschlagen (${trigger} ${this.slotLabel(slot)}): ${reason}`);
-      this.options.runs.failedBeforeStart({ startedAt, trigger, reason });
-    }
-    const { claim } = context;
-    if (claim) await this.record(() => claim.finish({ ok: false, message: reason }));
-    await this.options.runs.flush();
-    const mail = await this.options.notifier.backupFailed(reason, { trigger });
-    return { kind: 'failed', slot, trigger, reason, mail };
-  }
-
-  private async deferred(slot: Date, claim: SlotClaim, reason: string): Promise<TickDecision> {
-    await this.record(() => claim.release());
-    if (!this.deferralLogged.has(claim.key)) {
-      this.deferralLogged.add(claim.key);
-      this.options.log(`Geplantes Backup ${this.slotLabel(slot)} wartet: ${reason}; neuer Versuch jede Minute`);
-    }
-    return { kind: 'deferred', slot, reason };
+    return this.runner.carryOut(plan, now, this.stateError);
   }
 
   private async watchdogVerdict(now: Date, state: SchedulerState): Promise<WatchdogVerdict> {
@@ -277,7 +173,7 @@ export class BackupScheduler implements SchedulerControl {
   /** The newest success any process recorded, or the newest backup file, whichever is later. */
   private async lastSuccessAt(state: SchedulerState): Promise<Date | undefined> {
     const onDisk = await this.options.newestBackupAt().catch(() => undefined);
-    return latest(latest(state.lastSuccessAt, this.localLastSuccess), onDisk);
+    return latest(latest(state.lastSuccessAt, this.runner.lastSuccessHere), onDisk);
   }
 
   /** The shared state, or the last one read when the database does not answer. */
@@ -296,19 +192,6 @@ export class BackupScheduler implements SchedulerControl {
     if (!run || run.finishedAt || !this.options.lockHolder || this.phase.current === 'running') return run;
     const holder = await this.options.lockHolder().catch(() => 'unknown' as const);
     return holder ? run : cutOffRun(run);
-  }
-
-  /** Bookkeeping must not turn a finished backup into a failed one; a failure to record is logged. */
-  private async record(write: () => Promise<void>): Promise<void> {
-    try {
-      await write();
-    } catch (error) {
-      this.options.log(`Zustand des Zeitplans nicht gespeichert: ${describeError(error)}`);
-    }
-  }
-
-  private slotLabel(slot: Date): string {
-    return formatLocalMinute(slot, this.options.schedule.timeZone);
   }
 }
 

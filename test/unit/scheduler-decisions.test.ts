@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { LastRun } from '../../src/automation/automation-contracts.js';
 import { BackupFailedError, type BackupResult } from '../../src/backup/create-backup.js';
 import type { BackupNotifier, MailOutcome } from '../../src/mail/backup-notifier.js';
-import { BackupScheduler, type StartedBackup } from '../../src/scheduler/backup-scheduler.js';
+import { BackupScheduler } from '../../src/scheduler/backup-scheduler.js';
 import type { StartTicker } from '../../src/scheduler/cron-ticker.js';
 import { createRunRecords } from '../../src/scheduler/run-records.js';
 import { INITIAL_STATE, type SchedulerState, type SchedulerStateStore } from '../../src/scheduler/scheduler-state-store.js';
+import type { StartedBackup } from '../../src/scheduler/slot-runner.js';
 import type { SlotClaim, SlotClaims } from '../../src/scheduler/slot-claims.js';
 import { AppError } from '../../src/shared/app-error.js';
 
