@@ -29,6 +29,16 @@ export interface BackupResult {
   readonly pruned: readonly string[];
 }
 
+/** A backup that failed: the message says so for the caller; `reason` is the plain cause, for events, records and mails. */
+export class BackupFailedError extends AppError {
+  constructor(
+    readonly reason: string,
+    cause: unknown,
+  ) {
+    super('BACKUP_FAILED', `Backup fehlgeschlagen: ${reason}`, { cause });
+  }
+}
+
 /** The one use case behind the button, the scheduler tick and `scandy-backup create`. */
 export async function createBackup(ctx: BackupContext, options: CreateBackupOptions): Promise<BackupResult> {
   const { kind, actor } = options;
@@ -40,8 +50,8 @@ export async function createBackup(ctx: BackupContext, options: CreateBackupOpti
     try {
       written = await writeDatabaseBackup(ctx, kind, options.onProgress);
     } catch (error) {
-      const failure = new AppError('BACKUP_FAILED', `Backup fehlgeschlagen: ${describeError(error)}`, { cause: error });
-      ctx.emit({ type: 'backup.failed', kind, reason: failure.message, ...(actor ? { actor } : {}) });
+      const failure = new BackupFailedError(describeError(error), error);
+      ctx.emit({ type: 'backup.failed', kind, reason: failure.reason, ...(actor ? { actor } : {}) });
       throw failure;
     }
     const durationMs = Math.round(performance.now() - started);

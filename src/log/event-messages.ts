@@ -19,7 +19,7 @@ export function describeBackupEvent(event: BackupEvent): string {
         `(${formatBytes(event.size)}, ${formatDocuments(event.documents)}, ${formatDuration(event.durationMs)})`
       );
     case 'backup.failed':
-      return prefixed('Backup fehlgeschlagen', event.reason, `(${origin(event.kind, event.actor)})`);
+      return `Backup fehlgeschlagen: ${event.reason} (${origin(event.kind, event.actor)})`;
     case 'backup.pruned': {
       const parts: string[] = [];
       if (event.removed.length > 0) parts.push(`Alte Backups gelöscht: ${event.removed.join(', ')}`);
@@ -58,7 +58,7 @@ function by(actor: string | undefined): string {
   return actor ? ` (von ${actor})` : '';
 }
 
-/** The engine's reasons usually start with the headline already; never say it twice. */
+/** A restore's reasons usually start with the headline already; never say it twice. */
 function prefixed(headline: string, reason: string, context: string): string {
   return reason.startsWith(headline) ? `${reason} ${context}` : `${headline} ${context}: ${reason}`;
 }

@@ -14,7 +14,7 @@ import { MAIL_OFF_REASON, createSmtpMailer, mailStatusOf } from '../mail/smtp-ma
 import { systemClock, type Clock } from '../shared/clock.js';
 import { BackupScheduler } from './backup-scheduler.js';
 import { everyMinute, type StartTicker } from './cron-ticker.js';
-import { createRunRecorder } from './run-recorder.js';
+import { createRunRecords } from './run-records.js';
 import { MongoSchedulerStateStore } from './scheduler-state-store.js';
 import { MongoSlotClaims } from './slot-claims.js';
 
@@ -106,7 +106,7 @@ export function createAutomaticBackups(options: AutomaticBackupsOptions): Automa
     clock,
   });
   const state = new MongoSchedulerStateStore(db);
-  const recorder = createRunRecorder(state, clock, log.write);
+  const runs = createRunRecords(state, clock, log.write);
   const pendingMails = new Set<Promise<unknown>>();
   const track = (promise: Promise<unknown>) => {
     pendingMails.add(promise);
@@ -115,7 +115,7 @@ export function createAutomaticBackups(options: AutomaticBackupsOptions): Automa
 
   const emit: EventSink = (event) => {
     log.sink(event);
-    recorder.sink(event);
+    runs.sink(event);
     if (event.type === 'restore.failed') {
       const { type: _type, ...failure } = event;
       track(notifier.restoreFailed(failure));
@@ -124,7 +124,7 @@ export function createAutomaticBackups(options: AutomaticBackupsOptions): Automa
 
   let scheduler: BackupScheduler | undefined;
   const settled = async () => {
-    await recorder.flush();
+    await runs.flush();
     await Promise.all([...pendingMails]);
   };
 
@@ -143,6 +143,7 @@ export function createAutomaticBackups(options: AutomaticBackupsOptions): Automa
         schedule: { times: config.backupTimes, timeZone: config.backupTimezone },
         watchdogHours: config.watchdogHours,
         state,
+        runs,
         claims: new MongoSlotClaims(db, {
           now: () => clock.now(),
           ...(options.owner ? { owner: options.owner } : {}),

@@ -1,45 +1,25 @@
-import type { LastRun, MailStatus, SchedulerControl, SchedulerStatus } from '../automation/automation-contracts.js';
-import type { BackupResult } from '../backup/create-backup.js';
+import type { LastRun, MailStatus, SchedulerControl } from '../automation/automation-contracts.js';
 import type { LockHolder } from '../backup/operation-lock.js';
 import type { RunningOperation } from '../backup/operation-tracker.js';
-import { formatLocalMinute } from '../log/log-line.js';
-import type { BackupNotifier, MailOutcome } from '../mail/backup-notifier.js';
-import { describeError, isAppError } from '../shared/app-error.js';
-import type { Clock } from '../shared/clock.js';
+import type { BackupNotifier } from '../mail/backup-notifier.js';
+import { describeError } from '../shared/app-error.js';
 import type { StartTicker, Ticker } from './cron-ticker.js';
-import { latestSlotAtOrBefore, nextRuns, slotKey, type DailySchedule } from './schedule.js';
+import { PhaseMachine, type SchedulerPhase } from './scheduler-phase.js';
 import { INITIAL_STATE, type SchedulerState, type SchedulerStateStore } from './scheduler-state-store.js';
-import type { SlotClaim, SlotClaims } from './slot-claims.js';
+import { cutOffRun, presentStatus, scheduleLoadedMessage, type BackupSchedulerStatus } from './scheduler-status.js';
+import { decideSlot } from './slot-decision.js';
+import { SlotRunner, type SlotOutcome, type SlotRunnerOptions } from './slot-runner.js';
 import { evaluateWatchdog, type WatchdogVerdict } from './watchdog.js';
+import { WatchdogAlarm, type AlarmOutcome } from './watchdog-alarm.js';
 
-export const TRIGGER_SCHEDULE = 'Zeitplan';
-export const TRIGGER_CATCH_UP = 'Nachholen';
-
-/** A slot started later than this after its time is a catch-up. */
-const ON_TIME_MS = 5 * 60_000;
-const KEEP_CLAIMS_MS = 30 * 24 * 3_600_000;
 const SHUTDOWN_GRACE_MS = 15_000;
 
-/** A backup started by the scheduler; `started` settles once it holds the operation lock. */
-export interface StartedBackup {
-  readonly started: Promise<void>;
-  readonly done: Promise<BackupResult>;
-}
-
-/** Starts an automatic backup; throws AppError OPERATION_RUNNING when this process is busy. */
-export type ScheduledBackupRunner = (trigger: string) => StartedBackup;
-
-export interface BackupSchedulerOptions {
-  readonly schedule: DailySchedule;
+export interface BackupSchedulerOptions extends SlotRunnerOptions {
   readonly watchdogHours: number;
-  readonly state: SchedulerStateStore;
-  readonly claims: SlotClaims;
-  readonly runBackup: ScheduledBackupRunner;
+  readonly state: Pick<SchedulerStateStore, 'read' | 'setEnabled'>;
   /** When the newest backup on disk (not an upload) was taken. */
   readonly newestBackupAt: () => Promise<Date | undefined>;
   readonly notifier: Pick<BackupNotifier, 'backupSucceeded' | 'backupFailed' | 'watchdogAlert'>;
-  readonly log: (message: string) => void;
-  readonly clock: Clock;
   /** Default: no ticking at all (tests drive `tick`); production passes everyMinute(zone). */
   readonly ticker?: StartTicker;
   readonly mail: MailStatus;
@@ -51,93 +31,61 @@ export interface BackupSchedulerOptions {
   readonly lockHolder?: () => Promise<LockHolder | undefined>;
 }
 
-/** Where this process is: `idle` between ticks, `checking` while deciding, `running` a backup, `closed` after shutdown. */
-export type SchedulerPhase = 'idle' | 'checking' | 'running' | 'closed';
-
-const TRANSITIONS: Readonly<Record<SchedulerPhase, readonly SchedulerPhase[]>> = {
-  idle: ['checking', 'closed'],
-  checking: ['idle', 'running', 'closed'],
-  running: ['idle', 'closed'],
-  closed: [],
-};
-
 export type TickDecision =
-  | { readonly kind: 'closed' }
   | { readonly kind: 'busy' }
   | { readonly kind: 'stopped' }
   | { readonly kind: 'up-to-date'; readonly slot: Date | undefined }
-  | { readonly kind: 'taken'; readonly slot: Date }
-  | { readonly kind: 'deferred'; readonly slot: Date; readonly reason: string }
-  | { readonly kind: 'succeeded'; readonly slot: Date; readonly trigger: string; readonly backupName: string; readonly mail: MailOutcome }
-  | { readonly kind: 'failed'; readonly slot: Date; readonly trigger: string; readonly reason: string; readonly mail: MailOutcome };
+  | SlotOutcome;
 
 export interface TickOutcome {
   readonly decision: TickDecision;
-  /** `alerted`: this tick raised the watchdog alert; `known`: already alerted for this outage. */
-  readonly watchdog: 'ok' | 'alerted' | 'known' | 'skipped';
-}
-
-export interface BackupSchedulerStatus extends SchedulerStatus {
-  readonly phase: SchedulerPhase;
-  /** The backup or restore this process runs now, with its progress. */
-  readonly running: RunningOperation | undefined;
-  /** Why the shown state may be out of date (the database could not be read). */
-  readonly problem: string | undefined;
+  readonly watchdog: AlarmOutcome | 'skipped';
 }
 
 /**
  * The automatic backups: on every tick it decides whether the latest slot
  * of the schedule still needs its backup, claims the slot in the database
- * (so that one process runs it), runs it, records and mails the outcome,
- * and watches that backups keep succeeding.
+ * (so that one process runs it), runs it, mails the outcome, and watches
+ * that backups keep succeeding.
  */
 export class BackupScheduler implements SchedulerControl {
-  private phase: SchedulerPhase = 'idle';
+  private readonly phase = new PhaseMachine();
   private ticker: Ticker | undefined;
   private inFlight: Promise<unknown> = Promise.resolve();
   private lastState: SchedulerState = INITIAL_STATE;
   /** Why the shared state could not be read on the last attempt. */
   private stateError: string | undefined;
-  private localLastSuccess: Date | undefined;
   private readonly watchingSince: Date;
-  /** Slots this process already reported as failed without a database claim. */
-  private readonly failedWithoutClaim = new Set<string>();
-  private readonly deferralLogged = new Set<string>();
-  private alertedOutage: string | undefined;
+  private readonly runner: SlotRunner;
+  private readonly alarm: WatchdogAlarm;
 
   constructor(private readonly options: BackupSchedulerOptions) {
     this.watchingSince = options.clock.now();
+    this.runner = new SlotRunner(options, this.phase);
+    this.alarm = new WatchdogAlarm(options);
   }
 
   get currentPhase(): SchedulerPhase {
-    return this.phase;
+    return this.phase.current;
   }
 
   /** Starts the ticker and runs the first tick at once: that is the catch-up of a slot missed while the app was down. */
   async startTicking(): Promise<void> {
-    if (this.ticker || this.phase === 'closed') return;
+    if (this.ticker || this.phase.current === 'closed') return;
     const state = await this.readState();
-    const { times, timeZone } = this.options.schedule;
-    if (state.enabled) {
-      const [next] = nextRuns(this.options.schedule, this.options.clock.now(), 1);
-      this.options.log(
-        `Zeitplan geladen: täglich ${times.join(', ')} (${timeZone})${next ? `, nächstes Backup ${formatLocalMinute(next, timeZone)}` : ''}`,
-      );
-    } else {
-      this.options.log(`Zeitplan geladen: automatisches Backup ist gestoppt${since(state, timeZone)}`);
-    }
-    if (this.options.ticker) this.ticker = this.options.ticker(() => void this.tick().catch(() => undefined));
-    void this.tick().catch(() => undefined);
+    this.options.log(scheduleLoadedMessage(this.options.schedule, state, this.options.clock.now()));
+    if (this.options.ticker) this.ticker = this.options.ticker(() => this.tickLoggingErrors());
+    this.tickLoggingErrors();
   }
 
   /** Stops ticking; waits a little for a running backup to finish. */
   async shutdown(graceMs = SHUTDOWN_GRACE_MS): Promise<void> {
     this.ticker?.stop();
     this.ticker = undefined;
-    const pending = this.inFlight;
-    if (this.phase !== 'closed') this.transition('closed');
+    const pending = this.inFlight.catch(() => undefined);
+    if (this.phase.current !== 'closed') this.phase.to('closed');
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([pending, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]).catch(() => undefined);
+    await Promise.race([pending, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
     clearTimeout(timer);
   }
 
@@ -148,11 +96,11 @@ export class BackupScheduler implements SchedulerControl {
 
   /** One decision at `now`. Public so that tests drive it with a fake clock. */
   tick(now: Date = this.options.clock.now()): Promise<TickOutcome> {
-    if (this.phase === 'closed') return Promise.resolve({ decision: { kind: 'closed' }, watchdog: 'skipped' });
-    if (this.phase !== 'idle') return Promise.resolve({ decision: { kind: 'busy' }, watchdog: 'skipped' });
-    this.transition('checking');
+    if (this.phase.current === 'closed') return Promise.resolve({ decision: { kind: 'closed' }, watchdog: 'skipped' });
+    if (this.phase.current !== 'idle') return Promise.resolve({ decision: { kind: 'busy' }, watchdog: 'skipped' });
+    this.phase.to('checking');
     const work = this.check(now).finally(() => {
-      if (this.phase !== 'closed') this.transition('idle');
+      if (this.phase.current !== 'closed') this.phase.to('idle');
     });
     this.inFlight = work;
     return work;
@@ -169,30 +117,20 @@ export class BackupScheduler implements SchedulerControl {
   async status(): Promise<BackupSchedulerStatus> {
     const now = this.options.clock.now();
     const state = await this.readState();
-    const verdict = await this.watchdogVerdict(now, state);
-    const { schedule } = this.options;
-    const watchdog = { ok: verdict.ok, thresholdHours: verdict.thresholdHours, lastSuccessAt: verdict.lastSuccessAt, message: verdict.message };
-    return {
-      enabled: state.enabled,
-      changedBy: state.changedBy,
-      changedAt: state.changedAt,
-      times: schedule.times,
-      timeZone: schedule.timeZone,
-      nextRuns: state.enabled ? nextRuns(schedule, now, Math.max(2, schedule.times.length)) : [],
-      lastRun: await this.presentLastRun(state.lastRun),
-      watchdog,
-      mail: this.options.mail,
-      keep: this.options.keep,
-      collections: this.options.collections,
-      phase: this.phase,
+    return presentStatus(this.options, {
+      now,
+      state,
+      lastRun: await this.checkedLastRun(state.lastRun),
+      verdict: await this.watchdogVerdict(now, state),
+      phase: this.phase.current,
       running: this.options.runningOperation?.(),
-      problem: this.stateError ? `Zustand nicht aus der Datenbank lesbar: ${this.stateError}` : undefined,
-    };
+      stateError: this.stateError,
+    });
   }
 
-  private transition(to: SchedulerPhase): void {
-    if (!TRANSITIONS[this.phase].includes(to)) throw new Error(`scheduler: ${this.phase} -> ${to} is not a transition`);
-    this.phase = to;
+  /** A tick from the ticker has no caller to tell: what goes wrong is logged. */
+  private tickLoggingErrors(): void {
+    this.tick().catch((error: unknown) => this.options.log(`Zeitplan-Prüfung fehlgeschlagen: ${describeError(error)}`));
   }
 
   private async switchTo(enabled: boolean, actor: string): Promise<void> {
@@ -204,140 +142,22 @@ export class BackupScheduler implements SchedulerControl {
   private async check(now: Date): Promise<TickOutcome> {
     const state = await this.readState();
     const decision = await this.decide(now, state);
-    if (this.phase === 'closed') return { decision, watchdog: 'skipped' };
-    const watchdog = await this.watch(now, state);
+    if (this.phase.current === 'closed') return { decision, watchdog: 'skipped' };
+    const watchdog = await this.alarm.check(await this.watchdogVerdict(now, state), state.enabled);
     return { decision, watchdog };
   }
 
   private async decide(now: Date, state: SchedulerState): Promise<TickDecision> {
-    if (!state.enabled) return { kind: 'stopped' };
-    const { schedule } = this.options;
-    const slot = latestSlotAtOrBefore(schedule, now);
-    if (!slot) return { kind: 'up-to-date', slot };
-    const lastSuccess = await this.lastSuccessAt(state);
-    if (lastSuccess && lastSuccess.getTime() >= slot.getTime()) return { kind: 'up-to-date', slot };
-    const key = slotKey(schedule, slot);
-    if (this.failedWithoutClaim.has(key)) return { kind: 'taken', slot };
-    const trigger = now.getTime() - slot.getTime() <= ON_TIME_MS ? TRIGGER_SCHEDULE : TRIGGER_CATCH_UP;
-
-    let claim: SlotClaim | undefined;
-    try {
-      claim = await this.options.claims.claim(key);
-    } catch (error) {
-      // Without the database nobody can claim the slot, and the backup cannot work either: report it once.
-      this.failedWithoutClaim.add(key);
-      const reason = this.stateError
-        ? `Datenbank nicht erreichbar: ${this.stateError}`
-        : `Zeitfenster nicht in der Datenbank belegbar: ${describeError(error)}`;
-      return this.failed(slot, trigger, now, reason, { began: false, claim: undefined });
-    }
-    if (!claim) return { kind: 'taken', slot };
-    if (this.phase === 'closed') {
-      await this.record(() => claim.release());
-      return { kind: 'closed' };
-    }
-    if (claim.tookOverFrom) this.options.log(`Geplantes Backup ${this.slotLabel(slot)} von ${claim.tookOverFrom} übernommen (dessen Lauf war abgebrochen)`);
-    return this.run(slot, trigger, claim);
-  }
-
-  private async run(slot: Date, trigger: string, claim: SlotClaim): Promise<TickDecision> {
-    this.transition('running');
-    const startedAt = this.options.clock.now();
-    let began = false;
-    try {
-      const backup = this.options.runBackup(trigger);
-      began = await backup.started.then(
-        () => true,
-        () => false,
-      );
-      if (began) await this.record(() => this.options.state.recordRun(runningRun(startedAt, trigger)));
-      const result = await backup.done;
-      return await this.succeeded(slot, trigger, startedAt, result, claim);
-    } catch (error) {
-      if (!began && isAppError(error) && error.code === 'OPERATION_RUNNING') return this.deferred(slot, claim, error.message);
-      return this.failed(slot, trigger, startedAt, describeError(error), { began, claim });
-    }
-  }
-
-  private async succeeded(slot: Date, trigger: string, startedAt: Date, result: BackupResult, claim: SlotClaim): Promise<TickDecision> {
-    const name = result.backup.name;
-    this.localLastSuccess = latest(this.localLastSuccess, result.backup.createdAt);
-    this.deferralLogged.delete(claim.key);
-    await this.record(() => claim.finish({ ok: true, message: 'erfolgreich', backupName: name }));
-    await this.record(() => this.options.state.recordSuccess(result.backup.createdAt));
-    await this.record(() =>
-      this.options.state.recordRun({
-        startedAt,
-        finishedAt: this.options.clock.now(),
-        ok: true,
-        message: 'erfolgreich',
-        backupName: name,
-        trigger,
-      }),
-    );
-    await this.record(() => this.options.claims.prune(new Date(this.options.clock.now().getTime() - KEEP_CLAIMS_MS)));
-    const mail = await this.options.notifier.backupSucceeded(result, { trigger });
-    return { kind: 'succeeded', slot, trigger, backupName: name, mail };
-  }
-
-  private async failed(
-    slot: Date,
-    trigger: string,
-    startedAt: Date,
-    reason: string,
-    context: { began: boolean; claim: SlotClaim | undefined },
-  ): Promise<TickDecision> {
-    const short = reason.replace(/^Backup fehlgeschlagen: /, '');
-    // Once the backup began, the engine has logged its failure already.
-    if (!context.began) this.options.log(`Backup fehlgeschlagen (${trigger} ${this.slotLabel(slot)}): ${short}`);
-    const { claim } = context;
-    if (claim) await this.record(() => claim.finish({ ok: false, message: short }));
-    await this.record(() =>
-      this.options.state.recordRun({
-        startedAt,
-        finishedAt: this.options.clock.now(),
-        ok: false,
-        message: short,
-        backupName: undefined,
-        trigger,
-      }),
-    );
-    const mail = await this.options.notifier.backupFailed(short, { trigger });
-    return { kind: 'failed', slot, trigger, reason: short, mail };
-  }
-
-  private async deferred(slot: Date, claim: SlotClaim, reason: string): Promise<TickDecision> {
-    await this.record(() => claim.release());
-    if (!this.deferralLogged.has(claim.key)) {
-      this.deferralLogged.add(claim.key);
-      this.options.log(`Geplantes Backup ${this.slotLabel(slot)} wartet: ${reason}; neuer Versuch jede Minute`);
-    }
-    return { kind: 'deferred', slot, reason };
-  }
-
-  private async watch(now: Date, state: SchedulerState): Promise<TickOutcome['watchdog']> {
-    const verdict = await this.watchdogVerdict(now, state);
-    if (verdict.ok) {
-      if (this.alertedOutage) {
-        this.alertedOutage = undefined;
-        this.options.log(`Überwachung: wieder ein erfolgreiches Backup, Warnung aufgehoben (${verdict.message})`);
-      }
-      return 'ok';
-    }
-    if (this.alertedOutage === verdict.outageKey) return 'known';
-    this.alertedOutage = verdict.outageKey;
-    // Without the database, alerting twice beats not alerting.
-    const first = await this.options.claims.claimOnce(verdict.outageKey).catch(() => true);
-    if (!first) return 'known';
-    this.options.log(`WARNUNG: ${verdict.message}`);
-    await this.options.notifier.watchdogAlert({
-      lastSuccessAt: verdict.lastSuccessAt,
-      since: verdict.since,
-      thresholdHours: verdict.thresholdHours,
-      hoursWithout: verdict.hoursWithout,
-      schedulerEnabled: state.enabled,
+    const plan = decideSlot({
+      now,
+      schedule: this.options.schedule,
+      enabled: state.enabled,
+      lastSuccessAt: await this.lastSuccessAt(state),
+      reportedFailed: this.runner.reportedFailed,
     });
-    return 'alerted';
+    if (plan.kind === 'reported') return { kind: 'taken', slot: plan.slot };
+    if (plan.kind !== 'due') return plan;
+    return this.runner.carryOut(plan, now, this.stateError);
   }
 
   private async watchdogVerdict(now: Date, state: SchedulerState): Promise<WatchdogVerdict> {
@@ -353,7 +173,7 @@ export class BackupScheduler implements SchedulerControl {
   /** The newest success any process recorded, or the newest backup file, whichever is later. */
   private async lastSuccessAt(state: SchedulerState): Promise<Date | undefined> {
     const onDisk = await this.options.newestBackupAt().catch(() => undefined);
-    return latest(latest(state.lastSuccessAt, this.localLastSuccess), onDisk);
+    return latest(latest(state.lastSuccessAt, this.runner.lastSuccessHere), onDisk);
   }
 
   /** The shared state, or the last one read when the database does not answer. */
@@ -367,39 +187,16 @@ export class BackupScheduler implements SchedulerControl {
     return this.lastState;
   }
 
-  /** A run shown as running while nobody holds the lock was cut off (its process ended). */
-  private async presentLastRun(run: LastRun | undefined): Promise<LastRun | undefined> {
-    if (!run || run.finishedAt || !this.options.lockHolder || this.phase === 'running') return run;
+  /** A run shown as running while nobody holds the operation lock was cut off. */
+  private async checkedLastRun(run: LastRun | undefined): Promise<LastRun | undefined> {
+    if (!run || run.finishedAt || !this.options.lockHolder || this.phase.current === 'running') return run;
     const holder = await this.options.lockHolder().catch(() => 'unknown' as const);
-    if (holder) return run;
-    return { ...run, ok: false, message: 'abgebrochen (der Prozess wurde beendet, bevor das Backup fertig war)' };
+    return holder ? run : cutOffRun(run);
   }
-
-  /** Bookkeeping must not turn a finished backup into a failed one; a failure to record is logged. */
-  private async record(write: () => Promise<void>): Promise<void> {
-    try {
-      await write();
-    } catch (error) {
-      this.options.log(`Zustand des Zeitplans nicht gespeichert: ${describeError(error)}`);
-    }
-  }
-
-  private slotLabel(slot: Date): string {
-    return formatLocalMinute(slot, this.options.schedule.timeZone);
-  }
-}
-
-function runningRun(startedAt: Date, trigger: string): LastRun {
-  return { startedAt, finishedAt: undefined, ok: undefined, message: 'läuft', backupName: undefined, trigger };
 }
 
 function latest(a: Date | undefined, b: Date | undefined): Date | undefined {
   if (!a) return b;
   if (!b) return a;
   return a.getTime() >= b.getTime() ? a : b;
-}
-
-function since(state: SchedulerState, timeZone: string): string {
-  if (!state.changedAt) return '';
-  return ` (seit ${formatLocalMinute(state.changedAt, timeZone)}${state.changedBy ? `, von ${state.changedBy}` : ''})`;
 }

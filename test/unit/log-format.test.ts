@@ -42,10 +42,10 @@ describe('engine events as German lines', () => {
       'Backup erfolgreich: scandy-backup-20260610T160000123Z-auto.zip (2,3 MiB, 12.000 Dokumente, 4,1 s)',
     ],
     [
-      { type: 'backup.failed', kind: 'auto', actor: 'Zeitplan', reason: 'Backup fehlgeschlagen: Festplatte voll' },
+      { type: 'backup.failed', kind: 'auto', actor: 'Zeitplan', reason: 'Festplatte voll' },
       'Backup fehlgeschlagen: Festplatte voll (automatisch, Zeitplan)',
     ],
-    [{ type: 'backup.failed', kind: 'manual', reason: 'ENOSPC' }, 'Backup fehlgeschlagen (manuell): ENOSPC'],
+    [{ type: 'backup.failed', kind: 'manual', reason: 'ENOSPC' }, 'Backup fehlgeschlagen: ENOSPC (manuell)'],
     [{ type: 'backup.pruned', removed: ['a.zip', 'b.zip'], tempFilesRemoved: [] }, 'Alte Backups gelöscht: a.zip, b.zip'],
     [{ type: 'backup.pruned', removed: [], tempFilesRemoved: ['c.zip.tmp'] }, 'Unfertige Dateien entfernt: c.zip.tmp'],
     [{ type: 'backup.prune-failed', reason: 'EACCES' }, 'Löschen alter Backups fehlgeschlagen: EACCES'],

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { LastRun } from '../../src/automation/automation-contracts.js';
-import type { BackupResult } from '../../src/backup/create-backup.js';
+import { BackupFailedError, type BackupResult } from '../../src/backup/create-backup.js';
 import type { BackupNotifier, MailOutcome } from '../../src/mail/backup-notifier.js';
-import { BackupScheduler, type StartedBackup } from '../../src/scheduler/backup-scheduler.js';
+import { BackupScheduler } from '../../src/scheduler/backup-scheduler.js';
 import type { StartTicker } from '../../src/scheduler/cron-ticker.js';
+import { createRunRecords } from '../../src/scheduler/run-records.js';
 import { INITIAL_STATE, type SchedulerState, type SchedulerStateStore } from '../../src/scheduler/scheduler-state-store.js';
+import type { StartedBackup } from '../../src/scheduler/slot-runner.js';
 import type { SlotClaim, SlotClaims } from '../../src/scheduler/slot-claims.js';
 import { AppError } from '../../src/shared/app-error.js';
 
@@ -62,12 +64,18 @@ function rig(options: { times?: string[]; timeZone?: string; now: string; backup
   const mails: { kind: string; detail: string }[] = [];
   const log: string[] = [];
   let behaviour: RunnerBehaviour = 'succeed';
+  /** A notifier that throws, against its promise: stands for any bug inside a tick. */
+  let notifierThrows = false;
+  const runRecords = createRunRecords(state, clock, (message) => log.push(message));
   const sent = (subject: string): MailOutcome => ({ sent: true, subject });
 
   const notifier: Pick<BackupNotifier, 'backupSucceeded' | 'backupFailed' | 'watchdogAlert'> = {
     backupSucceeded: async (result, info) => (mails.push({ kind: 'ok', detail: `${result.backup.name} ${info.trigger}` }), sent('ok')),
     backupFailed: async (reason, info) => (mails.push({ kind: 'failed', detail: `${reason} ${info.trigger}` }), sent('failed')),
-    watchdogAlert: async (alert) => (mails.push({ kind: 'watchdog', detail: `${alert.hoursWithout}` }), sent('watchdog')),
+    watchdogAlert: async (alert) => {
+      if (notifierThrows) throw new Error('Fehler im Mailversand');
+      return (mails.push({ kind: 'watchdog', detail: `${alert.hoursWithout}` }), sent('watchdog'));
+    },
   };
   const runBackup = (trigger: string): StartedBackup => {
     if (behaviour === 'busy') throw new AppError('OPERATION_RUNNING', 'Ein Backup läuft bereits');
@@ -76,12 +84,16 @@ function rig(options: { times?: string[]; timeZone?: string; now: string; backup
       return { started: refused, done: refused };
     }
     runs.push({ trigger, at: now });
+    // The engine's events, as createBackup emits them.
+    runRecords.sink({ type: 'backup.started', kind: 'auto', actor: trigger });
     if (behaviour === 'fail') {
-      return { started: Promise.resolve(), done: Promise.reject(new AppError('BACKUP_FAILED', 'Backup fehlgeschlagen: Festplatte voll')) };
+      runRecords.sink({ type: 'backup.failed', kind: 'auto', reason: 'Festplatte voll', actor: trigger });
+      return { started: Promise.resolve(), done: Promise.reject(new BackupFailedError('Festplatte voll', new Error('ENOSPC'))) };
     }
     const createdAt = now;
     backups.push(createdAt);
     const name = `scandy-backup-${createdAt.toISOString()}-auto.zip`;
+    runRecords.sink({ type: 'backup.succeeded', kind: 'auto', name, size: 10, documents: 1, durationMs: 5, actor: trigger });
     const result = { backup: { name, createdAt, kind: 'auto', path: `/b/${name}`, size: 10 }, documents: 1, durationMs: 5, pruned: [] };
     return { started: Promise.resolve(), done: Promise.resolve(result as unknown as BackupResult) };
   };
@@ -91,6 +103,7 @@ function rig(options: { times?: string[]; timeZone?: string; now: string; backup
       schedule: { times: options.times ?? ['06:00', '18:00'], timeZone: options.timeZone ?? 'Europe/Berlin' },
       watchdogHours: options.watchdogHours ?? 26,
       state,
+      runs: runRecords,
       claims,
       runBackup,
       newestBackupAt: async () => [...backups].sort((a, b) => b.getTime() - a.getTime())[0],
@@ -113,6 +126,7 @@ function rig(options: { times?: string[]; timeZone?: string; now: string; backup
     log,
     setNow: (iso: string | Date) => (now = new Date(iso)),
     behave: (next: RunnerBehaviour) => (behaviour = next),
+    breakNotifier: () => (notifierThrows = true),
     /** Ticks every `stepMinutes` from `fromIso` to `toIso` inclusive; returns the decisions that are not "up to date". */
     async tickThrough(fromIso: string, toIso: string, stepMinutes = 1, on: BackupScheduler = scheduler) {
       const seen: { at: string; kind: string; watchdog: string }[] = [];
@@ -335,6 +349,32 @@ describe('lifecycle', () => {
     r.setNow('2026-06-11T16:00:00Z');
     expect((await r.scheduler.tick()).decision.kind).toBe('closed');
     expect(r.runs).toHaveLength(2);
+  });
+
+  it('logs what went wrong in a tick from the ticker, and goes on ticking', async () => {
+    let onTick: (() => void) | undefined;
+    const ticker: StartTicker = (callback) => {
+      onTick = callback;
+      return { stop: () => undefined };
+    };
+    const r = rig({ now: '2026-06-12T10:00:00Z', backups: ['2026-06-10T04:00:00Z'], ticker });
+    r.behave('fail');
+    r.breakNotifier();
+    await r.scheduler.startTicking();
+    await r.scheduler.whenIdle();
+    expect(r.log.slice(1)).toEqual([
+      'WARNUNG: Seit 54 Stunden kein erfolgreiches Backup (Warngrenze 26 Stunden); letztes erfolgreiches Backup: 2026-06-10 06:00',
+      'Zeitplan-Prüfung fehlgeschlagen: Fehler im Mailversand',
+    ]);
+    expect(r.scheduler.currentPhase).toBe('idle');
+
+    r.setNow('2026-06-12T10:01:00Z');
+    onTick?.();
+    expect(r.scheduler.currentPhase).toBe('checking');
+    await r.scheduler.whenIdle();
+    expect(r.log).toHaveLength(3);
+    expect(r.runs).toHaveLength(1);
+    await r.scheduler.shutdown();
   });
 
   it('says at start that the automatic backup is stopped, and by whom', async () => {
