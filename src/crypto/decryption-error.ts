@@ -30,10 +30,6 @@ export class DecryptionError extends AppError {
   }
 }
 
-export function isDecryptionError(error: unknown): error is DecryptionError {
-  return error instanceof DecryptionError;
-}
-
 /** age-encryption's message when no identity unwraps the file key; anything else it throws means damage. */
 const NO_MATCHING_IDENTITY = "no identity matched any of the file's recipients";
 
