@@ -7,6 +7,7 @@ import { openDatabase } from '../db/open-database.js';
 import { createAutomaticBackups } from '../scheduler/automatic-backups.js';
 import { AppError, describeError, isAppError } from '../shared/app-error.js';
 import { COMMANDS } from './cli-commands.js';
+import { keygenCommand } from './keygen-command.js';
 
 const USAGE = `Aufruf: scandy-backup BEFEHL [--json]
   create                          Backup jetzt erstellen
@@ -16,7 +17,8 @@ const USAGE = `Aufruf: scandy-backup BEFEHL [--json]
         [--collections a,b] [--preview]
   prune                           Alte Backups nach BACKUP_KEEP löschen
   import-legacy DATEI             Altes scandy_backup_*.json in ein Archiv umwandeln
-  admin E-MAIL [--password P]     Admin anlegen oder Passwort neu setzen (ohne --password: erzeugt und ausgegeben)`;
+  admin E-MAIL [--password P]     Admin anlegen oder Passwort neu setzen (ohne --password: erzeugt und ausgegeben)
+  keygen                          Neues Schlüsselpaar (age) für verschlüsselte Backups ausgeben`;
 
 async function main(argv: readonly string[]): Promise<number> {
   let parsed;
@@ -42,6 +44,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(USAGE + '\n');
     return values.help ? 0 : 2;
   }
+  if (command === 'keygen') return keygenCommand(args, values.json);
   const run = COMMANDS[command];
   if (!run) return usageError(`unbekannter Befehl "${command}"`);
 

@@ -3,16 +3,20 @@ import { redactSecrets } from '../shared/app-error.js';
 
 export const REDACTED = '***';
 
+/** age secret keys (X25519 and post-quantum), in either case, wherever they appear. */
+const AGE_SECRET_KEY = /AGE-SECRET-KEY-(?:PQ-)?1[0-9A-Z]+/gi;
+
 /**
- * A function that blanks credentials in URLs and every literal secret
- * (longest first, so that a secret containing another is blanked whole).
+ * A function that blanks credentials in URLs, age secret keys and every
+ * literal secret (longest first, so that a secret containing another is
+ * blanked whole).
  */
 export function createRedactor(secrets: readonly (string | undefined)[]): (text: string) => string {
   const literals = [...new Set(secrets.filter((s): s is string => typeof s === 'string' && s.length > 0))].sort(
     (a, b) => b.length - a.length,
   );
   return (text) => {
-    let result = redactSecrets(text);
+    let result = redactSecrets(text).replace(AGE_SECRET_KEY, REDACTED);
     for (const secret of literals) result = result.split(secret).join(REDACTED);
     return result;
   };

@@ -127,4 +127,13 @@ describe('redaction', () => {
     expect(clean).toContain('mongodb://***@db.example.org:27017/scandy');
     expect(clean).toContain('smtp://***@mail.example.org');
   });
+
+  it('blanks age secret keys of any kind and case, and leaves public keys and the "AGE-SECRET-KEY-1…" hint alone', () => {
+    const x25519 = 'AGE-SECRET-KEY-1GFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPQ4EGAEX';
+    const postQuantum = 'AGE-SECRET-KEY-PQ-1XYZXYZ0QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L';
+    const publicKey = 'age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwj';
+    const redact = createRedactor([]);
+    const clean = redact(`key ${x25519}, lower ${x25519.toLowerCase()}; pq ${postQuantum} for ${publicKey}; erwartet: AGE-SECRET-KEY-1…`);
+    expect(clean).toBe(`key ***, lower ***; pq *** for ${publicKey}; erwartet: AGE-SECRET-KEY-1…`);
+  });
 });
