@@ -24,6 +24,9 @@ const BETWEEN = [{ width: 1024, height: 768 }, { width: 768, height: 1024 }];
 interface BrowserElement {
   hidden: boolean;
   tagName: string;
+  className: string;
+  scrollWidth: number;
+  clientWidth: number;
   textContent: string | null;
   querySelector(selector: string): BrowserElement | null;
   getAttribute(name: string): string | null;
@@ -34,8 +37,9 @@ interface BrowserWindow {
     getElementById(id: string): BrowserElement | null;
     documentElement: { scrollWidth: number; clientWidth: number };
     activeElement: BrowserElement | null;
+    querySelectorAll(selector: string): Iterable<BrowserElement>;
   };
-  getComputedStyle(element: BrowserElement): { outlineStyle: string; outlineWidth: string };
+  getComputedStyle(element: BrowserElement): { outlineStyle: string; outlineWidth: string; outlineColor: string; overflowX: string };
   axe: { run(): Promise<AxeResults> };
 }
 /** The README's screenshots are refreshed with SCREENSHOTS=docs; otherwise they go to a temporary folder. */
@@ -73,6 +77,15 @@ afterAll(async () => {
   server?.close();
 });
 
+/** Contrast ratio of an `rgb(r, g, b)` colour against white (WCAG relative luminance). */
+function contrastWithWhite(rgb: string): number {
+  const [r = 0, g = 0, b = 0] = (rgb.match(/\d+(\.\d+)?/g) ?? []).map(Number).map((c) => {
+    const s = c / 255;
+    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  });
+  return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05);
+}
+
 /** axe-core's serious and critical findings on the page as it is now. */
 async function seriousAccessibilityFindings(): Promise<string[]> {
   const violations = await page.evaluate(async () => (await (globalThis as unknown as BrowserWindow).axe.run()).violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) })));
@@ -85,6 +98,14 @@ async function checkEverySize(name: string): Promise<void> {
     await page.setViewportSize(size);
     const width = await page.evaluate(() => (globalThis as unknown as BrowserWindow).document.documentElement.scrollWidth);
     expect(width, `${name} at ${size.width} px`).toBe(size.width);
+    // Nor inside the page: no table or box that hides part of itself behind a sideways scroll.
+    const sideways = await page.evaluate(() => {
+      const w = globalThis as unknown as BrowserWindow;
+      return [...w.document.querySelectorAll('body *')]
+        .filter((e) => e.scrollWidth > e.clientWidth + 1 && ['auto', 'scroll'].includes(w.getComputedStyle(e).overflowX))
+        .map((e) => `${e.tagName.toLowerCase()}.${e.className}`);
+    });
+    expect(sideways, `${name} at ${size.width} px`).toEqual([]);
     if (size === DESKTOP || size === PHONE) expect(await seriousAccessibilityFindings(), `${name} at ${size.width} px`).toEqual([]);
     if (size === PHONE) await page.screenshot({ path: path.join(DOCS, `${name}-phone.png`) });
   }
@@ -264,11 +285,14 @@ describe('the admin pages in a real Chromium', () => {
     }
     expect(focused).toBe('Backup erstellen');
     const outline = await page.evaluate(() => {
-      const w = (globalThis as unknown as BrowserWindow);
+      const w = globalThis as unknown as BrowserWindow;
       const style = w.getComputedStyle(w.document.activeElement!);
-      return { style: style.outlineStyle, width: style.outlineWidth };
+      return { style: style.outlineStyle, width: parseFloat(style.outlineWidth), color: style.outlineColor };
     });
-    expect(outline).toEqual({ style: 'solid', width: '3px' });
+    expect(outline.style).toBe('solid');
+    expect(outline.width).toBeGreaterThanOrEqual(2);
+    // WCAG 1.4.11: at least 3:1 against the white card around the button.
+    expect(contrastWithWhite(outline.color)).toBeGreaterThanOrEqual(3);
   });
 
   it('ran without script errors or CSP violations', () => {
