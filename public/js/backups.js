@@ -2,6 +2,9 @@
 import { api, backupUrl, showMessage } from './api.js';
 import { wireCreateButtons } from './create-backup.js';
 import { watchOperations } from './operations.js';
+import { countOf } from './wording.js';
+
+const documents = (count) => countOf(count, 'Dokument', 'Dokumente');
 
 const message = document.getElementById('message');
 const reloadSoon = () => window.setTimeout(() => window.location.reload(), 800);
@@ -23,7 +26,7 @@ async function verify(button, name) {
   showMessage(message, `${name} wird geprüft …`);
   try {
     const result = await api('POST', backupUrl(name, '/verify'));
-    showMessage(message, `${name} ist vollständig und unverändert (${result.documents} Dokumente).`, 'ok');
+    showMessage(message, `${name} ist vollständig und unverändert (${documents(result.documents)}).`, 'ok');
     reloadSoon();
   } catch (error) {
     showMessage(message, error.message, 'err');
@@ -66,7 +69,7 @@ uploadForm?.addEventListener('submit', async (event) => {
   try {
     const result = await api('POST', '/admin/api/backups/upload', data);
     const skipped = result.skipped.length > 0 ? ` Nicht übernommen: ${result.skipped.join(', ')}.` : '';
-    showMessage(message, `Gespeichert als ${result.backup.name} (${result.backup.documents} Dokumente).${skipped}`, 'ok');
+    showMessage(message, `Gespeichert als ${result.backup.name} (${documents(result.backup.documents)}).${skipped}`, 'ok');
     reloadSoon();
   } catch (error) {
     showMessage(message, `Upload abgelehnt: ${error.message}`, 'err');

@@ -1,4 +1,6 @@
 /* global document, EventSource */
+import { countOf, numbers } from './wording.js';
+
 const PHASES = {
   backup: 'Daten werden gesichert',
   verify: 'Archiv wird geprüft',
@@ -6,12 +8,22 @@ const PHASES = {
   load: 'Daten werden geladen',
   swap: 'Collections werden ausgetauscht',
 };
-const KINDS = { auto: 'automatisch', manual: 'manuell', 'pre-restore': 'vor Wiederherstellung', upload: 'hochgeladen' };
-const numbers = new Intl.NumberFormat('de-DE');
 
-function describe(op) {
-  if (op.operation === 'restore') return `Wiederherstellung von ${op.subject}`;
-  return `Backup (${KINDS[op.subject] ?? op.subject})`;
+/** The progress bar (role=progressbar): a percentage, or none while the total is not known yet. */
+function showProgress(bar, percent, text) {
+  const fill = bar.querySelector('.progress-fill');
+  if (percent === undefined) {
+    bar.removeAttribute('aria-valuenow');
+    bar.removeAttribute('aria-valuetext');
+    bar.classList.add('indeterminate');
+    fill.style.width = '';
+    return;
+  }
+  bar.classList.remove('indeterminate');
+  bar.setAttribute('aria-valuenow', String(percent));
+  bar.setAttribute('aria-valuetext', text);
+  // CSSOM, not a style attribute: the CSP allows no inline styles.
+  fill.style.width = `${percent}%`;
 }
 
 /**
@@ -35,13 +47,15 @@ export function watchOperations({ onFinished } = {}) {
       box.hidden = false;
       if (result) result.hidden = true;
       const p = running.progress;
-      title.textContent = `${describe(running)} läuft …`;
+      title.textContent = `${running.label} läuft …`;
       if (p && p.documentsTotal > 0) {
         const percent = Math.min(100, Math.floor((p.documentsDone / p.documentsTotal) * 100));
-        bar.value = percent;
-        detail.textContent = `${PHASES[p.phase] ?? p.phase}${p.collection ? ` – ${p.collection}` : ''}: ${numbers.format(p.documentsDone)} von ${numbers.format(p.documentsTotal)} Dokumenten (${percent} %)`;
+        const where = `${PHASES[p.phase] ?? p.phase}${p.collection ? ` – ${p.collection}` : ''}`;
+        const text = `${numbers.format(p.documentsDone)} von ${countOf(p.documentsTotal, 'Dokument', 'Dokumenten')} (${percent} %)`;
+        showProgress(bar, percent, text);
+        detail.textContent = `${where}: ${text}`;
       } else {
-        bar.removeAttribute('value');
+        showProgress(bar, undefined);
         detail.textContent = p ? PHASES[p.phase] ?? p.phase : 'wird gestartet …';
       }
     } else {
@@ -51,7 +65,7 @@ export function watchOperations({ onFinished } = {}) {
     if (last && last.id !== lastId) {
       lastId = last.id;
       if (result) {
-        result.textContent = `${describe(last)}: ${last.ok ? 'erfolgreich abgeschlossen' : `fehlgeschlagen – ${last.message}`}`;
+        result.textContent = `${last.label}: ${last.ok ? 'erfolgreich abgeschlossen' : `fehlgeschlagen – ${last.message}`}`;
         result.classList.remove('ok', 'err');
         result.classList.add(last.ok ? 'ok' : 'err');
         result.hidden = false;
@@ -68,6 +82,6 @@ export function showStarting(text) {
   if (!box) return;
   box.hidden = false;
   box.querySelector('[data-role="title"]').textContent = text;
-  box.querySelector('[data-role="bar"]').removeAttribute('value');
+  showProgress(box.querySelector('[data-role="bar"]'), undefined);
   box.querySelector('[data-role="detail"]').textContent = 'wird gestartet …';
 }

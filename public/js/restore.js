@@ -37,7 +37,7 @@ form.addEventListener('submit', async (event) => {
   try {
     const result = await api('POST', backupUrl(form.dataset.name, '/restore'), { collections: selected(), confirm: true });
     started = result.operation.id;
-    showStarting(`Wiederherstellung von ${form.dataset.name} läuft …`);
+    showStarting(`Wiederherstellung aus ${form.dataset.name} läuft …`);
   } catch (error) {
     showMessage(message, error.message, 'err');
     update();

@@ -27,9 +27,14 @@ export function formatCount(count: number): string {
   return whole.format(count);
 }
 
+/** "1 Dokument", "0 Dokumente", "12.000 Dokumente": the count and the noun in the form that fits it. */
+export function countOf(count: number, singular: string, plural: string): string {
+  return `${formatCount(count)} ${count === 1 ? singular : plural}`;
+}
+
 /** "1 Dokument", "12.000 Dokumente" */
 export function formatDocuments(count: number): string {
-  return `${formatCount(count)} ${count === 1 ? 'Dokument' : 'Dokumente'}`;
+  return countOf(count, 'Dokument', 'Dokumente');
 }
 
 /** "1 Stunde", "27 Stunden", "26,5 Stunden" */

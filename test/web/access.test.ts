@@ -129,7 +129,7 @@ describe('an admin', () => {
     expect(restore.text).toContain('Sicherungs-Backup');
 
     const auto = await admin.agent.get('/admin/auto-backup').expect(200);
-    expect(auto.text).toContain('06:00, 18:00');
+    expect(auto.text).toContain('täglich 06:00 und 18:00 Uhr');
     expect(auto.text).toContain('Europe/Berlin');
     expect(auto.text).toContain('Protokoll');
   });

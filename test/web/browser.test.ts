@@ -1,8 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { createRequire } from 'node:module';
+import type { AxeResults } from 'axe-core';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackup } from '../../src/backup/create-backup.js';
@@ -12,10 +14,33 @@ import { useTempDir } from '../helpers/temp-dir.js';
 import { ADMIN, useWebApp, waitForIdle } from './helpers/web-app.js';
 
 const CHROMIUM = '/usr/bin/chromium';
+const AXE_SCRIPT = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const DESKTOP = { width: 1280, height: 860 };
+const PHONE = { width: 390, height: 844 };
+const NARROWEST = { width: 360, height: 740 };
+const BETWEEN = [{ width: 1024, height: 768 }, { width: 768, height: 1024 }];
 
 /** The little of the DOM that the page functions below use (the project compiles without the DOM library). */
-interface BrowserDocument {
-  getElementById(id: string): { hidden: boolean; querySelector(selector: string): { getAttribute(name: string): string | null } | null } | null;
+interface BrowserElement {
+  hidden: boolean;
+  tagName: string;
+  className: string;
+  scrollWidth: number;
+  clientWidth: number;
+  textContent: string | null;
+  querySelector(selector: string): BrowserElement | null;
+  getAttribute(name: string): string | null;
+}
+/** Inside page functions, which run in the browser: (globalThis as unknown as BrowserWindow). */
+interface BrowserWindow {
+  document: {
+    getElementById(id: string): BrowserElement | null;
+    documentElement: { scrollWidth: number; clientWidth: number };
+    activeElement: BrowserElement | null;
+    querySelectorAll(selector: string): Iterable<BrowserElement>;
+  };
+  getComputedStyle(element: BrowserElement): { outlineStyle: string; outlineWidth: string; outlineColor: string; overflowX: string };
+  axe: { run(): Promise<AxeResults> };
 }
 /** The README's screenshots are refreshed with SCREENSHOTS=docs; otherwise they go to a temporary folder. */
 const DOCS = process.env.SCREENSHOTS === 'docs' ? path.join(projectRoot, 'docs') : mkdtempSync(path.join(os.tmpdir(), 'scandy-screenshots-'));
@@ -35,7 +60,9 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (.ci/run does)`);
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'de-DE', acceptDownloads: true });
+  const context = await browser.newContext({ viewport: DESKTOP, locale: 'de-DE', acceptDownloads: true });
+  // axe-core comes in as an init script (through DevTools), so the pages keep their strict CSP.
+  await context.addInitScript({ path: AXE_SCRIPT });
   page = await context.newPage();
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
   page.on('console', (message) => {
@@ -50,10 +77,46 @@ afterAll(async () => {
   server?.close();
 });
 
+/** Contrast ratio of an `rgb(r, g, b)` colour against white (WCAG relative luminance). */
+function contrastWithWhite(rgb: string): number {
+  const [r = 0, g = 0, b = 0] = (rgb.match(/\d+(\.\d+)?/g) ?? []).map(Number).map((c) => {
+    const s = c / 255;
+    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  });
+  return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05);
+}
+
+/** axe-core's serious and critical findings on the page as it is now. */
+async function seriousAccessibilityFindings(): Promise<string[]> {
+  const violations = await page.evaluate(async () => (await (globalThis as unknown as BrowserWindow).axe.run()).violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) })));
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.help} – ${v.nodes.join(', ')}`);
+}
+
+/** The page from desktop down to the narrowest supported width: no horizontal scrolling; no serious axe findings on desktop and phone; a phone screenshot (the first screen, as the phone shows it). */
+async function checkEverySize(name: string): Promise<void> {
+  for (const size of [DESKTOP, ...BETWEEN, PHONE, NARROWEST]) {
+    await page.setViewportSize(size);
+    const width = await page.evaluate(() => (globalThis as unknown as BrowserWindow).document.documentElement.scrollWidth);
+    expect(width, `${name} at ${size.width} px`).toBe(size.width);
+    // Nor inside the page: no table or box that hides part of itself behind a sideways scroll.
+    const sideways = await page.evaluate(() => {
+      const w = globalThis as unknown as BrowserWindow;
+      return [...w.document.querySelectorAll('body *')]
+        .filter((e) => e.scrollWidth > e.clientWidth + 1 && ['auto', 'scroll'].includes(w.getComputedStyle(e).overflowX))
+        .map((e) => `${e.tagName.toLowerCase()}.${e.className}`);
+    });
+    expect(sideways, `${name} at ${size.width} px`).toEqual([]);
+    if (size === DESKTOP || size === PHONE) expect(await seriousAccessibilityFindings(), `${name} at ${size.width} px`).toEqual([]);
+    if (size === PHONE) await page.screenshot({ path: path.join(DOCS, `${name}-phone.png`) });
+  }
+  await page.setViewportSize(DESKTOP);
+}
+
 describe('the admin pages in a real Chromium', () => {
   it('log in', async () => {
     await page.goto(`${base}/admin`);
     expect(new URL(page.url()).pathname).toBe('/login');
+    await checkEverySize('login');
     await page.getByLabel('E-Mail-Adresse').fill(ADMIN.email);
     await page.getByLabel('Passwort').fill('falsch-geraten');
     await page.getByRole('button', { name: 'Anmelden' }).click();
@@ -74,8 +137,8 @@ describe('the admin pages in a real Chromium', () => {
     // A function, not a string: the page's CSP forbids eval, which Playwright would need for a string.
     await page.waitForFunction(
       () => {
-        const box = (globalThis as unknown as { document: BrowserDocument }).document.getElementById('operation');
-        return !box || box.hidden || Number(box.querySelector('progress')?.getAttribute('value') ?? 0) >= 30;
+        const box = (globalThis as unknown as BrowserWindow).document.getElementById('operation');
+        return !box || box.hidden || Number(box.querySelector('[role="progressbar"]')?.getAttribute('aria-valuenow') ?? 0) >= 30;
       },
       undefined,
       { polling: 'raf', timeout: 30_000 },
@@ -83,11 +146,16 @@ describe('the admin pages in a real Chromium', () => {
     if (await page.locator('#operation').isVisible()) await page.locator('#backup-card').screenshot({ path: path.join(DOCS, 'progress.png') });
     const progress = await page.locator('#operation [data-role="detail"]').textContent();
     expect(progress).toMatch(/Daten werden gesichert – \w+: [\d.]+ von 20\.000 Dokumenten \(\d+ %\)/);
+    const bar = page.getByRole('progressbar', { name: 'Backup (manuell, von admin@example.org) läuft …' });
+    if (await page.locator('#operation').isVisible()) {
+      expect(Number(await bar.getAttribute('aria-valuenow'))).toBeGreaterThan(0);
+      expect(await bar.getAttribute('aria-valuetext')).toMatch(/^[\d.]+ von 20\.000 Dokumenten \(\d+ %\)$/);
+    }
     await waitForIdle(w.tracker);
     // The page reloads when the backup is done: it is then the newest in the list.
     await page.locator('table tbody tr').first().filter({ hasText: 'manuell' }).waitFor({ timeout: 15_000 });
     expect((await w.backup.store.list()).length).toBe(before + 1);
-    expect(await page.locator('.facts').textContent()).toMatch(/Letztes Backup\s+[\d.]+, [\d:]+\s+erfolgreich\s+admin@example\.org/);
+    expect(await page.locator('.facts').textContent()).toMatch(/Letztes Backup\s+(gerade eben|vor \d+ Minuten?)\s+erfolgreich\s+Backup \(manuell, von admin@example\.org\)/);
     await page.screenshot({ path: path.join(DOCS, 'dashboard.png'), fullPage: true });
   });
 
@@ -107,7 +175,7 @@ describe('the admin pages in a real Chromium', () => {
     const [newest] = await w.backup.store.list();
     const row = page.locator(`tr[data-name="${newest!.name}"]`);
     await row.getByRole('button', { name: 'Prüfen' }).click();
-    await page.getByText(/ist vollständig und unverändert \(20000 Dokumente\)/).waitFor();
+    await page.getByText(/ist vollständig und unverändert \(20\.000 Dokumente\)/).waitFor();
     await page.locator(`tr[data-name="${newest!.name}"] [data-role="verification"]`).getByText('geprüft', { exact: true }).waitFor({ timeout: 10_000 });
 
     await page.locator('#upload-file').setInputFiles(path.join(downloads, newest!.name));
@@ -159,6 +227,72 @@ describe('the admin pages in a real Chromium', () => {
     await page.locator('#log', { hasText: '<b>Neue Zeile</b>' }).waitFor({ timeout: 10_000 });
     expect(await page.locator('#log b').count()).toBe(0);
     await page.screenshot({ path: path.join(DOCS, 'auto-backup.png'), fullPage: true });
+  });
+
+  it('every page works from 360 px up, with no serious accessibility findings', async () => {
+    const manual = (await w.backup.store.list()).find((b) => b.kind === 'manual')!;
+    // A damaged archive is listed with its problem spelled out; that must fit too.
+    writeFileSync(path.join(w.backupDir, 'scandy-backup-20200101T000000000Z-upload.zip'), 'kein Zip-Archiv, sondern nur ein langer Text ohne Sinn');
+    for (const [name, url] of [
+      ['dashboard', '/admin'],
+      ['backups', '/admin/backups'],
+      ['restore', `/admin/backups/${manual.name}/restore`],
+      ['auto-backup', '/admin/auto-backup'],
+    ] as const) {
+      await page.goto(`${base}${url}`);
+      await checkEverySize(name);
+    }
+  });
+
+  it('on a phone: the menu folds, every backup is a card with reachable full-width actions', async () => {
+    await page.goto(`${base}/admin/backups`);
+    const menu = page.getByRole('button', { name: 'Menü' });
+    const nav = page.getByRole('navigation', { name: 'Hauptnavigation' });
+    expect([await menu.isVisible(), await nav.isVisible()]).toEqual([false, true]);
+    await page.setViewportSize(PHONE);
+    expect([await menu.isVisible(), await nav.isVisible()]).toEqual([true, false]);
+    await menu.click();
+    expect(await menu.getAttribute('aria-expanded')).toBe('true');
+    await nav.getByRole('link', { name: 'Alle Backups' }).waitFor();
+
+    const rows = page.locator('tr[data-name]');
+    expect(await rows.count()).toBeGreaterThanOrEqual(3);
+    for (const row of await rows.all()) {
+      const card = (await row.boundingBox())!;
+      expect(card.x).toBeGreaterThanOrEqual(0);
+      expect(card.x + card.width).toBeLessThanOrEqual(PHONE.width);
+      for (const name of ['Herunterladen', 'Prüfen', 'Wiederherstellen', 'Löschen']) {
+        const action = row.getByRole(name === 'Prüfen' || name === 'Löschen' ? 'button' : 'link', { name, exact: true });
+        await action.scrollIntoViewIfNeeded();
+        expect(await action.isVisible()).toBe(true);
+        const box = (await action.boundingBox())!;
+        expect(box.x).toBeGreaterThanOrEqual(card.x);
+        expect(box.x + box.width).toBeLessThanOrEqual(card.x + card.width);
+        // Full width of the card (less its padding), and big enough for a finger.
+        expect(box.width).toBeGreaterThan(card.width * 0.85);
+        expect(box.height).toBeGreaterThanOrEqual(40);
+      }
+    }
+    await page.setViewportSize(DESKTOP);
+  });
+
+  it('shows where the keyboard focus is', async () => {
+    await page.goto(`${base}/admin`);
+    let focused = '';
+    for (let i = 0; i < 20 && focused !== 'Backup erstellen'; i++) {
+      await page.keyboard.press('Tab');
+      focused = await page.evaluate(() => (globalThis as unknown as BrowserWindow).document.activeElement?.textContent?.trim() ?? '');
+    }
+    expect(focused).toBe('Backup erstellen');
+    const outline = await page.evaluate(() => {
+      const w = globalThis as unknown as BrowserWindow;
+      const style = w.getComputedStyle(w.document.activeElement!);
+      return { style: style.outlineStyle, width: parseFloat(style.outlineWidth), color: style.outlineColor };
+    });
+    expect(outline.style).toBe('solid');
+    expect(outline.width).toBeGreaterThanOrEqual(2);
+    // WCAG 1.4.11: at least 3:1 against the white card around the button.
+    expect(contrastWithWhite(outline.color)).toBeGreaterThanOrEqual(3);
   });
 
   it('ran without script errors or CSP violations', () => {

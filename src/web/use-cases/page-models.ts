@@ -2,6 +2,7 @@ import type { LastRun, SchedulerStatus } from '../../automation/automation-contr
 import type { FinishedOperation } from '../../backup/operation-tracker.js';
 import { previewRestore, type RestorePreview } from '../../restore/preview-restore.js';
 import type { AppDependencies } from '../app-dependencies.js';
+import { backupLabel, operationLabel, runLabel } from '../wording/operation-labels.js';
 import { listBackupRows, type BackupRow } from './backup-rows.js';
 import { operationsView, type OperationsView } from './operation-view.js';
 
@@ -13,7 +14,8 @@ export interface LastBackupView {
   readonly ok: boolean | undefined;
   readonly message: string;
   readonly backupName: string | undefined;
-  readonly trigger: string;
+  /** "Backup (automatisch, nachgeholt)" */
+  readonly label: string;
 }
 
 export interface DashboardModel {
@@ -41,11 +43,11 @@ export async function loadDashboard(deps: Pick<AppDependencies, 'scheduler' | 'b
 /** The most recent of: the scheduler's last run, this process's last manual backup, the newest file. */
 function lastBackup(run: LastRun | undefined, manual: FinishedOperation | undefined, newest: BackupRow | undefined): LastBackupView | undefined {
   const candidates: LastBackupView[] = [];
-  if (run) candidates.push({ at: run.finishedAt ?? run.startedAt, ok: run.ok, message: run.message, backupName: run.backupName, trigger: run.trigger });
+  if (run) candidates.push({ at: run.finishedAt ?? run.startedAt, ok: run.ok, message: run.message, backupName: run.backupName, label: runLabel(run.trigger) });
   if (manual?.operation === 'backup') {
-    candidates.push({ at: manual.finishedAt, ok: manual.ok, message: manual.message, backupName: undefined, trigger: manual.actor });
+    candidates.push({ at: manual.finishedAt, ok: manual.ok, message: manual.message, backupName: undefined, label: operationLabel(manual) });
   }
-  if (newest) candidates.push({ at: newest.createdAt, ok: true, message: 'erfolgreich', backupName: newest.name, trigger: newest.kindLabel });
+  if (newest) candidates.push({ at: newest.createdAt, ok: true, message: 'erfolgreich', backupName: newest.name, label: backupLabel(newest.kind, undefined) });
   return candidates.sort((a, b) => b.at.getTime() - a.at.getTime())[0];
 }
 
