@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TRIGGER_CATCH_UP, TRIGGER_SCHEDULE } from '../../src/scheduler/backup-scheduler.js';
+import { TRIGGER_CATCH_UP, TRIGGER_SCHEDULE } from '../../src/scheduler/slot-decision.js';
 import { countOf, formatDocuments } from '../../src/shared/human-units.js';
 import { describeMoment, formatDateTime, formatTimeOfDay } from '../../src/web/wording/moments.js';
 import { backupLabel, operationLabel, runLabel } from '../../src/web/wording/operation-labels.js';

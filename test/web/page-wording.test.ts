@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createBackup } from '../../src/backup/create-backup.js';
-import { TRIGGER_CATCH_UP } from '../../src/scheduler/backup-scheduler.js';
+import { TRIGGER_CATCH_UP } from '../../src/scheduler/slot-decision.js';
 import { seedDatabase } from '../../src/seed/seed-database.js';
 import { ADMIN, signIn, useWebApp, waitForIdle, type SignedIn } from './helpers/web-app.js';
 
