@@ -1,6 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
-import { once } from 'node:events';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { pipeline as pipelineCallback, type Readable } from 'node:stream';
@@ -92,7 +91,7 @@ export class LocalFolderPlace implements StoragePlace {
       if (await this.stat(name)) throw existsError(name, this.where);
       await renameDurably(tempPath, finalPath);
     } catch (error) {
-      if (!file.closed) await once(file, 'close');
+      if (!file.closed) await new Promise((resolve) => file.once('close', resolve));
       // Only our own temp file; a `wx` refusal means another write of this name owns it.
       if (createdTemp) await unlink(tempPath).catch(() => undefined);
       throw this.translate(error, name);
