@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { Transform, type TransformCallback } from 'node:stream';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { formatCount } from '../shared/human-units.js';
 import { contentDifference, type MeasuredContent } from './storage-error.js';
 import type { ExpectedContent } from './storage-place.js';
@@ -77,4 +77,15 @@ export class ContentMeter extends Transform {
       }
     }
   }
+}
+
+/**
+ * Pipes `source` into `meter` and returns the meter. An error of the source
+ * fails the meter as `translate` words it; a meter closed early (its reader
+ * gave up) stops the source.
+ */
+export function meterStream(source: Readable, meter: ContentMeter, translate: (error: unknown) => Error): ContentMeter {
+  source.once('error', (error) => meter.destroy(translate(error)));
+  meter.once('close', () => source.destroy());
+  return source.pipe(meter);
 }

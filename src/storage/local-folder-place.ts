@@ -2,10 +2,10 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { pipeline as pipelineCallback, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { tempNameFor } from '../archive/backup-name.js';
 import { describeError } from '../shared/app-error.js';
-import { ContentMeter } from './content-meter.js';
+import { ContentMeter, meterStream } from './content-meter.js';
 import { renameDurably } from './durable-file.js';
 import {
   StorageError,
@@ -67,10 +67,7 @@ export class LocalFolderPlace implements StoragePlace {
       expected: { size: expected.size ?? found.size, sha256: expected.sha256 },
       onDifference: (difference) => changedError(name, this.where, difference),
     });
-    pipelineCallback(createReadStream(path.join(this.dir, name)), meter, (error) => {
-      if (error && !meter.destroyed) meter.destroy(this.translate(error, name));
-    });
-    return meter;
+    return meterStream(createReadStream(path.join(this.dir, name)), meter, (error) => this.translate(error, name));
   }
 
   async writeNew(name: string, source: Readable, expected: ExpectedContent = {}): Promise<WrittenFile> {
@@ -91,7 +88,7 @@ export class LocalFolderPlace implements StoragePlace {
       if (await this.stat(name)) throw existsError(name, this.where);
       await renameDurably(tempPath, finalPath);
     } catch (error) {
-      if (!file.closed) await new Promise((resolve) => file.once('close', resolve));
+      if (!file.closed) await new Promise<void>((resolve) => file.once('close', () => resolve()));
       // Only our own temp file; a `wx` refusal means another write of this name owns it.
       if (createdTemp) await unlink(tempPath).catch(() => undefined);
       throw this.translate(error, name);

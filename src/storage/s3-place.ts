@@ -1,6 +1,6 @@
 import { GetObjectCommand, HeadObjectCommand, DeleteObjectCommand, paginateListObjectsV2, type HeadObjectCommandOutput } from '@aws-sdk/client-s3';
-import { pipeline, type Readable } from 'node:stream';
-import { ContentMeter } from './content-meter.js';
+import type { Readable } from 'node:stream';
+import { ContentMeter, meterStream } from './content-meter.js';
 import type { S3Operation } from './s3-errors.js';
 import { fullObjectSha256Hex } from './s3-upload-check.js';
 import { S3Target, SHA256_METADATA_KEY } from './s3-target.js';
@@ -73,10 +73,7 @@ export class S3Place implements StoragePlace {
       expected: { size: expected.size ?? response.ContentLength, sha256: expected.sha256 ?? recordedSha256(response) },
       onDifference: (difference) => changedError(name, this.where, difference),
     });
-    pipeline(response.Body as Readable, meter, (error) => {
-      if (error && !meter.destroyed) meter.destroy(this.target.fail(error, 'read', name));
-    });
-    return meter;
+    return meterStream(response.Body as Readable, meter, (error) => this.target.fail(error, 'read', name));
   }
 
   writeNew(name: string, source: Readable, expected: ExpectedContent = {}): Promise<WrittenFile> {

@@ -41,10 +41,10 @@ export async function uploadChecked(
   if (await head(name)) throw existsError(name, target.where);
   const partSize = tuning.partSize ?? DEFAULT_PART_SIZE;
   const meter = new ContentMeter({ expected, partSize, onDifference: (difference) => sourceMismatchError(name, target.where, difference) });
-  let sourceError: unknown;
-  pipeline(source, meter, (error) => {
-    if (error) sourceError ??= error;
-  });
+  // The source's own failure is passed on as it is; anything else is the bucket's.
+  let sourceFailure: unknown;
+  source.once('error', (error) => (sourceFailure ??= error));
+  pipeline(source, meter, () => undefined);
   const upload = new Upload({
     client: target.client,
     partSize,
@@ -62,7 +62,7 @@ export async function uploadChecked(
     await upload.done();
   } catch (error) {
     meter.destroy();
-    throw sourceError ?? target.fail(error, 'write', name);
+    throw error === sourceFailure ? error : target.fail(error, 'write', name);
   }
   const streamed = meter.measured();
   await checkStoredObject(target, name, streamed, tuning, head);
