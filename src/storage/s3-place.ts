@@ -1,8 +1,17 @@
-import { GetObjectCommand, HeadObjectCommand, DeleteObjectCommand, paginateListObjectsV2, type HeadObjectCommandOutput } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  paginateListObjectsV2,
+  type HeadObjectCommandOutput,
+  type S3ClientConfig,
+} from '@aws-sdk/client-s3';
+import type { S3Config } from '../config/s3-config.js';
 import type { Readable } from 'node:stream';
 import { ContentMeter, meterStream } from './content-meter.js';
 import type { S3Operation } from './s3-errors.js';
 import { fullObjectSha256Hex } from './s3-upload-check.js';
+import { createS3Client } from './s3-client.js';
 import { S3Target, SHA256_METADATA_KEY } from './s3-target.js';
 import { uploadChecked, type UploadTuning } from './s3-upload.js';
 import { changedError, invalidNameError, notFoundError } from './storage-error.js';
@@ -118,6 +127,19 @@ export class S3Place implements StoragePlace {
       return explained;
     }
   }
+}
+
+export interface S3PlaceOptions {
+  /** Instead of the AWS SDK's own variables and files (tests, tools). */
+  readonly clientOverrides?: S3ClientConfig;
+  readonly accept?: AcceptName;
+  readonly tuning?: UploadTuning;
+}
+
+/** The bucket place of the BACKUP_S3_* settings. */
+export function createS3Place(config: S3Config, options: S3PlaceOptions = {}): S3Place {
+  const client = createS3Client(config, options.clientOverrides);
+  return new S3Place(S3Target.fromConfig(client, config), options.accept, options.tuning);
 }
 
 /** The SHA-256 recorded at upload (our metadata), else a full-object SHA-256 the server computed. */

@@ -19,7 +19,7 @@ export interface UploadTuning {
 }
 
 const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
-const DEFAULT_QUEUE_SIZE = 4;
+const DEFAULT_QUEUE_SIZE = 2;
 
 type Head = (name: string) => Promise<HeadObjectCommandOutput | undefined>;
 

@@ -12,8 +12,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalFolderPlace } from '../../src/storage/local-folder-place.js';
-import { createS3Client } from '../../src/storage/s3-client.js';
-import { S3Place } from '../../src/storage/s3-place.js';
+import { parseS3Config } from '../../src/config/s3-config.js';
+import { S3Place, createS3Place } from '../../src/storage/s3-place.js';
 import { S3Target } from '../../src/storage/s3-target.js';
 import { verifyStored } from '../../src/storage/verify-stored.js';
 import { TestS3Server } from '../helpers/s3-server.js';
@@ -165,7 +165,7 @@ describe('S3 bucket', () => {
     expect((await failureOf(verifyStored(fixture.place, first, written))).reason).toBe('changed');
   });
 
-  it('takes credentials, region and endpoint from the AWS SDK variables', async () => {
+  it('takes credentials, region and endpoint from the AWS SDK variables, bucket and prefix from BACKUP_S3_URL', async () => {
     const saved = { ...process.env };
     Object.assign(process.env, {
       AWS_ACCESS_KEY_ID: fixture.server.accessKeyId,
@@ -174,8 +174,9 @@ describe('S3 bucket', () => {
       AWS_ENDPOINT_URL_S3: fixture.server.endpoint,
     });
     try {
-      const client = createS3Client({ forcePathStyle: true });
-      const place = new S3Place(new S3Target(client, fixture.server.bucket!, 'werkstatt/scandy'));
+      const config = parseS3Config({ BACKUP_S3_URL: `s3://${fixture.server.bucket}/werkstatt/scandy/`, BACKUP_S3_FORCE_PATH_STYLE: 'true' }, 10);
+      const place = createS3Place(config!);
+      expect(place.where).toBe('S3-Bucket s3://scandy-backups/werkstatt/scandy');
       const name = nextName();
       await place.writeNew(name, chunked(Buffer.from('über die Umgebung')));
       expect((await readAll(await fixture.place.openRead(name))).toString()).toBe('über die Umgebung');
