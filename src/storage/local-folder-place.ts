@@ -71,6 +71,15 @@ export class LocalFolderPlace implements StoragePlace {
   }
 
   async writeNew(name: string, source: Readable, expected: ExpectedContent = {}): Promise<WrittenFile> {
+    try {
+      return await this.write(name, source, expected);
+    } catch (error) {
+      source.destroy();
+      throw error;
+    }
+  }
+
+  private async write(name: string, source: Readable, expected: ExpectedContent): Promise<WrittenFile> {
     const parsed = this.accept(name);
     if (!parsed) throw invalidNameError(name);
     await mkdir(this.dir, { recursive: true, mode: 0o700 }).catch((error: unknown) => {

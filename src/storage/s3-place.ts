@@ -85,10 +85,15 @@ export class S3Place implements StoragePlace {
     return meterStream(response.Body as Readable, meter, (error) => this.target.fail(error, 'read', name));
   }
 
-  writeNew(name: string, source: Readable, expected: ExpectedContent = {}): Promise<WrittenFile> {
-    const parsed = this.accept(name);
-    if (!parsed) return Promise.reject(invalidNameError(name));
-    return uploadChecked(this.target, parsed, source, expected, this.tuning, (n) => this.head(n, 'write'));
+  async writeNew(name: string, source: Readable, expected: ExpectedContent = {}): Promise<WrittenFile> {
+    try {
+      const parsed = this.accept(name);
+      if (!parsed) throw invalidNameError(name);
+      return await uploadChecked(this.target, parsed, source, expected, this.tuning, (n) => this.head(n, 'write'));
+    } catch (error) {
+      source.destroy();
+      throw error;
+    }
   }
 
   async remove(name: string): Promise<void> {

@@ -52,8 +52,9 @@ export interface StoragePlace {
   /**
    * Streams `source` to a temporary name (folder) or a multipart upload
    * (bucket) and makes it visible under `name` only when it is complete,
-   * equal to `expected` and checked. On any failure nothing is listed and the
-   * temporary data is removed. Refuses a name that already exists.
+   * equal to `expected` and checked. On any failure nothing is listed, the
+   * temporary data is removed and `source` is destroyed. Refuses a name that
+   * already exists.
    */
   writeNew(name: string, source: Readable, expected?: ExpectedContent): Promise<WrittenFile>;
   /** Removes the backup; a name that is already gone is no error. */

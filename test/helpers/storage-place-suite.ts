@@ -179,8 +179,10 @@ export function describeStoragePlace(label: string, setup: () => Promise<PlaceFi
       const name = nextName();
       const original = Buffer.from('Original');
       await place.writeNew(name, chunked(original));
-      const failure = await failureOf(place.writeNew(name, chunked(Buffer.from('Ersatz!!'))));
+      const second = chunked(Buffer.from('Ersatz!!'));
+      const failure = await failureOf(place.writeNew(name, second));
       expect(failure.reason).toBe('exists');
+      expect(second.destroyed).toBe(true);
       expect(failure.message).toContain(name);
       expect((await readAll(await place.openRead(name))).equals(original)).toBe(true);
     });
