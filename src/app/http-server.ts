@@ -109,8 +109,9 @@ function urlHost(address: AddressInfo, host: string | undefined): string {
 }
 
 const starting: RequestListener = (_req, res) => {
-  res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '5' });
-  res.end('Scandy Backup startet noch …\n');
+  const body = JSON.stringify({ error: { code: 'STARTING', message: 'Scandy Backup startet noch …' } });
+  res.writeHead(503, { 'Content-Type': 'application/json; charset=utf-8', 'Retry-After': '5' });
+  res.end(body);
 };
 
 function closeServer(server: Server): Promise<void> {

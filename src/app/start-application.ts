@@ -7,7 +7,7 @@ import { repairIfInterrupted, repairInterruptedRestore } from '../restore/repair
 import { createAutomaticBackups, type AutomaticBackups } from '../scheduler/automatic-backups.js';
 import { isDatabaseEmpty, seedDatabase } from '../seed/seed-database.js';
 import { createApp } from '../web/create-app.js';
-import { listenHttp, type ServerLimits } from './http-server.js';
+import { listenHttp } from './http-server.js';
 
 const DEMO_DOCUMENTS = 2000;
 /** How often the running app looks for a restore that was interrupted elsewhere. */
@@ -18,11 +18,6 @@ export interface RunningApplication {
   stop(): Promise<void>;
 }
 
-export interface StartOptions {
-  /** Tests shorten the web server's limits; the app uses the defaults. */
-  readonly serverLimits?: Partial<ServerLimits>;
-}
-
 /**
  * The composition root: web server port, database, log and mail, backup
  * engine, scheduler and web, wired once. The port is bound first: when it is
@@ -30,8 +25,8 @@ export interface StartOptions {
  * stopped again (a local FerretDB this run started included). `say` prints
  * what an operator needs to know at start.
  */
-export async function startApplication(config: Config, say: (line: string) => void, options: StartOptions = {}): Promise<RunningApplication> {
-  const http = await listenHttp({ host: config.host, port: config.port, ...(options.serverLimits ? { limits: options.serverLimits } : {}) });
+export async function startApplication(config: Config, say: (line: string) => void): Promise<RunningApplication> {
+  const http = await listenHttp({ host: config.host, port: config.port });
   let database: Awaited<ReturnType<typeof openDatabase>> | undefined;
   let automatic: AutomaticBackups | undefined;
   let repairTimer: NodeJS.Timeout | undefined;

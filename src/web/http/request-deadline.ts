@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** How long a client may take to send its request. */
 export interface RequestLimits {
-  /** The whole request (headers and body) on every route but the upload. */
+  /** The body, counted from the end of the headers, on every route but the upload. */
   readonly bodyMs: number;
   /** An upload in total… */
   readonly uploadMs: number;
@@ -13,8 +13,8 @@ export interface RequestLimits {
 const raiseToUploadLimit = new WeakMap<IncomingMessage, () => void>();
 
 /**
- * A request that has not fully arrived within `bodyMs` is answered 408 and its
- * connection closed, so a drip-fed body cannot hold a socket. The limit stays
+ * A request whose body has not fully arrived `bodyMs` after its headers is
+ * answered 408 and its connection closed, so a drip-fed body cannot hold a socket. The limit stays
  * after an early answer (a 401 to a slow body), until the body is in.
  */
 export function limitRequestTime(req: IncomingMessage, res: ServerResponse, limits: RequestLimits): void {
