@@ -1,13 +1,13 @@
-import type { Server } from 'node:http';
 import { ensureFirstAdmin } from '../auth/ensure-first-admin.js';
 import { createBackupContext } from '../backup/backup-context.js';
 import { OperationTracker } from '../backup/operation-tracker.js';
 import type { Config } from '../config/config.js';
 import { openDatabase } from '../db/open-database.js';
 import { repairIfInterrupted, repairInterruptedRestore } from '../restore/repair-interrupted-restore.js';
-import { createAutomaticBackups } from '../scheduler/automatic-backups.js';
+import { createAutomaticBackups, type AutomaticBackups } from '../scheduler/automatic-backups.js';
 import { isDatabaseEmpty, seedDatabase } from '../seed/seed-database.js';
 import { createApp } from '../web/create-app.js';
+import { listenHttp } from './http-server.js';
 
 const DEMO_DOCUMENTS = 2000;
 /** How often the running app looks for a restore that was interrupted elsewhere. */
@@ -19,64 +19,67 @@ export interface RunningApplication {
 }
 
 /**
- * The composition root: database, log and mail, backup engine, scheduler and
- * web, wired once. `say` prints what an operator needs to know at start.
+ * The composition root: web server port, database, log and mail, backup
+ * engine, scheduler and web, wired once. The port is bound first: when it is
+ * taken, nothing else starts. When a later step fails, what was started is
+ * stopped again (a local FerretDB this run started included). `say` prints
+ * what an operator needs to know at start.
  */
 export async function startApplication(config: Config, say: (line: string) => void): Promise<RunningApplication> {
-  const database = await openDatabase(config);
-  const automatic = createAutomaticBackups({ config, db: database.db, echo: say });
-  const backup = createBackupContext(config, database.db, { emit: automatic.emit });
-  await backup.store.ensureDir();
-  // Before anything looks at the data: a restore killed mid-way is finished or rolled back.
-  await repairInterruptedRestore(backup);
-  if (database.local) {
-    say(`Lokale Datenbank (FerretDB) unter ${config.dataDir}, ${database.uri}`);
-    if (await isDatabaseEmpty(database.db, config.backupCollections)) {
-      const counts = await seedDatabase(database.db, { docs: DEMO_DOCUMENTS });
-      say(`Leere Datenbank mit Demodaten gefüllt: ${Object.values(counts).reduce((a, b) => a + b, 0)} Dokumente`);
-    }
-  }
-  const tracker = new OperationTracker();
-  const scheduler = automatic.createScheduler({ backup, tracker });
-  const firstAdmin = await ensureFirstAdmin(database.db, config);
-
-  const app = createApp({
-    config,
-    db: database.db,
-    backup,
-    tracker,
-    scheduler,
-    logReader: automatic.log.reader,
-    audit: automatic.log.write,
-    mailBackup: automatic.mailBackup,
-    trustProxy: config.trustProxy,
-  });
-  const server: Server = await new Promise((resolve, reject) => {
-    const listening = app.listen(config.port, () => resolve(listening));
-    listening.once('error', reject);
-  });
-  // Uploads of large archives over slow links must not be cut off.
-  server.requestTimeout = 0;
-  await automatic.start();
-  const repairTimer = setInterval(() => void repairIfInterrupted(backup).catch(() => undefined), REPAIR_CHECK_MS);
-  repairTimer.unref();
-
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const url = `http://localhost:${port}`;
-  say(`Scandy Backup läuft auf ${url} — Anmeldung: ${url}/login`);
-  if (firstAdmin.created) {
-    say(`Admin-Konto angelegt: ${firstAdmin.email}`);
-    if (firstAdmin.generatedPassword) say(`Passwort (wird nur jetzt angezeigt): ${firstAdmin.generatedPassword}`);
-  }
-
-  return {
-    url,
-    stop: async () => {
-      clearInterval(repairTimer);
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await automatic.close();
-      await database.close();
-    },
+  const http = await listenHttp({ host: config.host, port: config.port });
+  let database: Awaited<ReturnType<typeof openDatabase>> | undefined;
+  let automatic: AutomaticBackups | undefined;
+  let repairTimer: NodeJS.Timeout | undefined;
+  const stop = async () => {
+    clearInterval(repairTimer);
+    await http.close();
+    await automatic?.close();
+    await database?.close();
   };
+
+  try {
+    database = await openDatabase(config, say);
+    automatic = createAutomaticBackups({ config, db: database.db, echo: say });
+    const backup = createBackupContext(config, database.db, { emit: automatic.emit });
+    await backup.store.ensureDir();
+    // Before anything looks at the data: a restore killed mid-way is finished or rolled back.
+    await repairInterruptedRestore(backup);
+    if (database.local) {
+      say(`Lokale Datenbank (FerretDB) unter ${config.dataDir}, ${database.uri}`);
+      if (await isDatabaseEmpty(database.db, config.backupCollections)) {
+        const counts = await seedDatabase(database.db, { docs: DEMO_DOCUMENTS });
+        say(`Leere Datenbank mit Demodaten gefüllt: ${Object.values(counts).reduce((a, b) => a + b, 0)} Dokumente`);
+      }
+    }
+    const tracker = new OperationTracker();
+    const scheduler = automatic.createScheduler({ backup, tracker });
+    const firstAdmin = await ensureFirstAdmin(database.db, config);
+
+    http.serve(
+      createApp({
+        config,
+        db: database.db,
+        backup,
+        tracker,
+        scheduler,
+        logReader: automatic.log.reader,
+        audit: automatic.log.write,
+        mailBackup: automatic.mailBackup,
+        trustProxy: config.trustProxy,
+      }),
+    );
+    await automatic.start();
+    repairTimer = setInterval(() => void repairIfInterrupted(backup).catch(() => undefined), REPAIR_CHECK_MS);
+    repairTimer.unref();
+
+    say(`Scandy Backup läuft auf ${http.where} — Anmeldung: ${http.url}/login`);
+    if (firstAdmin.created) {
+      say(`Admin-Konto angelegt: ${firstAdmin.email}`);
+      if (firstAdmin.generatedPassword) say(`Passwort (wird nur jetzt angezeigt): ${firstAdmin.generatedPassword}`);
+    }
+  } catch (error) {
+    await stop().catch(() => undefined);
+    throw error;
+  }
+  return { url: http.url, stop };
 }

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../shared/app-error.js';
@@ -17,6 +18,8 @@ export interface Config {
   readonly mongodbUri: string | undefined;
   readonly mongodbDb: string;
   readonly port: number;
+  /** Address the web server binds to; undefined: all interfaces. */
+  readonly host: string | undefined;
   readonly backupDir: string;
   readonly logDir: string;
   readonly dataDir: string;
@@ -133,6 +136,16 @@ const schema = z.object({
       .default('scandy'),
   ),
   PORT: wholeNumber(0, 65535, 3000),
+  HOST: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .trim()
+      .refine((host) => isIP(host) !== 0 || /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(host), {
+        message: 'muss eine IP-Adresse wie 127.0.0.1 oder ein Rechnername sein',
+      })
+      .optional(),
+  ),
   BACKUP_DIR: z.preprocess(emptyToUndefined, z.string().default('backups')),
   LOG_DIR: z.preprocess(emptyToUndefined, z.string().default('logs')),
   DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('.data')),
@@ -208,6 +221,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     mongodbUri: e.MONGODB_URI,
     mongodbDb: e.MONGODB_DB,
     port: e.PORT,
+    host: e.HOST,
     backupDir: path.resolve(cwd, e.BACKUP_DIR),
     logDir: path.resolve(cwd, e.LOG_DIR),
     dataDir: path.resolve(cwd, e.DATA_DIR),

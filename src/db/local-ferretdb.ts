@@ -1,9 +1,9 @@
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { MongoClient } from 'mongodb';
-import { AppError } from '../shared/app-error.js';
+import { AppError, describeError } from '../shared/app-error.js';
 import { projectRoot } from '../shared/project.js';
 
 const FERRETDB_VERSION = 'v1.24.2';
@@ -11,23 +11,54 @@ const FERRETDB_VERSION = 'v1.24.2';
 export interface LocalDatabase {
   readonly uri: string;
   readonly port: number;
+  /** Process id of the FerretDB server, when this process started it. */
+  readonly pid?: number | undefined;
   /** Stops the server if this process started it. */
   stop(): Promise<void>;
   /** Kills the server at once (SIGKILL), as a crash or power cut would. */
   kill(): Promise<void>;
 }
 
-/** Path of the cached FerretDB binary, building it first if needed. */
-export function ferretDbBinary(): string {
-  const cacheDir = process.env.SCANDY_CACHE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(homeDir(), '.cache'), 'scandy-backup');
-  const binary = path.join(cacheDir, `ferretdb-${FERRETDB_VERSION}`);
+/** Where built tools are cached: SCANDY_CACHE_DIR, else ~/.cache/scandy-backup. */
+export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.SCANDY_CACHE_DIR ?? path.join(env.XDG_CACHE_HOME ?? path.join(env.HOME ?? '/tmp', '.cache'), 'scandy-backup');
+}
+
+/** Prints one line for the operator (stdout of the app, stderr of the CLI). */
+export type Say = (line: string) => void;
+
+const sayOnStderr: Say = (line) => process.stderr.write(`${line}\n`);
+
+/**
+ * Path of the cached FerretDB binary. The first time it is built (about two
+ * minutes): one line says so, Go's output goes to the build log in the cache
+ * folder, and a failure is one line naming that log or, without Go, both ways out.
+ */
+export async function ferretDbBinary(say: Say = sayOnStderr): Promise<string> {
+  const binary = path.join(cacheDir(), `ferretdb-${FERRETDB_VERSION}`);
   if (existsSync(binary)) return binary;
+  await runBuildScript(['--check']);
+  say('Lokale Datenbank wird einmalig gebaut (FerretDB, etwa 2 Minuten) …');
+  return (await runBuildScript([])).trim();
+}
+
+/** Runs scripts/build-ferretdb.sh; its one-line complaint becomes the error. */
+async function runBuildScript(args: readonly string[]): Promise<string> {
   const script = path.join(projectRoot, 'scripts', 'build-ferretdb.sh');
-  try {
-    return execFileSync('bash', [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
-  } catch (error) {
-    throw new AppError('DATABASE_UNAVAILABLE', `Could not build FerretDB ${FERRETDB_VERSION} (scripts/build-ferretdb.sh failed)`, { cause: error });
-  }
+  const child = spawn('bash', [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SCANDY_CACHE_DIR: cacheDir() } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', resolve);
+  }).catch((error: unknown) => {
+    throw new AppError('DATABASE_UNAVAILABLE', `Lokale Datenbank: scripts/build-ferretdb.sh nicht ausführbar (${describeError(error)})`, { cause: error });
+  });
+  if (code === 0) return stdout;
+  const complaint = stderr.trim().split('\n').pop();
+  throw new AppError('DATABASE_UNAVAILABLE', complaint || `Lokale Datenbank: scripts/build-ferretdb.sh endete mit Code ${code}`);
 }
 
 export async function freePort(): Promise<number> {
@@ -43,11 +74,12 @@ export async function freePort(): Promise<number> {
 }
 
 /** Starts FerretDB (SQLite backend) with its data in `dataDir`, on a free loopback port. */
-export async function startFerretDb(options: { dataDir: string; port?: number }): Promise<LocalDatabase> {
+export async function startFerretDb(options: { dataDir: string; port?: number; say?: Say }): Promise<LocalDatabase> {
+  const binary = await ferretDbBinary(options.say);
   mkdirSync(options.dataDir, { recursive: true });
   const port = options.port ?? (await freePort());
   const child = spawn(
-    ferretDbBinary(),
+    binary,
     [
       '--handler=sqlite',
       `--sqlite-url=file:${options.dataDir.replace(/\/?$/, '/')}`,
@@ -64,26 +96,31 @@ export async function startFerretDb(options: { dataDir: string; port?: number })
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
   const uri = `mongodb://127.0.0.1:${port}/`;
+  const exited = () => (child.exitCode === null ? undefined : `FerretDB exited with code ${child.exitCode}: ${stderr.trim().split('\n').pop() ?? ''}`);
   try {
-    await waitForPing(uri, child, () => stderr);
+    const answer = await waitForPing(uri, exited);
+    if (answer !== 'answers') throw new AppError('DATABASE_UNAVAILABLE', answer.gone);
   } catch (error) {
     child.kill('SIGKILL');
     throw error;
   }
-  return { uri, port, stop: () => stopChild(child), kill: () => stopChild(child, 'SIGKILL') };
+  return { uri, port, pid: child.pid, stop: () => stopChild(child), kill: () => stopChild(child, 'SIGKILL') };
 }
 
-async function waitForPing(uri: string, child: ChildProcess, stderr: () => string, timeoutMs = 30_000): Promise<void> {
+/**
+ * Pings until the server answers, or `gone()` names why it never will, or
+ * the time is up (an AppError).
+ */
+export async function waitForPing(uri: string, gone: () => string | undefined, timeoutMs = 30_000): Promise<'answers' | { gone: string }> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) {
-      throw new AppError('DATABASE_UNAVAILABLE', `FerretDB exited with code ${child.exitCode}: ${stderr().trim().split('\n').pop() ?? ''}`);
-    }
+    const reason = gone();
+    if (reason !== undefined) return { gone: reason };
     const client = new MongoClient(uri, { serverSelectionTimeoutMS: 500, connectTimeoutMS: 500 });
     try {
       await client.db('admin').command({ ping: 1 });
-      return;
+      return 'answers';
     } catch (error) {
       lastError = error;
       await new Promise((r) => setTimeout(r, 100));
@@ -101,65 +138,4 @@ async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'
   const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
   await exited;
   clearTimeout(timer);
-}
-
-interface PidFile {
-  pid: number;
-  port: number;
-}
-
-/**
- * The local default database of `npm start` and the CLI: reuses a FerretDB
- * that another process of this project already runs on `dataDir`, or starts one.
- */
-export async function ensureLocalDatabase(dataDir: string): Promise<LocalDatabase> {
-  const dbDir = path.join(dataDir, 'ferretdb');
-  const pidFile = path.join(dataDir, 'ferretdb.json');
-  const running = readPidFile(pidFile);
-  if (running && isAlive(running.pid)) {
-    const uri = `mongodb://127.0.0.1:${running.port}/`;
-    const client = new MongoClient(uri, { serverSelectionTimeoutMS: 2000 });
-    try {
-      await client.db('admin').command({ ping: 1 });
-      return { uri, port: running.port, stop: async () => undefined, kill: async () => undefined };
-    } catch {
-      // stale pid file: fall through and start our own
-    } finally {
-      await client.close().catch(() => undefined);
-    }
-  }
-  const db = await startFerretDb({ dataDir: dbDir });
-  writeFileSync(pidFile, JSON.stringify({ pid: process.pid, port: db.port }));
-  return {
-    uri: db.uri,
-    port: db.port,
-    stop: async () => {
-      await db.stop();
-      const current = readPidFile(pidFile);
-      if (current?.pid === process.pid) rmSync(pidFile, { force: true });
-    },
-    kill: () => db.kill(),
-  };
-}
-
-function readPidFile(file: string): PidFile | undefined {
-  try {
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<PidFile>;
-    return typeof parsed.pid === 'number' && typeof parsed.port === 'number' ? { pid: parsed.pid, port: parsed.port } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function homeDir(): string {
-  return process.env.HOME ?? '/tmp';
 }
