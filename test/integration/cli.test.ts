@@ -6,7 +6,7 @@ import { SCANDY_COLLECTIONS } from '../../src/config/collections.js';
 import { seedDatabase } from '../../src/seed/seed-database.js';
 import { runCli, startCli } from '../helpers/cli.js';
 import { useTestDatabase } from '../helpers/database.js';
-import { sharedFixture } from '../helpers/shared-fixtures.js';
+import { LEGACY_FIXTURE, fixturePath } from '../helpers/fixtures.js';
 import { snapshot, snapshotDifferences } from '../helpers/snapshot.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
@@ -77,7 +77,7 @@ describe('npx scandy-backup', () => {
   });
 
   it('import-legacy turns an old Python backup into an archive that restores with real types', async () => {
-    const imported = await runCli(['import-legacy', sharedFixture('scandy_backup_20250630_180000.json'), '--json'], env);
+    const imported = await runCli(['import-legacy', fixturePath(LEGACY_FIXTURE), '--json'], env);
     expect(imported.stderr).toBe('');
     expect(imported.code).toBe(0);
     const { name: legacyName } = JSON.parse(imported.stdout) as { name: string };
@@ -86,10 +86,10 @@ describe('npx scandy-backup', () => {
     const restored = await runCli(['restore', legacyName, '--yes'], env);
     expect(restored.stderr).toBe('');
     expect(restored.code).toBe(0);
-    const tool = await t.db.collection('tools').findOne({ barcode: 'T0001' });
+    const tool = await t.db.collection('tools').findOne({ barcode: 'WZ-0101' });
     expect(tool?._id).toBeInstanceOf(ObjectId);
-    expect(tool?._id.toHexString()).toBe('5f3c0001a1b2c3d4e5f6a7b8');
-    expect(tool?.created_at).toEqual(new Date('2025-03-02T08:15:00.120Z'));
+    expect(tool?._id.toHexString()).toBe('6650a1b2c3d4e5f6a7b80101');
+    expect(tool?.created_at).toEqual(new Date('2025-02-14T07:42:09.318Z'));
     const message = await t.db.collection('ticket_messages').findOne({});
     expect(message?.ticket_id).toBeInstanceOf(ObjectId);
     expect(await t.db.collection('tickets').countDocuments({ _id: message?.ticket_id })).toBe(1);

@@ -6,7 +6,7 @@ import { createBackup } from '../../src/backup/create-backup.js';
 import { SCANDY_COLLECTIONS } from '../../src/config/collections.js';
 import { seedDatabase } from '../../src/seed/seed-database.js';
 import { rawZip } from '../helpers/raw-zip.js';
-import { sharedFixture } from '../helpers/shared-fixtures.js';
+import { LEGACY_FIXTURE, fixturePath } from '../helpers/fixtures.js';
 import { snapshot, snapshotDifferences } from '../helpers/snapshot.js';
 import { ADMIN, signIn, useWebApp, type SignedIn } from './helpers/web-app.js';
 
@@ -77,7 +77,7 @@ describe('upload', () => {
   });
 
   it('turns an old Scandy JSON backup into a new archive of kind "upload"', async () => {
-    const file = sharedFixture('scandy_backup_20250630_180000.json');
+    const file = fixturePath(LEGACY_FIXTURE);
     const res = await admin.agent.post('/admin/api/backups/upload').set('x-csrf-token', admin.csrf).attach('file', file).expect(201);
     expect(res.body.format).toBe('legacy-json');
     expect(res.body.backup.kind).toBe('upload');
