@@ -2,6 +2,7 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ObjectId } from 'mongodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { MongoOperationLock } from '../../src/backup/operation-lock.js';
 import { SCANDY_COLLECTIONS } from '../../src/config/collections.js';
 import { seedDatabase } from '../../src/seed/seed-database.js';
 import { runCli, startCli } from '../helpers/cli.js';
@@ -131,5 +132,33 @@ describe('npx scandy-backup', () => {
     expect(next.stderr).toBe('');
     expect(next.code).toBe(0);
     expect(readdirSync(backupDir).some((f) => f.endsWith('.tmp'))).toBe(false);
+  });
+});
+
+describe('small things on the command line', () => {
+  it('names the start of a running backup in BACKUP_TIMEZONE, German style, not as UTC ISO', async () => {
+    const startedAt = new Date('2026-07-01T12:00:00.000Z');
+    const holder = new MongoOperationLock(t.db, { owner: 'anderer-server:4711', now: () => startedAt, leaseMs: 1000 * 24 * 60 * 60 * 1000 });
+    const lease = await holder.acquire('backup:auto');
+    try {
+      const newYork = await runCli(['create'], { ...env, BACKUP_TIMEZONE: 'America/New_York' });
+      expect(newYork.code).toBe(1);
+      expect(newYork.stderr).toBe('scandy-backup: Ein Backup läuft bereits (seit 01.07.2026, 08:00:00 Uhr, anderer-server:4711)\n');
+      const berlin = await runCli(['create'], env);
+      expect(berlin.stderr).toContain('(seit 01.07.2026, 14:00:00 Uhr, anderer-server:4711)');
+      expect(berlin.stderr).not.toContain('2026-07-01T12:00');
+    } finally {
+      await lease.release();
+    }
+  });
+
+  it.each([[['--help']], [['list']], [['list', '--json']]])('%j piped into a reader that closes early ends quietly', async (args) => {
+    const child = startCli(args, env);
+    child.stdout?.destroy(); // like `| head -0`: the reading end is gone before anything is written
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 });
