@@ -145,6 +145,14 @@ export async function signIn(app: Express, account: { email: string; password: s
   return { agent, csrf: (login.body as { csrfToken: string }).csrfToken };
 }
 
+/** The agent's cookies as a Cookie header, for requests made without supertest (or to another app). */
+export function agentCookies(agent: request.Agent): string {
+  return (agent as unknown as { jar: { getCookies(o: object): { name: string; value: string }[] } }).jar
+    .getCookies({ domain: '127.0.0.1', path: '/', secure: false, script: false })
+    .map((c) => `${c.name}=${c.value}`)
+    .join('; ');
+}
+
 /** Waits until the tracker has no running operation and returns the last one. */
 export async function waitForIdle(tracker: OperationTracker, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
