@@ -34,6 +34,8 @@ describe('loadConfig', () => {
     ['ADMIN_EMAIL', 'not-an-email'],
     ['MAIL_ATTACH_MAX_MB', '-3'],
     ['TRUST_PROXY', 'alle'],
+    ['SMTP_TLS', 'aus'],
+    ['SMTP_URL', 'smtp://mail.example.org:25?ignoreTLS=true'],
   ])('refuses %s=%s with one line naming the variable', (variable, value) => {
     let message = '';
     try {
@@ -68,5 +70,11 @@ describe('loadConfig', () => {
   it('builds SMTP settings from the SMTP_* variables', () => {
     const config = loadConfig({ SMTP_HOST: 'mail.example.org', SMTP_PORT: '465', SMTP_USER: 'u', SMTP_PASS: 'p' });
     expect(config.smtp).toEqual({ host: 'mail.example.org', port: 465, secure: true, user: 'u', pass: 'p' });
+  });
+
+  it('requires TLS for SMTP unless SMTP_TLS=off is set explicitly', () => {
+    expect(loadConfig({ SMTP_HOST: 'mail.example.org' }).smtp?.allowPlaintext).toBeUndefined();
+    expect(loadConfig({ SMTP_HOST: 'mail.example.org', SMTP_TLS: 'on' }).smtp?.allowPlaintext).toBeUndefined();
+    expect(loadConfig({ SMTP_URL: 'smtp://mail.example.org:25', SMTP_TLS: 'off' }).smtp).toEqual({ url: 'smtp://mail.example.org:25', allowPlaintext: true });
   });
 });
