@@ -3,7 +3,7 @@ import { rateLimit } from 'express-rate-limit';
 import type { AccountView } from '../../auth/user-accounts.js';
 import type { AppDependencies } from '../app-dependencies.js';
 import { parseLoginBody, safeNextPath } from '../http/request-input.js';
-import { csrfProtection, csrfToken } from '../middleware/csrf.js';
+import { CSRF_COOKIE, csrfProtection, csrfToken } from '../middleware/csrf.js';
 import { isAdmin, signedInAccount } from '../middleware/current-account.js';
 import { wantsJson } from '../middleware/error-handler.js';
 import { SESSION_COOKIE, destroySession, regenerateSession, saveSession } from '../middleware/session.js';
@@ -47,8 +47,9 @@ export function authRoutes(deps: AppDependencies): Router {
     }
     await regenerateSession(req);
     req.session.account = { id: account.id, stamp: account.stamp };
-    const token = csrfToken(req, true);
+    const token = csrfToken(req, res, true);
     await saveSession(req);
+    res.clearCookie(CSRF_COOKIE, { path: '/' });
     if (wantsJson(req)) res.json({ account: publicAccount(account), csrfToken: token });
     else res.redirect(303, input.next);
   });
@@ -64,7 +65,7 @@ export function authRoutes(deps: AppDependencies): Router {
 
   router.get('/api/session', (req, res) => {
     const account = signedInAccount(res);
-    res.json({ account: account ? publicAccount(account) : null, csrfToken: csrfToken(req) });
+    res.json({ account: account ? publicAccount(account) : null, csrfToken: csrfToken(req, res) });
   });
 
   return router;
@@ -75,7 +76,7 @@ function publicAccount(account: AccountView) {
 }
 
 function renderLogin(req: Request, res: Response, status: number, view: { next: string; email?: string; message?: string }): void {
-  res.status(status).render('login', { title: 'Anmelden', csrfToken: csrfToken(req), email: '', message: undefined, ...view });
+  res.status(status).render('login', { title: 'Anmelden', csrfToken: csrfToken(req, res), email: '', message: undefined, ...view });
 }
 
 function refuseLogin(req: Request, res: Response, status: number, code: string, message: string, email = '', next = '/admin'): void {
