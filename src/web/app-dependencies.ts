@@ -22,6 +22,8 @@ export interface AppDependencies {
   readonly trustProxy?: boolean | number | string;
   /** Failed logins per client address and window (default 10 per 15 minutes). */
   readonly loginRateLimit?: { readonly limit: number; readonly windowMs: number };
+  /** How often a live event stream checks that its session still stands (default 5 s). */
+  readonly sessionCheckMs?: number;
   /** Sends a finished manual backup by mail (POST /admin/api/backups with {mail: true}); without it that option is refused. */
   readonly mailBackup?: (result: BackupResult, actor: string) => Promise<void>;
 }

@@ -8,13 +8,17 @@ import type { AppDependencies } from '../app-dependencies.js';
 
 declare module 'express-session' {
   interface SessionData {
-    account?: { id: string; stamp: string };
+    /** The signed-in admin; `since`: the login (ms), for the absolute lifetime. */
+    account?: { id: string; stamp: string; since: number };
   }
 }
 
 export const SESSION_COOKIE = 'scandy_backup.sid';
 export const SESSIONS_COLLECTION = 'scandy_backup_sessions';
+/** Idle limit: the cookie and the stored session are renewed with every request. */
 const SESSION_MAX_AGE_MS = 8 * 60 * 60 * 1000;
+/** Absolute limit from the login, however active the session is. */
+export const SESSION_LIFETIME_MS = 12 * 60 * 60 * 1000;
 
 /** SESSION_SECRET, or the one kept in the database: read once, read again after a failure. */
 export function sessionSecretLoader(deps: Pick<AppDependencies, 'db' | 'config'>): () => Promise<string> {

@@ -1,4 +1,4 @@
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { AccountView } from '../../auth/user-accounts.js';
 import type { AppDependencies } from '../app-dependencies.js';
@@ -46,7 +46,7 @@ export function authRoutes(deps: AppDependencies): Router {
       return;
     }
     await regenerateSession(req);
-    req.session.account = { id: account.id, stamp: account.stamp };
+    req.session.account = { id: account.id, stamp: account.stamp, since: Date.now() };
     const token = csrfToken(req, res, true);
     await saveSession(req);
     res.clearCookie(CSRF_COOKIE, { path: '/' });
@@ -54,10 +54,12 @@ export function authRoutes(deps: AppDependencies): Router {
     else res.redirect(303, input.next);
   });
 
-  router.post('/logout', csrfProtection, async (req, res) => {
+  // Without a session there is nothing to end (nor a token to check): the answer is the same.
+  const csrfIfSignedIn: RequestHandler = (req, res, next) => (req.session?.account ? csrfProtection(req, res, next) : next());
+  router.post('/logout', csrfIfSignedIn, async (req, res) => {
     const account = signedInAccount(res);
     if (account) deps.audit(`Abmeldung: ${account.email}`);
-    await destroySession(req);
+    if (req.session) await destroySession(req);
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     if (wantsJson(req)) res.status(204).end();
     else res.redirect(303, '/login');
