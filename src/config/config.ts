@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AppError } from '../shared/app-error.js';
 import { SCANDY_COLLECTIONS, isSafeCollectionName } from './collections.js';
 import { smtpConfigFrom, smtpVariables, type SmtpConfig } from './smtp-config.js';
+import { trustProxyVariable } from './trust-proxy.js';
 
 export type { SmtpConfig } from './smtp-config.js';
 
@@ -25,8 +26,8 @@ export interface Config {
   readonly adminEmail: string | undefined;
   readonly adminPassword: string | undefined;
   readonly uploadMaxBytes: number;
-  /** Express "trust proxy": false, true, a hop count, or addresses/subnets of the proxies. */
-  readonly trustProxy: boolean | number | string;
+  /** Express "trust proxy": false, a hop count, or addresses/subnets of the proxies (never true). */
+  readonly trustProxy: false | number | string;
 }
 
 const SECRET_VARIABLES = new Set(['SMTP_PASS', 'SESSION_SECRET', 'ADMIN_PASSWORD', 'MONGODB_URI', 'SMTP_URL']);
@@ -124,14 +125,7 @@ const schema = z.object({
   SESSION_SECRET: z.preprocess(emptyToUndefined, z.string().min(16, 'muss mindestens 16 Zeichen lang sein').optional()),
   ADMIN_EMAIL: z.preprocess(emptyToUndefined, z.email('muss eine E-Mail-Adresse sein').optional()),
   ADMIN_PASSWORD: z.preprocess(emptyToUndefined, z.string().min(8, 'muss mindestens 8 Zeichen lang sein').optional()),
-  TRUST_PROXY: z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .regex(/^(true|false|\d+|[0-9a-fA-F.:/, ]+|loopback|linklocal|uniquelocal)$/, 'muss true, false, eine Anzahl oder Proxy-Adressen sein')
-      .optional()
-      .transform((v) => (v === undefined || v === 'false' ? false : v === 'true' ? true : /^\d+$/.test(v) ? Number(v) : v)),
-  ),
+  TRUST_PROXY: trustProxyVariable,
 });
 
 const MB = 1024 * 1024;

@@ -60,11 +60,22 @@ describe('loadConfig', () => {
 
   it.each([
     [undefined, false],
-    ['true', true],
+    ['false', false],
     ['2', 2],
     ['10.0.0.1, 10.0.0.2', '10.0.0.1, 10.0.0.2'],
+    ['loopback,172.16.0.0/12 , fd00::/8', 'loopback, 172.16.0.0/12, fd00::/8'],
   ])('reads TRUST_PROXY=%s', (value, expected) => {
     expect(loadConfig(value === undefined ? {} : { TRUST_PROXY: value }).trustProxy).toEqual(expected);
+  });
+
+  it('refuses TRUST_PROXY=true with one German line saying why and what to set instead', () => {
+    expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(
+      /^Ungültige Konfiguration: TRUST_PROXY darf nicht true sein \(dann gibt jeder Client mit X-Forwarded-For eine beliebige Adresse vor\); die Anzahl der Proxys vor der App \(z\. B\. 1\) oder ihre Adressen angeben \(erhalten: "true"\)$/,
+    );
+  });
+
+  it.each(['10.0.0.300', '10.0.0.0/33', 'fd00::/129', '10.0.0.1/8/8', 'localhost', 'yes', '1.5', '10.0.0.1,'])('refuses TRUST_PROXY=%s', (value) => {
+    expect(() => loadConfig({ TRUST_PROXY: value })).toThrow(/^Ungültige Konfiguration: TRUST_PROXY muss false, die Anzahl der Proxys/);
   });
 
   it('builds SMTP settings from the SMTP_* variables', () => {

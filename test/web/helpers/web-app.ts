@@ -15,6 +15,7 @@ import { createAutomaticBackups, type AutomaticBackups } from '../../../src/sche
 import type { BackupScheduler } from '../../../src/scheduler/backup-scheduler.js';
 import type { AppDependencies } from '../../../src/web/app-dependencies.js';
 import { createApp } from '../../../src/web/create-app.js';
+import type { LoginRateLimit } from '../../../src/web/middleware/login-rate-limits.js';
 import { useTestDatabase, type TestDatabase } from '../../helpers/database.js';
 import { useTempDir } from '../../helpers/temp-dir.js';
 
@@ -42,7 +43,7 @@ export interface WebTestApp {
 
 export interface WebAppOptions {
   readonly env?: Record<string, string>;
-  readonly loginRateLimit?: { limit: number; windowMs: number };
+  readonly loginRateLimit?: LoginRateLimit;
   readonly lock?: (db: Db) => OperationLock;
   /** Default: no SMTP, mail off. */
   readonly mailer?: Mailer;
