@@ -22,6 +22,8 @@ for (const [action, path] of [
   });
 }
 
+let refresher;
+
 async function refreshLog() {
   try {
     const { lines } = await api('GET', `/admin/api/log?lines=${encodeURIComponent(log.dataset.lines)}`);
@@ -29,9 +31,15 @@ async function refreshLog() {
     log.textContent = lines.length > 0 ? lines.join('\n') : '(noch keine Einträge)';
     if (atBottom) log.scrollTop = log.scrollHeight;
   } catch (error) {
+    // Signed out, the session expired or the account is no admin any more: stop asking.
+    if (error.status === 401 || error.status === 403) {
+      window.clearInterval(refresher);
+      showMessage(message, `Protokoll wird nicht mehr aktualisiert: ${error.message}. Bitte neu anmelden.`, 'err');
+      return;
+    }
     showMessage(message, `Protokoll konnte nicht geladen werden: ${error.message}`, 'err');
   }
 }
 
 log.scrollTop = log.scrollHeight;
-window.setInterval(refreshLog, REFRESH_MS);
+refresher = window.setInterval(refreshLog, REFRESH_MS);

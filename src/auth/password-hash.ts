@@ -11,9 +11,41 @@ const SCRYPT_KEY_BYTES = 64;
 const SALT_LENGTH = 16;
 const SALT_CHARS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
-/** Upper bounds for parameters read from the database, so a forged hash cannot exhaust the server. */
-const LIMITS = { maxN: 2 ** 20, maxR: 32, maxP: 16, maxIterations: 10_000_000 } as const;
+/**
+ * What a stored hash may ask of us. Scandy's hashes (Werkzeug: scrypt
+ * N=2^15, r=8, p=1, 32 MiB; pbkdf2 up to 1,000,000 iterations) fit with room
+ * to spare; a hash planted in the database with a larger cost is refused
+ * before anything is allocated or computed.
+ */
+export const HASH_LIMITS = { scryptMemoryBytes: 64 * 1024 * 1024, scryptMaxP: 4, pbkdf2MaxIterations: 2_000_000 } as const;
 const PBKDF2_DIGESTS: Readonly<Record<string, number>> = { sha1: 20, sha256: 32, sha512: 64 };
+
+export type HashParameters =
+  | { readonly kind: 'scrypt'; readonly N: number; readonly r: number; readonly p: number }
+  | { readonly kind: 'pbkdf2'; readonly digest: string; readonly iterations: number };
+
+/**
+ * The cost parameters of a stored hash (`scrypt:N:r:p` or
+ * `pbkdf2:digest:iterations`) for a key of `keyBytes`, or undefined when they
+ * are unreadable or beyond HASH_LIMITS. Pure.
+ */
+export function acceptedHashParameters(method: string, keyBytes: number): HashParameters | undefined {
+  const [name, ...args] = method.split(':');
+  const numbers = args.map((arg) => (/^\d{1,10}$/.test(arg) ? Number(arg) : NaN));
+  if (name === 'scrypt' && numbers.length === 3) {
+    const [N = NaN, r = NaN, p = NaN] = numbers;
+    const powerOfTwo = N > 1 && (N & (N - 1)) === 0;
+    const memory = 128 * N * r;
+    const valid = powerOfTwo && r >= 1 && p >= 1 && p <= HASH_LIMITS.scryptMaxP && memory <= HASH_LIMITS.scryptMemoryBytes;
+    return valid && keyBytes === SCRYPT_KEY_BYTES ? { kind: 'scrypt', N, r, p } : undefined;
+  }
+  if (name === 'pbkdf2' && args.length === 2) {
+    const [digest = '', iterations = NaN] = [args[0], numbers[1]];
+    const valid = PBKDF2_DIGESTS[digest] === keyBytes && iterations >= 1 && iterations <= HASH_LIMITS.pbkdf2MaxIterations;
+    return valid ? { kind: 'pbkdf2', digest, iterations } : undefined;
+  }
+  return undefined;
+}
 
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomSalt();
@@ -32,23 +64,15 @@ export async function verifyPassword(password: string, stored: string): Promise<
 }
 
 async function derive(method: string, password: string, salt: string, keyBytes: number): Promise<Buffer | undefined> {
-  const [name, ...args] = method.split(':');
-  if (name === 'scrypt' && args.length === 3) {
-    const [N, r, p] = args.map(Number) as [number, number, number];
-    const valid = [N, r, p].every(Number.isSafeInteger) && N > 1 && (N & (N - 1)) === 0 && N <= LIMITS.maxN && r >= 1 && r <= LIMITS.maxR && p >= 1 && p <= LIMITS.maxP;
-    return valid && keyBytes === SCRYPT_KEY_BYTES ? scryptKey(password, salt, N, r, p) : undefined;
-  }
-  if (name === 'pbkdf2' && args.length === 2) {
-    const [digest = '', iterationsText = ''] = args;
-    const iterations = Number(iterationsText);
-    const valid = PBKDF2_DIGESTS[digest] === keyBytes && Number.isSafeInteger(iterations) && iterations >= 1 && iterations <= LIMITS.maxIterations;
-    return valid ? pbkdf2Key(password, salt, iterations, keyBytes, digest) : undefined;
-  }
+  const parameters = acceptedHashParameters(method, keyBytes);
+  if (parameters?.kind === 'scrypt') return scryptKey(password, salt, parameters.N, parameters.r, parameters.p);
+  if (parameters?.kind === 'pbkdf2') return pbkdf2Key(password, salt, parameters.iterations, keyBytes, parameters.digest);
   return undefined;
 }
 
 function scryptKey(password: string, salt: string, N: number, r: number, p: number): Promise<Buffer> {
-  const maxmem = 256 * N * r * p;
+  // What OpenSSL needs (128·N·r for V, 128·r·p for B), within HASH_LIMITS plus a little.
+  const maxmem = 128 * r * (N + p) + 1024 * 1024;
   return new Promise((resolve, reject) =>
     scrypt(password, salt, SCRYPT_KEY_BYTES, { N, r, p, maxmem }, (error, key) => (error ? reject(error) : resolve(key))),
   );

@@ -37,7 +37,7 @@ export interface BackupContextOptions {
 }
 
 export function createBackupContext(
-  config: Pick<Config, 'backupDir' | 'backupCollections' | 'backupKeep'>,
+  config: Pick<Config, 'backupDir' | 'backupCollections' | 'backupKeep'> & Partial<Pick<Config, 'backupTimezone'>>,
   db: Db,
   options: BackupContextOptions = {},
 ): BackupContext {
@@ -47,7 +47,7 @@ export function createBackupContext(
     collections: config.backupCollections,
     keep: config.backupKeep,
     store: options.store ?? new BackupStore(config.backupDir),
-    lock: options.lock ?? new MongoOperationLock(db),
+    lock: options.lock ?? new MongoOperationLock(db, config.backupTimezone ? { timeZone: config.backupTimezone } : {}),
     clock: options.clock ?? systemClock,
     emit: options.emit ?? (() => undefined),
     compressionLevel: options.compressionLevel ?? 6,

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { chmod, mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../shared/app-error.js';
 import {
@@ -15,6 +15,13 @@ export interface StoredBackup extends BackupName {
   readonly path: string;
   readonly size: number;
 }
+
+/** Archives hold the whole database: only the owner may read them, or enter their folder. */
+const FILE_MODE = 0o600;
+const DIR_MODE = 0o700;
+/** Private upload folders (mkdtemp) inside the backup folder, so that keeping an upload is a rename. */
+export const UPLOAD_DIR_PREFIX = '.upload-';
+const STALE_UPLOAD_MS = 24 * 60 * 60 * 1000;
 
 interface NewBackupFile {
   readonly name: string;
@@ -32,8 +39,11 @@ export class BackupStore {
 
   constructor(readonly dir: string) {}
 
+  /** Creates the folder 0700, and takes group and others' access from an existing one (best effort: not ours, read-only). */
   async ensureDir(): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
+    await mkdir(this.dir, { recursive: true, mode: DIR_MODE });
+    const info = await stat(this.dir);
+    if ((info.mode & 0o077) !== 0) await chmod(this.dir, info.mode & DIR_MODE).catch(() => undefined);
   }
 
   /** Complete backups, newest first. */
@@ -96,10 +106,10 @@ export class BackupStore {
     }
   }
 
-  /** Durable across a crash: the file's bytes, then its name, reach the disk. */
+  /** Durable across a crash: the file's bytes, then its name, reach the disk; readable by the owner only. */
   private async commit(file: NewBackupFile): Promise<StoredBackup> {
     if (existsSync(file.finalPath)) throw new AppError('BACKUP_FAILED', `Backup existiert bereits: ${file.name}`);
-    await syncPath(file.tempPath, 'r+');
+    await syncPath(file.tempPath, 'r+', FILE_MODE);
     await rename(file.tempPath, file.finalPath);
     await syncPath(this.dir, 'r');
     return this.find(file.name);
@@ -108,6 +118,18 @@ export class BackupStore {
   async remove(name: string): Promise<void> {
     const backup = await this.find(name);
     await unlink(backup.path);
+  }
+
+  /** Upload folders left by a process that died mid-upload (older than a day). */
+  async removeStaleUploadDirs(now: Date): Promise<string[]> {
+    const removed: string[] = [];
+    for (const name of (await this.readNames()).filter((n) => n.startsWith(UPLOAD_DIR_PREFIX))) {
+      const info = await stat(path.join(this.dir, name)).catch(() => undefined);
+      if (!info?.isDirectory() || now.getTime() - info.mtimeMs < STALE_UPLOAD_MS) continue;
+      await rm(path.join(this.dir, name), { recursive: true, force: true });
+      removed.push(name);
+    }
+    return removed;
   }
 
   /** `*.tmp` files of backups that never finished. */
@@ -150,9 +172,10 @@ export class BackupStore {
 
 }
 
-async function syncPath(target: string, flags: 'r' | 'r+'): Promise<void> {
+async function syncPath(target: string, flags: 'r' | 'r+', mode?: number): Promise<void> {
   const handle = await open(target, flags);
   try {
+    if (mode !== undefined) await handle.chmod(mode);
     await handle.sync();
   } finally {
     await handle.close();

@@ -2,9 +2,11 @@ import os from 'node:os';
 import type { Collection, Db } from 'mongodb';
 import { AppError } from '../shared/app-error.js';
 import { randomToken } from '../shared/ids.js';
+import { formatGermanDateTime } from '../shared/wall-clock.js';
 
 export const LOCK_COLLECTION = 'scandy_backup_locks';
 const LOCK_ID = 'operation';
+const DEFAULT_TIME_ZONE = 'Europe/Berlin';
 
 export interface LockHolder {
   readonly owner: string;
@@ -49,7 +51,8 @@ export class MongoOperationLock implements OperationLock {
 
   constructor(
     db: Db,
-    private readonly options: { leaseMs?: number; renewMs?: number; owner?: string; now?: () => Date } = {},
+    /** `timeZone` (BACKUP_TIMEZONE) is the one in which "läuft bereits (seit …)" shows the holder's start. */
+    private readonly options: { leaseMs?: number; renewMs?: number; owner?: string; now?: () => Date; timeZone?: string } = {},
   ) {
     this.collection = db.collection<LockDocument>(LOCK_COLLECTION);
     this.owner = options.owner ?? `${os.hostname()}:${process.pid}:${PROCESS_INSTANCE}`;
@@ -71,12 +74,12 @@ export class MongoOperationLock implements OperationLock {
       const holder = await this.collection.findOne({ _id: LOCK_ID });
       const abandoned = holder && (releasedTokens.has(holder.token) || holderIsDeadHere(holder));
       if (!holder || !abandoned || !(await this.takeOverFrom(holder, token, purpose, now, leaseMs))) {
-        throw new AppError('OPERATION_RUNNING', runningMessage(holder ?? undefined), { details: holder ? { purpose: holder.purpose } : undefined });
+        throw new AppError('OPERATION_RUNNING', runningMessage(holder ?? undefined, this.timeZone), { details: holder ? { purpose: holder.purpose } : undefined });
       }
       return this.lease(token, purpose, leaseMs, toHolder(holder));
     }
     const held = await this.collection.findOne({ _id: LOCK_ID });
-    if (held?.token !== token) throw new AppError('OPERATION_RUNNING', runningMessage(held ?? undefined));
+    if (held?.token !== token) throw new AppError('OPERATION_RUNNING', runningMessage(held ?? undefined, this.timeZone));
     const tookOverFrom = previous && previous.expiresAt <= now ? toHolder(previous) : undefined;
     return this.lease(token, purpose, leaseMs, tookOverFrom);
   }
@@ -129,6 +132,10 @@ export class MongoOperationLock implements OperationLock {
     };
   }
 
+  private get timeZone(): string {
+    return this.options.timeZone ?? DEFAULT_TIME_ZONE;
+  }
+
   private now(): Date {
     return this.options.now?.() ?? new Date();
   }
@@ -151,7 +158,7 @@ function toHolder(doc: LockDocument): LockHolder {
   return { owner: doc.owner, purpose: doc.purpose, acquiredAt: doc.acquiredAt, expiresAt: doc.expiresAt };
 }
 
-function runningMessage(holder: LockHolder | undefined): string {
+function runningMessage(holder: LockHolder | undefined, timeZone: string): string {
   const what = holder?.purpose.startsWith('restore') ? 'Eine Wiederherstellung' : 'Ein Backup';
-  return `${what} läuft bereits${holder ? ` (seit ${holder.acquiredAt.toISOString()}, ${holder.owner})` : ''}`;
+  return `${what} läuft bereits${holder ? ` (seit ${formatGermanDateTime(holder.acquiredAt, timeZone)} Uhr, ${holder.owner})` : ''}`;
 }

@@ -11,7 +11,8 @@ export interface PruneResult {
 
 /**
  * Applies the retention policy: keeps the newest BACKUP_KEEP backups and
- * every backup in use, removes the rest and stale `*.tmp` leftovers.
+ * every backup in use, removes the rest, stale `*.tmp` leftovers and upload
+ * folders of a process that died mid-upload.
  */
 export async function pruneBackups(ctx: BackupContext, options: { lease?: LockLease } = {}): Promise<PruneResult> {
   return withOperation(ctx, 'prune', options.lease, async () => {
@@ -28,6 +29,7 @@ export async function pruneBackups(ctx: BackupContext, options: { lease?: LockLe
       await ctx.store.removeTempFile(temp);
       tempFilesRemoved.push(temp);
     }
+    tempFilesRemoved.push(...(await ctx.store.removeStaleUploadDirs(ctx.clock.now())));
     if (removed.length > 0 || tempFilesRemoved.length > 0) ctx.emit({ type: 'backup.pruned', removed, tempFilesRemoved });
     return { removed, tempFilesRemoved, kept: plan.keep.length };
   });

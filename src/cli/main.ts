@@ -20,7 +20,19 @@ const USAGE = `Aufruf: scandy-backup BEFEHL [--json]
   admin E-MAIL [--password P]     Admin anlegen oder Passwort neu setzen (ohne --password: erzeugt und ausgegeben)
   keygen                          Neues Schlüsselpaar (age) für verschlüsselte Backups ausgeben`;
 
+/**
+ * `scandy-backup list | head`: once the reader is gone, output is dropped
+ * quietly (as a shell's SIGPIPE would end the command) instead of a trace.
+ */
+function ignoreClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
+
 async function main(argv: readonly string[]): Promise<number> {
+  ignoreClosedPipe(process.stdout);
+  ignoreClosedPipe(process.stderr);
   let parsed;
   try {
     parsed = parseArgs({

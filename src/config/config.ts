@@ -3,16 +3,10 @@ import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../shared/app-error.js';
 import { SCANDY_COLLECTIONS, isSafeCollectionName } from './collections.js';
+import { smtpConfigFrom, smtpVariables, type SmtpConfig } from './smtp-config.js';
+import { trustProxyVariable } from './trust-proxy.js';
 
-export interface SmtpConfig {
-  /** Either a URL (smtp://user:pass@host:port) or host/port fields. */
-  readonly url?: string;
-  readonly host?: string;
-  readonly port?: number;
-  readonly secure?: boolean;
-  readonly user?: string;
-  readonly pass?: string;
-}
+export type { SmtpConfig } from './smtp-config.js';
 
 export interface Config {
   readonly mongodbUri: string | undefined;
@@ -35,14 +29,13 @@ export interface Config {
   readonly adminEmail: string | undefined;
   readonly adminPassword: string | undefined;
   readonly uploadMaxBytes: number;
-  /** Express "trust proxy": false, true, a hop count, or addresses/subnets of the proxies. */
-  readonly trustProxy: boolean | number | string;
+  /** Express "trust proxy": false, a hop count, or addresses/subnets of the proxies (never true). */
+  readonly trustProxy: false | number | string;
 }
 
 const SECRET_VARIABLES = new Set(['SMTP_PASS', 'SESSION_SECRET', 'ADMIN_PASSWORD', 'MONGODB_URI', 'SMTP_URL']);
 
 const emptyToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
-const optionalString = z.preprocess(emptyToUndefined, z.string().trim().optional());
 
 const wholeNumber = (min: number, max: number, fallback: number) =>
   z.preprocess(
@@ -67,14 +60,6 @@ const positiveNumber = (fallback: number) =>
       .pipe(z.number().positive('muss eine positive Zahl sein'))
       .default(fallback),
   );
-
-const booleanFlag = z.preprocess(
-  emptyToUndefined,
-  z
-    .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'muss true oder false sein' })
-    .transform((v) => v === 'true' || v === '1' || v === 'yes')
-    .optional(),
-);
 
 const timeOfDay = /^([01]\d|2[0-3]):[0-5]\d$/;
 
@@ -118,14 +103,6 @@ const mongoUri = z.preprocess(
     .optional(),
 );
 
-const smtpUrl = z.preprocess(
-  emptyToUndefined,
-  z
-    .string()
-    .regex(/^smtps?:\/\/\S+$/, 'muss mit smtp:// oder smtps:// beginnen')
-    .optional(),
-);
-
 const schema = z.object({
   MONGODB_URI: mongoUri,
   MONGODB_DB: z.preprocess(
@@ -154,34 +131,14 @@ const schema = z.object({
   BACKUP_KEEP: wholeNumber(1, 10000, 10),
   BACKUP_COLLECTIONS: collections,
   BACKUP_WATCHDOG_HOURS: positiveNumber(26),
-  SMTP_URL: smtpUrl,
-  SMTP_HOST: optionalString,
-  SMTP_PORT: z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .regex(/^\d+$/, 'muss eine Portnummer sein')
-      .transform(Number)
-      .pipe(z.number().int().min(1, 'muss eine Portnummer sein').max(65535, 'muss eine Portnummer sein'))
-      .optional(),
-  ),
-  SMTP_SECURE: booleanFlag,
-  SMTP_USER: optionalString,
-  SMTP_PASS: z.preprocess(emptyToUndefined, z.string().optional()),
+  ...smtpVariables,
   MAIL_FROM: z.preprocess(emptyToUndefined, z.string().default('Scandy Backup <backup@localhost>')),
   MAIL_ATTACH_MAX_MB: positiveNumber(18),
   UPLOAD_MAX_MB: positiveNumber(1024),
   SESSION_SECRET: z.preprocess(emptyToUndefined, z.string().min(16, 'muss mindestens 16 Zeichen lang sein').optional()),
   ADMIN_EMAIL: z.preprocess(emptyToUndefined, z.email('muss eine E-Mail-Adresse sein').optional()),
   ADMIN_PASSWORD: z.preprocess(emptyToUndefined, z.string().min(8, 'muss mindestens 8 Zeichen lang sein').optional()),
-  TRUST_PROXY: z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .regex(/^(true|false|\d+|[0-9a-fA-F.:/, ]+|loopback|linklocal|uniquelocal)$/, 'muss true, false, eine Anzahl oder Proxy-Adressen sein')
-      .optional()
-      .transform((v) => (v === undefined || v === 'false' ? false : v === 'true' ? true : /^\d+$/.test(v) ? Number(v) : v)),
-  ),
+  TRUST_PROXY: trustProxyVariable,
 });
 
 const MB = 1024 * 1024;
@@ -200,22 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     throw new AppError('CONFIG_INVALID', `Ungültige Konfiguration: ${variable} ${issue?.message ?? 'ist ungültig'}${shown}`);
   }
   const e = result.data;
-  if (e.SMTP_PORT !== undefined || e.SMTP_USER !== undefined || e.SMTP_PASS !== undefined) {
-    if (e.SMTP_HOST === undefined && e.SMTP_URL === undefined) {
-      throw new AppError('CONFIG_INVALID', 'Ungültige Konfiguration: SMTP_HOST fehlt, obwohl SMTP_PORT, SMTP_USER oder SMTP_PASS gesetzt ist');
-    }
-  }
-  const smtp: SmtpConfig | undefined = e.SMTP_URL
-    ? Object.freeze({ url: e.SMTP_URL })
-    : e.SMTP_HOST
-      ? Object.freeze({
-          host: e.SMTP_HOST,
-          port: e.SMTP_PORT ?? (e.SMTP_SECURE ? 465 : 587),
-          secure: e.SMTP_SECURE ?? e.SMTP_PORT === 465,
-          ...(e.SMTP_USER === undefined ? {} : { user: e.SMTP_USER }),
-          ...(e.SMTP_PASS === undefined ? {} : { pass: e.SMTP_PASS }),
-        })
-      : undefined;
+  const smtp = smtpConfigFrom(e);
 
   return Object.freeze({
     mongodbUri: e.MONGODB_URI,

@@ -3,7 +3,7 @@
  * object `{collection: [documents]}` written with `default=str`) back into
  * typed BSON documents. Pure: no I/O, no database.
  *
- * Recovery rules (see shared/fixtures/README.md):
+ * Recovery rules (see test/fixtures/README.md):
  * - `_id` and `*_id` fields holding 24 lowercase hex characters -> ObjectId.
  * - Strings `YYYY-MM-DD HH:MM:SS[.f{1,6}]` -> Date (UTC, truncated to ms).
  * - Integer literals -> Int32, or Long beyond int32; other numbers -> Double.

@@ -3,20 +3,37 @@ import type { Db } from 'mongodb';
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 /**
+ * Where the addresses came from: the admin accounts (`users`, which no
+ * restore touches), the `admin_email` setting (`settings`, which a restore
+ * brings back as the archive has it), or nowhere.
+ */
+export type RecipientSource = 'admins' | 'settings' | 'none';
+
+export interface Recipients {
+  readonly addresses: string[];
+  readonly source: RecipientSource;
+}
+
+/**
  * Who gets backup mail: every admin user with an e-mail address
  * (collection `users`, `role: 'admin'`); if there is none, the `settings`
  * document `key: 'admin_email'` (a string, comma-separated or a list).
  */
-export async function resolveRecipients(db: Db): Promise<string[]> {
+export async function findRecipients(db: Db): Promise<Recipients> {
   const admins = await db
     .collection('users')
     .find({ role: 'admin', email: { $type: 'string' } }, { projection: { email: 1 } })
     .toArray();
   const fromUsers = uniqueAddresses(admins.map((u) => u.email));
-  if (fromUsers.length > 0) return fromUsers;
+  if (fromUsers.length > 0) return { addresses: fromUsers, source: 'admins' };
   const setting = await db.collection('settings').findOne({ key: 'admin_email' }, { projection: { value: 1 } });
   const value: unknown = setting?.value;
-  return uniqueAddresses(Array.isArray(value) ? value : typeof value === 'string' ? value.split(/[,;]/) : []);
+  const fromSetting = uniqueAddresses(Array.isArray(value) ? value : typeof value === 'string' ? value.split(/[,;]/) : []);
+  return { addresses: fromSetting, source: fromSetting.length > 0 ? 'settings' : 'none' };
+}
+
+export async function resolveRecipients(db: Db): Promise<string[]> {
+  return (await findRecipients(db)).addresses;
 }
 
 function uniqueAddresses(values: readonly unknown[]): string[] {

@@ -55,3 +55,9 @@ export function formatWallTime(at: Date | number, timeZone: string): string {
   const w = wallTimeAt(at, timeZone);
   return `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)} ${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}`;
 }
+
+/** `01.07.2026, 08:00:00`: German date and time on the wall clock of `timeZone`. */
+export function formatGermanDateTime(at: Date | number, timeZone: string): string {
+  const w = wallTimeAt(at, timeZone);
+  return `${pad(w.day)}.${pad(w.month)}.${pad(w.year, 4)}, ${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}`;
+}

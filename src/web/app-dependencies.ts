@@ -5,6 +5,7 @@ import type { BackupContext } from '../backup/backup-context.js';
 import type { BackupResult } from '../backup/create-backup.js';
 import type { OperationTracker } from '../backup/operation-tracker.js';
 import type { Config } from '../config/config.js';
+import type { LoginRateLimit } from './middleware/login-rate-limits.js';
 
 /** Everything the web app uses, handed in by src/main.ts (or a test). */
 export interface AppDependencies {
@@ -18,10 +19,12 @@ export interface AppDependencies {
   readonly audit: (message: string) => void;
   /** Default: sessions in the collection scandy_backup_sessions of `db`. */
   readonly sessionStore?: Store;
-  /** Express "trust proxy": set it when the app runs behind an HTTPS reverse proxy. */
-  readonly trustProxy?: boolean | number | string;
-  /** Failed logins per client address and window (default 10 per 15 minutes). */
-  readonly loginRateLimit?: { readonly limit: number; readonly windowMs: number };
+  /** Express "trust proxy" (TRUST_PROXY): a hop count or the proxies' addresses, when the app runs behind a reverse proxy. */
+  readonly trustProxy?: false | number | string;
+  /** Failed logins per client address and per account, and their window (default 10 and 20 per 15 minutes). */
+  readonly loginRateLimit?: LoginRateLimit;
+  /** How often a live event stream checks that its session still stands (default 5 s). */
+  readonly sessionCheckMs?: number;
   /** Sends a finished manual backup by mail (POST /admin/api/backups with {mail: true}); without it that option is refused. */
   readonly mailBackup?: (result: BackupResult, actor: string) => Promise<void>;
 }

@@ -1,14 +1,15 @@
 import path from 'node:path';
+import cookieParser from 'cookie-parser';
 import ejs from 'ejs';
 import express, { type Express } from 'express';
 import { projectRoot } from '../shared/project.js';
 import type { AppDependencies } from './app-dependencies.js';
-import { csrfProtection } from './middleware/csrf.js';
+import { csrfProtection, prepareCsrf } from './middleware/csrf.js';
 import { currentAccount } from './middleware/current-account.js';
 import { errorHandler, notFound } from './middleware/error-handler.js';
 import { requireAdmin } from './middleware/require-admin.js';
 import { securityHeaders } from './middleware/security-headers.js';
-import { sessionMiddleware } from './middleware/session.js';
+import { sessionMiddleware, sessionSecretLoader } from './middleware/session.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { automationApiRoutes } from './routes/automation-api-routes.js';
 import { backupApiRoutes } from './routes/backup-api-routes.js';
@@ -33,10 +34,13 @@ export function createApp(deps: AppDependencies): Express {
   app.use('/static', express.static(path.join(projectRoot, 'public'), { index: false, maxAge: '1h' }));
   app.use(healthRoutes(deps));
 
-  app.use(sessionMiddleware(deps));
+  const sessionSecret = sessionSecretLoader(deps);
+  app.use(sessionMiddleware(deps, sessionSecret));
+  app.use(cookieParser());
   app.use(express.json({ limit: '100kb' }));
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.use(currentAccount(deps.db));
+  app.use(prepareCsrf(sessionSecret));
 
   app.use(authRoutes(deps));
   app.use('/admin/api', requireAdmin('api'), csrfProtection, backupApiRoutes(deps), automationApiRoutes(deps));

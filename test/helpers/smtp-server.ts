@@ -15,12 +15,16 @@ export interface ReceivedMail {
   readonly text: string;
   readonly attachments: readonly ReceivedAttachment[];
   readonly raw: string;
+  /** Whether the message came over TLS (implicit or after STARTTLS). */
+  readonly secure: boolean;
 }
 
 export interface TestSmtpServer {
   readonly port: number;
   readonly url: string;
   readonly received: readonly ReceivedMail[];
+  /** Every AUTH attempt, with whether it came over TLS. */
+  readonly logins: readonly { readonly user: string; readonly secure: boolean }[];
   /** Resolves once `count` messages in total have arrived. */
   waitFor(count: number, timeoutMs?: number): Promise<readonly ReceivedMail[]>;
   close(): Promise<void>;
@@ -31,18 +35,23 @@ export interface TestSmtpOptions {
   readonly rejectRecipients?: string;
   /** Require AUTH and accept only these credentials (without: AUTH is optional and any login is accepted). */
   readonly credentials?: { readonly user: string; readonly pass: string };
+  /** Offer TLS with this key and certificate (PEM): STARTTLS, or from the first byte with `implicit`. Without: plain text only. */
+  readonly tls?: { readonly key: string; readonly cert: string; readonly implicit?: boolean };
 }
 
 /** A real SMTP server on 127.0.0.1 and a free port, collecting what it receives. */
 export async function startSmtpServer(options: TestSmtpOptions = {}): Promise<TestSmtpServer> {
   const received: ReceivedMail[] = [];
+  const logins: { user: string; secure: boolean }[] = [];
   const waiters: (() => void)[] = [];
+  const tls = options.tls;
   const serverOptions: SMTPServerOptions = {
-    disabledCommands: ['STARTTLS'],
+    ...(tls ? { key: tls.key, cert: tls.cert, secure: tls.implicit ?? false } : { disabledCommands: ['STARTTLS'] }),
     allowInsecureAuth: true,
     authOptional: !options.credentials,
     logger: false,
-    onAuth(auth, _session, callback) {
+    onAuth(auth, session, callback) {
+      logins.push({ user: auth.username ?? '', secure: session.secure });
       const expected = options.credentials;
       const ok = !expected || (auth.username === expected.user && auth.password === expected.pass);
       if (ok) callback(null, { user: auth.username });
@@ -59,7 +68,7 @@ export async function startSmtpServer(options: TestSmtpOptions = {}): Promise<Te
       stream.on('end', () => {
         const raw = Buffer.concat(chunks).toString('latin1');
         const envelopeFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-        received.push({ ...parseMail(raw), envelopeFrom, envelopeTo: session.envelope.rcptTo.map((r) => r.address), raw });
+        received.push({ ...parseMail(raw), envelopeFrom, envelopeTo: session.envelope.rcptTo.map((r) => r.address), raw, secure: session.secure });
         for (const wake of waiters.splice(0)) wake();
         callback();
       });
@@ -75,8 +84,9 @@ export async function startSmtpServer(options: TestSmtpOptions = {}): Promise<Te
   });
   return {
     port,
-    url: `smtp://127.0.0.1:${port}`,
+    url: `${tls?.implicit ? 'smtps' : 'smtp'}://127.0.0.1:${port}`,
     received,
+    logins,
     async waitFor(count, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       while (received.length < count) {
@@ -102,7 +112,7 @@ interface MimePart {
 }
 
 /** Just enough MIME for nodemailer's output: multipart/mixed, base64 and quoted-printable, RFC 2047 words. */
-export function parseMail(raw: string): Omit<ReceivedMail, 'envelopeFrom' | 'envelopeTo' | 'raw'> {
+export function parseMail(raw: string): Omit<ReceivedMail, 'envelopeFrom' | 'envelopeTo' | 'raw' | 'secure'> {
   const root = parsePart(raw);
   const leaves = flatten(root);
   const attachments: ReceivedAttachment[] = [];

@@ -2,11 +2,12 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ObjectId } from 'mongodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { MongoOperationLock } from '../../src/backup/operation-lock.js';
 import { SCANDY_COLLECTIONS } from '../../src/config/collections.js';
 import { seedDatabase } from '../../src/seed/seed-database.js';
 import { runCli, startCli } from '../helpers/cli.js';
 import { useTestDatabase } from '../helpers/database.js';
-import { sharedFixture } from '../helpers/shared-fixtures.js';
+import { LEGACY_FIXTURE, fixturePath } from '../helpers/fixtures.js';
 import { snapshot, snapshotDifferences } from '../helpers/snapshot.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
@@ -77,7 +78,7 @@ describe('npx scandy-backup', () => {
   });
 
   it('import-legacy turns an old Python backup into an archive that restores with real types', async () => {
-    const imported = await runCli(['import-legacy', sharedFixture('scandy_backup_20250630_180000.json'), '--json'], env);
+    const imported = await runCli(['import-legacy', fixturePath(LEGACY_FIXTURE), '--json'], env);
     expect(imported.stderr).toBe('');
     expect(imported.code).toBe(0);
     const { name: legacyName } = JSON.parse(imported.stdout) as { name: string };
@@ -86,10 +87,10 @@ describe('npx scandy-backup', () => {
     const restored = await runCli(['restore', legacyName, '--yes'], env);
     expect(restored.stderr).toBe('');
     expect(restored.code).toBe(0);
-    const tool = await t.db.collection('tools').findOne({ barcode: 'T0001' });
+    const tool = await t.db.collection('tools').findOne({ barcode: 'WZ-0101' });
     expect(tool?._id).toBeInstanceOf(ObjectId);
-    expect(tool?._id.toHexString()).toBe('5f3c0001a1b2c3d4e5f6a7b8');
-    expect(tool?.created_at).toEqual(new Date('2025-03-02T08:15:00.120Z'));
+    expect(tool?._id.toHexString()).toBe('6650a1b2c3d4e5f6a7b80101');
+    expect(tool?.created_at).toEqual(new Date('2025-02-14T07:42:09.318Z'));
     const message = await t.db.collection('ticket_messages').findOne({});
     expect(message?.ticket_id).toBeInstanceOf(ObjectId);
     expect(await t.db.collection('tickets').countDocuments({ _id: message?.ticket_id })).toBe(1);
@@ -131,5 +132,33 @@ describe('npx scandy-backup', () => {
     expect(next.stderr).toBe('');
     expect(next.code).toBe(0);
     expect(readdirSync(backupDir).some((f) => f.endsWith('.tmp'))).toBe(false);
+  });
+});
+
+describe('small things on the command line', () => {
+  it('names the start of a running backup in BACKUP_TIMEZONE, German style, not as UTC ISO', async () => {
+    const startedAt = new Date('2026-07-01T12:00:00.000Z');
+    const holder = new MongoOperationLock(t.db, { owner: 'anderer-server:4711', now: () => startedAt, leaseMs: 1000 * 24 * 60 * 60 * 1000 });
+    const lease = await holder.acquire('backup:auto');
+    try {
+      const newYork = await runCli(['create'], { ...env, BACKUP_TIMEZONE: 'America/New_York' });
+      expect(newYork.code).toBe(1);
+      expect(newYork.stderr).toBe('scandy-backup: Ein Backup läuft bereits (seit 01.07.2026, 08:00:00 Uhr, anderer-server:4711)\n');
+      const berlin = await runCli(['create'], env);
+      expect(berlin.stderr).toContain('(seit 01.07.2026, 14:00:00 Uhr, anderer-server:4711)');
+      expect(berlin.stderr).not.toContain('2026-07-01T12:00');
+    } finally {
+      await lease.release();
+    }
+  });
+
+  it.each([[['--help']], [['list']], [['list', '--json']]])('%j piped into a reader that closes early ends quietly', async (args) => {
+    const child = startCli(args, env);
+    child.stdout?.destroy(); // like `| head -0`: the reading end is gone before anything is written
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 });

@@ -38,6 +38,7 @@ function config(overrides: Record<string, string | undefined> = {}): Config {
       BACKUP_TIMES: '06:00,18:00',
       BACKUP_TIMEZONE: 'Europe/Berlin',
       SMTP_URL: smtp.url,
+      SMTP_TLS: 'off', // the test server speaks plain SMTP; TLS itself: smtp-tls.test.ts
       MAIL_FROM: 'Scandy Backup <backup@example.org>',
       ADMIN_PASSWORD: SECRETS.ADMIN_PASSWORD,
       SESSION_SECRET: SECRETS.SESSION_SECRET,

@@ -34,6 +34,8 @@ describe('loadConfig', () => {
     ['ADMIN_EMAIL', 'not-an-email'],
     ['MAIL_ATTACH_MAX_MB', '-3'],
     ['TRUST_PROXY', 'alle'],
+    ['SMTP_TLS', 'aus'],
+    ['SMTP_URL', 'smtp://mail.example.org:25?ignoreTLS=true'],
   ])('refuses %s=%s with one line naming the variable', (variable, value) => {
     let message = '';
     try {
@@ -58,15 +60,32 @@ describe('loadConfig', () => {
 
   it.each([
     [undefined, false],
-    ['true', true],
+    ['false', false],
     ['2', 2],
     ['10.0.0.1, 10.0.0.2', '10.0.0.1, 10.0.0.2'],
+    ['loopback,172.16.0.0/12 , fd00::/8', 'loopback, 172.16.0.0/12, fd00::/8'],
   ])('reads TRUST_PROXY=%s', (value, expected) => {
     expect(loadConfig(value === undefined ? {} : { TRUST_PROXY: value }).trustProxy).toEqual(expected);
+  });
+
+  it('refuses TRUST_PROXY=true with one German line saying why and what to set instead', () => {
+    expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(
+      /^Ungültige Konfiguration: TRUST_PROXY darf nicht true sein \(dann gibt jeder Client mit X-Forwarded-For eine beliebige Adresse vor\); die Anzahl der Proxys vor der App \(z\. B\. 1\) oder ihre Adressen angeben \(erhalten: "true"\)$/,
+    );
+  });
+
+  it.each(['10.0.0.300', '10.0.0.0/33', 'fd00::/129', '10.0.0.1/8/8', 'localhost', 'yes', '1.5', '10.0.0.1,'])('refuses TRUST_PROXY=%s', (value) => {
+    expect(() => loadConfig({ TRUST_PROXY: value })).toThrow(/^Ungültige Konfiguration: TRUST_PROXY muss false, die Anzahl der Proxys/);
   });
 
   it('builds SMTP settings from the SMTP_* variables', () => {
     const config = loadConfig({ SMTP_HOST: 'mail.example.org', SMTP_PORT: '465', SMTP_USER: 'u', SMTP_PASS: 'p' });
     expect(config.smtp).toEqual({ host: 'mail.example.org', port: 465, secure: true, user: 'u', pass: 'p' });
+  });
+
+  it('requires TLS for SMTP unless SMTP_TLS=off is set explicitly', () => {
+    expect(loadConfig({ SMTP_HOST: 'mail.example.org' }).smtp?.allowPlaintext).toBeUndefined();
+    expect(loadConfig({ SMTP_HOST: 'mail.example.org', SMTP_TLS: 'on' }).smtp?.allowPlaintext).toBeUndefined();
+    expect(loadConfig({ SMTP_URL: 'smtp://mail.example.org:25', SMTP_TLS: 'off' }).smtp).toEqual({ url: 'smtp://mail.example.org:25', allowPlaintext: true });
   });
 });

@@ -1,24 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { BSON, Double, Int32, Long, ObjectId, type Document } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { legacyCreatedAt, parseLegacyBackup, type LegacyCollection } from '../../src/legacy/legacy-backup.js';
 import { AppError } from '../../src/shared/app-error.js';
+import { LEGACY_FIXTURE, fixturePath } from '../helpers/fixtures.js';
 
-const FIXTURE_NAME = 'scandy_backup_20250630_180000.json';
-
-function fixturePath(): string {
-  // Locally shared/ sits beside the working tree, in CI beside the clone.
-  const candidates = [
-    path.resolve(import.meta.dirname, '../../../shared/fixtures', FIXTURE_NAME),
-    path.resolve(import.meta.dirname, '../../shared/fixtures', FIXTURE_NAME),
-  ];
-  const found = candidates.find((candidate) => existsSync(candidate));
-  if (found === undefined) throw new Error(`Fixture not found, looked in: ${candidates.join(', ')}`);
-  return found;
-}
-
-const fixtureText = readFileSync(fixturePath(), 'utf8');
+const fixtureText = readFileSync(fixturePath(LEGACY_FIXTURE), 'utf8');
 const raw = JSON.parse(fixtureText) as Record<string, Record<string, unknown>[]>;
 const collections = parseLegacyBackup(fixtureText);
 
@@ -88,37 +75,47 @@ describe('parseLegacyBackup with the fixture', () => {
   it('parses datetimes as UTC and truncates to milliseconds', () => {
     const tool = doc('tools', 0);
     expect(tool.created_at).toBeInstanceOf(Date);
-    expect((tool.created_at as Date).getTime()).toBe(Date.UTC(2025, 2, 2, 8, 15, 0, 120));
-    expect((tool.updated_at as Date).getTime()).toBe(Date.UTC(2025, 5, 28, 14, 2, 11, 503));
-    expect((doc('tools', 2).created_at as Date).getTime()).toBe(Date.UTC(2025, 0, 10, 10, 0, 0, 0));
-    expect((doc('tools', 1).created_at as Date).getTime()).toBe(Date.UTC(2025, 2, 2, 8, 16, 40));
-    expect((doc('workers', 1).created_at as Date).getUTCMilliseconds()).toBe(0); // .000500
-    expect((doc('tools', 2).deleted_at as Date).getTime()).toBe(Date.UTC(2025, 4, 20, 9, 30, 0, 250));
+    expect((tool.created_at as Date).getTime()).toBe(Date.UTC(2025, 1, 14, 7, 42, 9, 318));
+    expect((tool.updated_at as Date).getTime()).toBe(Date.UTC(2025, 6, 11, 13, 5, 44, 902));
+    expect((doc('tools', 2).created_at as Date).getTime()).toBe(Date.UTC(2024, 10, 5, 12, 0, 0, 0)); // .000001
+    expect((doc('tools', 1).created_at as Date).getTime()).toBe(Date.UTC(2025, 1, 14, 7, 45, 0));
+    expect((doc('workers', 1).created_at as Date).getUTCMilliseconds()).toBe(0); // .000700
+    expect((doc('consumables', 0).updated_at as Date).getTime()).toBe(Date.UTC(2025, 6, 10, 15, 20, 1, 0)); // .000250
+    expect((doc('tools', 2).deleted_at as Date).getTime()).toBe(Date.UTC(2025, 3, 3, 10, 15, 30, 750));
+    expect((doc('lendings', 1).returned_at as Date).getTime()).toBe(Date.UTC(2025, 6, 1, 14, 45, 10, 120));
   });
 
   it('keeps other strings, nulls, missing fields and booleans as they are', () => {
-    expect(doc('tickets', 0).due_date).toBe('2025-07-15');
-    expect(doc('tickets', 0).estimated_time).toBe('2h');
-    expect(doc('tickets', 0).ticket_number).toBe('2506-001');
-    expect(doc('tickets', 1).due_date).toEqual(new Date(Date.UTC(2025, 7, 1))); // a full datetime string
+    expect(doc('tickets', 0).due_date).toBe('2025-07-18');
+    expect(doc('tickets', 0).estimated_time).toBe('1,5 h');
+    expect(doc('tickets', 0).ticket_number).toBe('2507-004');
+    expect(doc('tickets', 1).due_date).toEqual(new Date(Date.UTC(2025, 8, 30))); // a full datetime string
     expect(doc('tools', 0).deleted_at).toBeNull();
     expect(doc('lendings', 0).returned_at).toBeNull();
     expect(doc('tickets', 1).assigned_to).toBeNull();
     expect('deleted_at' in doc('tools', 1)).toBe(false);
+    expect('tool_name' in doc('lendings', 1)).toBe(false);
     expect(doc('tools', 2).deleted).toBe(true);
-    expect(doc('ticket_messages', 0).message).toBe('Ersatzteil ist bestellt 👍');
+    expect(doc('tools', 0).description).toBe('inkl. 2× 4,0-Ah-Akku und Ladegerät');
+    expect(doc('ticket_messages', 0).message).toBe('Ersatzhaube kommt am Donnerstag 🚚');
+    expect(doc('ticket_notes', 0).note).toBe('Kosten ≈ 35 € – Freigabe durch Werkstattleitung');
   });
 
   it('keeps lists, nested documents and extra spreadsheet fields', () => {
-    expect(doc('settings', 0).value).toEqual(['Elektrowerkzeug', 'Messwerkzeug', 'Handwerkzeug']);
-    expect(doc('settings', 1).value).toEqual({ system_name: 'Scandy BTZ', ticket_system_name: 'Aufträge' });
-    expect(doc('workers', 1).Ausweisnummer).toBe('A-77');
+    expect(doc('settings', 0).value).toEqual(['Elektrowerkzeug', 'Messwerkzeug', 'Handwerkzeug', 'Befestigung']);
+    expect(doc('settings', 1).value).toEqual({ system_name: 'Scandy Werkstatt Nord', ticket_system_name: 'Aufträge', lending_system_name: 'Ausleihe' });
+    expect(doc('settings', 2).value).toBe('werkstattleitung@example.org');
+    expect(doc('workers', 1).Spindnummer).toBe('S-12');
   });
 
   it('makes integers Int32', () => {
-    expect(doc('consumables', 0).quantity).toEqual(new Int32(37));
+    expect(doc('consumables', 0).quantity).toEqual(new Int32(54));
     expect(doc('consumables', 0).min_quantity).toBeInstanceOf(Int32);
-    expect(doc('consumable_usages', 1).quantity).toEqual(new Int32(-5));
+    expect(doc('consumable_usages', 1).quantity).toEqual(new Int32(-100));
+  });
+
+  it('makes other numbers Double', () => {
+    expect(doc('consumables', 0).price_eur).toEqual(new Double(12.49));
   });
 
   it('keeps the key order of every document', () => {
@@ -140,7 +137,7 @@ describe('parseLegacyBackup with the fixture', () => {
     expect(back._id).toBeInstanceOf(ObjectId);
     expect(back.quantity).toBeInstanceOf(Int32);
     expect(back.created_at).toBeInstanceOf(Date);
-    expect(back.name).toBe('Schrauben 4x40 Torx (500 St.)');
+    expect(back.name).toBe('Spax Universalschrauben 5x60 (200 St.)');
   });
 
   it('accepts a byte order mark', () => {
@@ -302,7 +299,7 @@ describe('parseLegacyBackup rejects invalid files', () => {
 
 describe('legacyCreatedAt', () => {
   it('reads the name as Europe/Berlin summer time', () => {
-    expect(legacyCreatedAt(FIXTURE_NAME)?.toISOString()).toBe('2025-06-30T16:00:00.000Z');
+    expect(legacyCreatedAt(LEGACY_FIXTURE)?.toISOString()).toBe('2025-07-12T04:00:00.000Z');
   });
 
   it('reads the name as Europe/Berlin winter time', () => {

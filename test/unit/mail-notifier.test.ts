@@ -113,10 +113,11 @@ describe('recipients while the database is down', () => {
 });
 
 describe('mail status', () => {
-  it('describes the transport without credentials', () => {
-    expect(describeSmtp({ url: 'smtps://user:Geheim@mail.example.org' })).toBe('smtps://mail.example.org:465');
-    expect(describeSmtp({ url: 'smtp://user:Geheim@mail.example.org:2525?pool=true' })).toBe('smtp://mail.example.org:2525');
-    expect(describeSmtp({ host: 'mail.example.org', port: 587, secure: false, user: 'u', pass: 'Geheim' })).toBe('smtp://mail.example.org:587');
+  it('describes the transport and its TLS without credentials', () => {
+    expect(describeSmtp({ url: 'smtps://user:Geheim@mail.example.org' })).toBe('smtps://mail.example.org:465 (TLS)');
+    expect(describeSmtp({ url: 'smtp://user:Geheim@mail.example.org:2525' })).toBe('smtp://mail.example.org:2525 (STARTTLS Pflicht)');
+    expect(describeSmtp({ host: 'mail.example.org', port: 587, secure: false, user: 'u', pass: 'Geheim' })).toBe('smtp://mail.example.org:587 (STARTTLS Pflicht)');
+    expect(describeSmtp({ host: 'mail.example.org', port: 25, allowPlaintext: true })).toBe('smtp://mail.example.org:25 (ohne TLS erlaubt, SMTP_TLS=off)');
   });
 
   it('says why mail is off when no SMTP is configured', () => {

@@ -4,10 +4,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { usersCollection } from '../../src/auth/user-accounts.js';
 import { createBackup } from '../../src/backup/create-backup.js';
 import { seedDatabase } from '../../src/seed/seed-database.js';
 import { binaryBody } from './helpers/binary-body.js';
-import { ADMIN, STAFF, logLine, signIn, useWebApp, waitForIdle, type SignedIn } from './helpers/web-app.js';
+import { ADMIN, logLine, signIn, useWebApp, waitForIdle, type SignedIn } from './helpers/web-app.js';
 
 const w = useWebApp();
 let name = '';
@@ -84,20 +85,20 @@ describe('anonymous visitors', () => {
   });
 });
 
-describe('a logged-in non-admin', () => {
-  let staff: SignedIn;
-  beforeAll(async () => {
-    staff = await signIn(w.app, STAFF);
-  });
-
-  it('gets 403 from every page and every API route, and nothing happens', async () => {
+describe('an admin who loses the role while signed in', () => {
+  it('is signed out at the next request: pages lead to the login, the API answers 401, and nothing happens', async () => {
     const before = (await w.backup.store.list()).map((b) => b.name);
     for (const route of routes) {
-      const call = staff.agent[route.method](route.path()).set('x-csrf-token', staff.csrf);
-      const res = route.method === 'get' ? await call : await call.send({ confirm: true });
-      expect(res.status, label(route)).toBe(403);
-      if (route.page) expect(res.text, label(route)).toContain('Kein Zugriff');
-      else expect(res.body.error.code, label(route)).toBe('FORBIDDEN');
+      const demoted = await signIn(w.app, ADMIN);
+      await usersCollection(w.t.db).updateOne({ email: ADMIN.email }, { $set: { role: 'mitarbeiter' } });
+      try {
+        const call = demoted.agent[route.method](route.path()).set('x-csrf-token', demoted.csrf);
+        const res = route.method === 'get' ? await call : await call.send({ confirm: true });
+        if (route.page) expect(res.headers.location, label(route)).toBe(`/login?next=${encodeURIComponent(route.path())}`);
+        else expect(res.body.error?.code, label(route)).toBe('UNAUTHENTICATED');
+      } finally {
+        await usersCollection(w.t.db).updateOne({ email: ADMIN.email }, { $set: { role: 'admin' } });
+      }
     }
     expect((await w.backup.store.list()).map((b) => b.name)).toEqual(before);
     expect(await w.scheduler.status()).toMatchObject({ enabled: true, changedBy: undefined });

@@ -1,19 +1,19 @@
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createBackup } from '../../src/backup/create-backup.js';
 import { SCANDY_COLLECTIONS } from '../../src/config/collections.js';
 import { seedDatabase } from '../../src/seed/seed-database.js';
 import { rawZip } from '../helpers/raw-zip.js';
-import { sharedFixture } from '../helpers/shared-fixtures.js';
+import { LEGACY_FIXTURE, fixturePath } from '../helpers/fixtures.js';
 import { snapshot, snapshotDifferences } from '../helpers/snapshot.js';
-import { ADMIN, signIn, useWebApp, type SignedIn } from './helpers/web-app.js';
+import { ADMIN, agentCookies, signIn, useWebApp, type SignedIn } from './helpers/web-app.js';
 
 const w = useWebApp();
 const small = useWebApp({ env: { UPLOAD_MAX_MB: '0.004' } });
 const collections = [...SCANDY_COLLECTIONS];
-const uploadTemp = path.join(os.tmpdir(), 'scandy-backup-uploads');
 let archive: Buffer;
 let admin: SignedIn;
 
@@ -44,7 +44,6 @@ describe('upload', () => {
     const listBefore = (await admin.agent.get('/admin/api/backups').expect(200)).body;
     const filesBefore = readdirSync(w.backupDir).sort();
     const dataBefore = await snapshot(w.t.db, collections);
-    const tempBefore = existsSync(uploadTemp) ? readdirSync(uploadTemp).length : 0;
 
     for (const { label, bytes } of corruptArchives()) {
       const res = await admin.agent.post('/admin/api/backups/upload').set('x-csrf-token', admin.csrf).attach('file', bytes, 'kaputt.zip');
@@ -55,7 +54,6 @@ describe('upload', () => {
     expect((await admin.agent.get('/admin/api/backups').expect(200)).body).toEqual(listBefore);
     expect(readdirSync(w.backupDir).sort()).toEqual(filesBefore);
     expect(snapshotDifferences(dataBefore, await snapshot(w.t.db, collections))).toEqual([]);
-    expect(existsSync(uploadTemp) ? readdirSync(uploadTemp).length : 0).toBeLessThanOrEqual(tempBefore);
     expect(w.audit.filter((l) => l.includes('abgelehnt'))).toHaveLength(corruptArchives().length);
   });
 
@@ -77,7 +75,7 @@ describe('upload', () => {
   });
 
   it('turns an old Scandy JSON backup into a new archive of kind "upload"', async () => {
-    const file = sharedFixture('scandy_backup_20250630_180000.json');
+    const file = fixturePath(LEGACY_FIXTURE);
     const res = await admin.agent.post('/admin/api/backups/upload').set('x-csrf-token', admin.csrf).attach('file', file).expect(201);
     expect(res.body.format).toBe('legacy-json');
     expect(res.body.backup.kind).toBe('upload');
@@ -99,5 +97,88 @@ describe('upload', () => {
     expect(res.body.error.code).toBe('UPLOAD_TOO_LARGE');
     expect(await small.backup.store.list()).toEqual([]);
     expect(readdirSync(small.backupDir)).toEqual([]);
+  });
+});
+
+/** A multipart upload sent in two halves; `between` runs once the first half is in the upload file. */
+async function uploadInHalves(bytes: Buffer, between: (uploadFile: string, req: http.ClientRequest) => Promise<'continue' | 'abort'>) {
+  const server = http.createServer(w.app).listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  try {
+    const boundary = 'scandy-upload-grenze';
+    const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="langsam.zip"\r\nContent-Type: application/zip\r\n\r\n`);
+    const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+    const half = Math.floor(bytes.length / 2);
+    const req = http.request({
+      port: (server.address() as AddressInfo).port,
+      host: '127.0.0.1',
+      method: 'POST',
+      path: '/admin/api/backups/upload',
+      headers: {
+        cookie: agentCookies(admin.agent),
+        'x-csrf-token': admin.csrf,
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+        'content-length': head.length + bytes.length + tail.length,
+      },
+    });
+    const answer = new Promise<{ status: number; body: string } | undefined>((resolve) => {
+      req.on('response', (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', () => resolve(undefined));
+    });
+    req.write(Buffer.concat([head, bytes.subarray(0, half)]));
+    const uploadFile = await waitFor(() => {
+      const folder = readdirSync(w.backupDir).find((n) => n.startsWith('.upload-'));
+      const candidate = folder ? path.join(w.backupDir, folder, 'upload') : '';
+      return candidate && statSync(candidate, { throwIfNoEntry: false })?.size ? candidate : undefined;
+    });
+    if ((await between(uploadFile, req)) === 'abort') {
+      req.destroy();
+      return undefined;
+    }
+    req.end(Buffer.concat([bytes.subarray(half), tail]));
+    return await answer;
+  } finally {
+    server.close();
+  }
+}
+
+async function waitFor<T>(probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+const uploadFolders = () => readdirSync(w.backupDir).filter((n) => n.startsWith('.upload-'));
+
+describe('upload files', () => {
+  it('are written 0600 into a private 0700 folder, and the verified file itself is kept (renamed, not copied)', async () => {
+    let inode = 0;
+    const res = await uploadInHalves(archive, async (uploadFile) => {
+      expect(statSync(path.dirname(uploadFile)).mode & 0o777).toBe(0o700);
+      expect(statSync(uploadFile).mode & 0o777).toBe(0o600);
+      inode = statSync(uploadFile).ino;
+      return 'continue';
+    });
+    expect(res?.status, res?.body).toBe(201);
+    const kept = path.join(w.backupDir, (JSON.parse(res?.body ?? '{}') as { backup: { name: string } }).backup.name);
+    expect(statSync(kept).ino).toBe(inode);
+    expect(statSync(kept).mode & 0o777).toBe(0o600);
+    expect(readFileSync(kept).equals(archive)).toBe(true);
+    expect(uploadFolders()).toEqual([]);
+  });
+
+  it('leave nothing behind when the client breaks off mid-upload', async () => {
+    const before = (await w.backup.store.list()).length;
+    await uploadInHalves(archive, () => Promise.resolve('abort'));
+    await waitFor(() => (uploadFolders().length === 0 ? true : undefined));
+    expect((await w.backup.store.list()).length).toBe(before);
   });
 });

@@ -45,7 +45,8 @@ export function errorHandler(limits: { uploadMaxBytes: number }): ErrorRequestHa
     }
     res.status(problem.status);
     if (wantsJson(req)) res.json({ error: { code: problem.code, message: problem.message } });
-    else res.render('error', { title: `Fehler ${problem.status}`, problem, csrfToken: req.session ? csrfToken(req) : undefined });
+    // The token only serves the logout button of a signed-in admin: an anonymous 404 sets no cookie and saves no session.
+    else res.render('error', { title: `Fehler ${problem.status}`, problem, csrfToken: req.session?.account ? csrfToken(req, res) : undefined });
   };
 }
 

@@ -2,10 +2,13 @@ import express, { type Router } from 'express';
 import type { AppDependencies } from '../app-dependencies.js';
 import { streamOperationEvents } from '../http/operation-events.js';
 import { parseLogLines } from '../http/request-input.js';
-import { adminActor } from '../middleware/current-account.js';
+import { adminActor, sessionStillValid } from '../middleware/current-account.js';
 import { loadStatus } from '../use-cases/load-status.js';
 import { readLog } from '../use-cases/read-log.js';
 import { switchScheduler } from '../use-cases/switch-scheduler.js';
+
+/** How often a live event stream asks whether its session still stands. */
+const SESSION_CHECK_MS = 5000;
 
 /** /admin/api status, progress events, scheduler and log: behind requireAdmin('api') and the CSRF check. */
 export function automationApiRoutes(deps: AppDependencies): Router {
@@ -16,7 +19,8 @@ export function automationApiRoutes(deps: AppDependencies): Router {
   });
 
   router.get('/operations/events', (req, res) => {
-    streamOperationEvents(req, res, deps.tracker);
+    const guard = { stillAllowed: () => sessionStillValid(deps.db, req), checkMs: deps.sessionCheckMs ?? SESSION_CHECK_MS };
+    streamOperationEvents(req, res, deps.tracker, guard);
   });
 
   router.post('/scheduler/start', async (_req, res) => {

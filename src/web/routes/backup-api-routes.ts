@@ -26,7 +26,7 @@ export function backupApiRoutes(deps: AppDependencies): Router {
     res.status(202).location('/admin/api/status').json({ operation });
   });
 
-  router.post('/backups/upload', uploadSingleFile(deps.config.uploadMaxBytes), async (req, res) => {
+  router.post('/backups/upload', uploadSingleFile(deps.config.uploadMaxBytes, deps.backup.store.dir), async (req, res) => {
     res.status(201).json(await acceptUploadedBackup(deps, uploadedFile(req), adminActor(res)));
   });
 

@@ -12,7 +12,7 @@ export function pageRoutes(deps: AppDependencies): Router {
   const router = express.Router();
 
   router.use((req, res, next) => {
-    res.locals.csrfToken = csrfToken(req);
+    res.locals.csrfToken = csrfToken(req, res);
     res.setHeader('Cache-Control', 'no-store');
     next();
   });

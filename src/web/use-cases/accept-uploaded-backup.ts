@@ -8,8 +8,9 @@ import { storeVerifiedArchive } from './store-verified-archive.js';
 import { recordVerification } from './verification-records.js';
 
 export interface UploadedFile {
-  /** Temporary file written by the upload; removed here in every case. */
+  /** The uploaded file, in `folder`: a private folder (0700) inside the backup folder, removed here in every case. */
   readonly path: string;
+  readonly folder: string;
   readonly originalName: string;
 }
 
@@ -41,12 +42,13 @@ export async function acceptUploadedBackup(
     deps.audit(`Upload von „${label}“ durch ${actor} abgelehnt: ${describeError(error)}`);
     throw error;
   } finally {
-    await rm(upload.path, { force: true });
+    await rm(upload.folder, { recursive: true, force: true });
   }
 }
 
 async function keepArchive(deps: Pick<AppDependencies, 'backup' | 'db'>, filePath: string, actor: string): Promise<UploadOutcome> {
   const report = await verifyArchive(filePath);
+  // Kept by renaming the very file that was verified: no second read, no copy that could differ.
   const stored = await storeVerifiedArchive(deps.backup, filePath);
   await recordVerification(deps.db, stored.name, {
     ok: true,

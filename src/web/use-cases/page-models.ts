@@ -1,5 +1,6 @@
 import type { LastRun, SchedulerStatus } from '../../automation/automation-contracts.js';
 import type { FinishedOperation } from '../../backup/operation-tracker.js';
+import { findRecipients, type Recipients } from '../../mail/recipients.js';
 import { previewRestore, type RestorePreview } from '../../restore/preview-restore.js';
 import type { AppDependencies } from '../app-dependencies.js';
 import { backupLabel, operationLabel, runLabel } from '../wording/operation-labels.js';
@@ -82,11 +83,13 @@ export async function loadRestorePage(deps: Pick<AppDependencies, 'backup' | 'tr
 
 export interface AutoBackupModel {
   readonly scheduler: SchedulerStatus;
+  /** Who the backup mails go to now, and from which collection: a restore of `settings` can change the latter. */
+  readonly recipients: Recipients;
   readonly logLines: readonly string[];
   readonly logLineCount: number;
 }
 
-export async function loadAutoBackupPage(deps: Pick<AppDependencies, 'scheduler' | 'logReader'>): Promise<AutoBackupModel> {
-  const [scheduler, logLines] = await Promise.all([deps.scheduler.status(), deps.logReader.tail(PAGE_LOG_LINES)]);
-  return { scheduler, logLines, logLineCount: PAGE_LOG_LINES };
+export async function loadAutoBackupPage(deps: Pick<AppDependencies, 'scheduler' | 'logReader' | 'db'>): Promise<AutoBackupModel> {
+  const [scheduler, recipients, logLines] = await Promise.all([deps.scheduler.status(), findRecipients(deps.db), deps.logReader.tail(PAGE_LOG_LINES)]);
+  return { scheduler, recipients, logLines, logLineCount: PAGE_LOG_LINES };
 }

@@ -15,6 +15,7 @@ import { createAutomaticBackups, type AutomaticBackups } from '../../../src/sche
 import type { BackupScheduler } from '../../../src/scheduler/backup-scheduler.js';
 import type { AppDependencies } from '../../../src/web/app-dependencies.js';
 import { createApp } from '../../../src/web/create-app.js';
+import type { LoginRateLimit } from '../../../src/web/middleware/login-rate-limits.js';
 import { useTestDatabase, type TestDatabase } from '../../helpers/database.js';
 import { useTempDir } from '../../helpers/temp-dir.js';
 
@@ -42,7 +43,7 @@ export interface WebTestApp {
 
 export interface WebAppOptions {
   readonly env?: Record<string, string>;
-  readonly loginRateLimit?: { limit: number; windowMs: number };
+  readonly loginRateLimit?: LoginRateLimit;
   readonly lock?: (db: Db) => OperationLock;
   /** Default: no SMTP, mail off. */
   readonly mailer?: Mailer;
@@ -143,6 +144,14 @@ export async function signIn(app: Express, account: { email: string; password: s
     .send({ email: account.email, password: account.password });
   if (login.status !== 200) throw new Error(`login failed: ${login.status} ${JSON.stringify(login.body)}`);
   return { agent, csrf: (login.body as { csrfToken: string }).csrfToken };
+}
+
+/** The agent's cookies as a Cookie header, for requests made without supertest (or to another app). */
+export function agentCookies(agent: request.Agent): string {
+  return (agent as unknown as { jar: { getCookies(o: object): { name: string; value: string }[] } }).jar
+    .getCookies({ domain: '127.0.0.1', path: '/', secure: false, script: false })
+    .map((c) => `${c.name}=${c.value}`)
+    .join('; ');
 }
 
 /** Waits until the tracker has no running operation and returns the last one. */
