@@ -4,7 +4,7 @@ import { createBackupContext } from '../backup/backup-context.js';
 import { OperationTracker } from '../backup/operation-tracker.js';
 import type { Config } from '../config/config.js';
 import { openDatabase } from '../db/open-database.js';
-import { repairIfInterrupted, repairInterruptedRestore } from '../restore/repair-interrupted-restore.js';
+import { repairIfInterrupted, repairInterruptedRestore, resumePendingSafetyArchive } from '../restore/repair-interrupted-restore.js';
 import { createAutomaticBackups } from '../scheduler/automatic-backups.js';
 import { isDatabaseEmpty, seedDatabase } from '../seed/seed-database.js';
 import { createApp } from '../web/create-app.js';
@@ -27,8 +27,8 @@ export async function startApplication(config: Config, say: (line: string) => vo
   const automatic = createAutomaticBackups({ config, db: database.db, echo: say });
   const backup = createBackupContext(config, database.db, { emit: automatic.emit });
   await backup.store.ensureDir();
-  // Before anything looks at the data: a restore killed mid-way is finished or rolled back.
-  await repairInterruptedRestore(backup);
+  // Before anything looks at the data: a restore killed mid-way is rolled back (a committed one is complete already).
+  await repairInterruptedRestore(backup, { resumeSafetyArchive: false });
   if (database.local) {
     say(`Lokale Datenbank (FerretDB) unter ${config.dataDir}, ${database.uri}`);
     if (await isDatabaseEmpty(database.db, config.backupCollections)) {
@@ -58,6 +58,8 @@ export async function startApplication(config: Config, say: (line: string) => vo
   // Uploads of large archives over slow links must not be cut off.
   server.requestTimeout = 0;
   await automatic.start();
+  // A restore's pending safety archive is written now, in the background, whatever wait its last failure set.
+  void resumePendingSafetyArchive(backup).catch(() => undefined);
   const repairTimer = setInterval(() => void repairIfInterrupted(backup).catch(() => undefined), REPAIR_CHECK_MS);
   repairTimer.unref();
 
