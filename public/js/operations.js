@@ -2,9 +2,10 @@
 const PHASES = {
   backup: 'Daten werden gesichert',
   verify: 'Archiv wird geprüft',
-  'pre-restore': 'Sicherungs-Backup des aktuellen Stands',
   load: 'Daten werden geladen',
   swap: 'Collections werden ausgetauscht',
+  'pre-restore': 'Daten sind wiederhergestellt; Sicherungs-Backup des ersetzten Stands wird geschrieben',
+  cleanup: 'Aufräumen',
 };
 const KINDS = { auto: 'automatisch', manual: 'manuell', 'pre-restore': 'vor Wiederherstellung', upload: 'hochgeladen' };
 const numbers = new Intl.NumberFormat('de-DE');
@@ -51,7 +52,8 @@ export function watchOperations({ onFinished } = {}) {
     if (last && last.id !== lastId) {
       lastId = last.id;
       if (result) {
-        result.textContent = `${describe(last)}: ${last.ok ? 'erfolgreich abgeschlossen' : `fehlgeschlagen – ${last.message}`}`;
+        const success = last.message && last.message !== 'erfolgreich' ? last.message : 'erfolgreich abgeschlossen';
+        result.textContent = `${describe(last)}: ${last.ok ? success : `fehlgeschlagen – ${last.message}`}`;
         result.classList.remove('ok', 'err');
         result.classList.add(last.ok ? 'ok' : 'err');
         result.hidden = false;

@@ -3,6 +3,7 @@ import type { FinishedOperation } from '../../backup/operation-tracker.js';
 import { previewRestore, type RestorePreview } from '../../restore/preview-restore.js';
 import type { AppDependencies } from '../app-dependencies.js';
 import { listBackupRows, type BackupRow } from './backup-rows.js';
+import { monitoredStatus } from './monitored-status.js';
 import { operationsView, type OperationsView } from './operation-view.js';
 
 const DASHBOARD_BACKUPS = 5;
@@ -26,7 +27,7 @@ export interface DashboardModel {
 }
 
 export async function loadDashboard(deps: Pick<AppDependencies, 'scheduler' | 'backup' | 'db' | 'tracker' | 'mailBackup'>): Promise<DashboardModel> {
-  const [scheduler, rows] = await Promise.all([deps.scheduler.status(), listBackupRows(deps)]);
+  const [{ scheduler }, rows] = await Promise.all([monitoredStatus(deps), listBackupRows(deps)]);
   const state = deps.tracker.state();
   return {
     scheduler,
@@ -84,7 +85,7 @@ export interface AutoBackupModel {
   readonly logLineCount: number;
 }
 
-export async function loadAutoBackupPage(deps: Pick<AppDependencies, 'scheduler' | 'logReader'>): Promise<AutoBackupModel> {
-  const [scheduler, logLines] = await Promise.all([deps.scheduler.status(), deps.logReader.tail(PAGE_LOG_LINES)]);
+export async function loadAutoBackupPage(deps: Pick<AppDependencies, 'scheduler' | 'logReader' | 'backup'>): Promise<AutoBackupModel> {
+  const [{ scheduler }, logLines] = await Promise.all([monitoredStatus(deps), deps.logReader.tail(PAGE_LOG_LINES)]);
   return { scheduler, logLines, logLineCount: PAGE_LOG_LINES };
 }
