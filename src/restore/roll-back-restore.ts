@@ -1,6 +1,6 @@
 import type { BackupContext } from '../backup/backup-context.js';
 import { carryChangedDocuments } from './carry-changed-documents.js';
-import { collectionNames, dropIfExists, mergeGap, renameKeepingWrites, type KeptApartSink } from './collection-moves.js';
+import { collectionNames, dropIfExists, renameKeepingWrites, settleGaps, type KeptApartSink } from './collection-moves.js';
 import { clearJournal, markCollection, type JournalCollection, type RestoreJournal } from './restore-journal.js';
 
 export type RollbackRun = Pick<RestoreJournal, 'runId' | 'state' | 'collections' | 'archivePath' | 'swapped' | 'rolledBack'>;
@@ -28,9 +28,9 @@ export async function rollBackRestore(ctx: BackupContext, run: RollbackRun): Pro
 async function rollBackCollection(ctx: BackupContext, run: RollbackRun, c: JournalCollection): Promise<void> {
   const { db } = ctx;
   const onKeptApart = keptApartSink(ctx);
-  // A crash while a re-created collection was being moved aside leaves its documents in the gap collection.
-  await mergeGap(db, c.aside, c, onKeptApart);
   let existing = await collectionNames(db);
+  // A crash while a re-created collection was set apart leaves its documents in a gap collection.
+  await settleGaps(db, c, existing.has(c.aside) ? c.aside : c.name, onKeptApart);
   const swappedIn = !existing.has(c.staging) && existing.has(c.name) && (existing.has(c.aside) || !c.existed);
   if (swappedIn) {
     // Out of the way in one step, with whatever the app wrote into it since its swap.
@@ -45,7 +45,7 @@ async function rollBackCollection(ctx: BackupContext, run: RollbackRun, c: Journ
       c.staging,
       putBack ? c.aside : c.name,
       // The collection put back is older than those writes; a collection the app created since is newer.
-      putBack ? 'incoming-wins' : 'existing-wins',
+      putBack ? 'fields-win' : 'existing-wins',
       c,
       onKeptApart,
     );
