@@ -1,6 +1,7 @@
 import { count, docsPerSecond, mbPerSecond, megabytes, millis, ratio, seconds } from './format.js';
 import { judgeGoals } from './goals.js';
 import type { BenchResults, SizeResult } from './results.js';
+import type { RestorePhases } from './operation-types.js';
 import type { MeasuredOperation } from './run-operation.js';
 
 type Row = readonly [label: string, cell: (r: SizeResult) => string];
@@ -36,7 +37,9 @@ const ROWS: readonly Row[] = [
   ['**Restore** (restoreBackup)', (r) => seconds(r.restore.wallMs)],
   ['Restore: docs/s', (r) => docsPerSecond(r.restore.documents, r.restore.wallMs)],
   ['Restore: MB/s of Extended JSON read', (r) => mbPerSecond(r.restore.bytes, r.restore.wallMs)],
-  ['Restore: verify / safety backup / load / finish', (r) => phases(r.restore)],
+  ['Restore: verify / load / swap', (r) => phases(r.restore, (p) => [p.verifyMs, p.loadMs, p.swapMs])],
+  ['Restore: **restored data live after** (critical path)', (r) => phases(r.restore, (p) => [p.liveMs])],
+  ['Restore: then safety archive of the replaced data / cleanup', (r) => phases(r.restore, (p) => [p.safetyArchiveMs, p.cleanupMs])],
   ['Restore: load only, docs/s', (r) => (r.restore.phases ? docsPerSecond(r.restore.documents, r.restore.phases.loadMs) : 'n/a')],
   ['Restore: peak RSS', (r) => rss(r.restore)],
   ['Restore: peak JS heap / external', (r) => heap(r.restore)],
@@ -47,9 +50,8 @@ const ROWS: readonly Row[] = [
   ['List 10 backups (listBackups, median of 5)', (r) => millis(r.listTenMs)],
 ];
 
-function phases(op: MeasuredOperation): string {
-  const p = op.phases;
-  return p ? [p.verifyMs, p.preRestoreBackupMs, p.loadMs, p.finishMs].map(seconds).join(' / ') : 'n/a';
+function phases(op: MeasuredOperation, pick: (p: RestorePhases) => number[]): string {
+  return op.phases ? pick(op.phases).map(seconds).join(' / ') : 'n/a';
 }
 
 export function resultsTable(results: readonly SizeResult[]): string {
