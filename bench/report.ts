@@ -106,7 +106,7 @@ export function renderReport(bench: BenchResults, plotFile: string | undefined):
     '',
     '- Each drain, backup and restore runs in its own Node process (bench/measure-operation.ts); time, RSS, event loop and CPU are that process\'s, seeding stays out.',
     '- Limit: the fastest of the cursor-drain runs (one before, one after the backup). Backup / limit is wall time over wall time.',
-    '- Restore is verify + safety backup (a full backup of the current data) + load into staging collections + index builds, swap and cleanup; it is not comparable with the limit.',
+    '- Restore is verify + load into staging collections (index builds included) + swap, after which the restored data is live (the critical path), then the safety backup of the replaced data (a full backup read from the collections kept aside, verified) and cleanup; it is not comparable with the limit.',
     '- MB = 10^6 bytes. Peak RSS = max(RSS sampled every 20 ms, resourceUsage().maxRSS); "idle" is the RSS right before the operation. JS heap / external: peaks of memoryUsage().heapUsed and .external (Buffers, zlib) in the same samples.',
     '- Event-loop delay: monitorEventLoopDelay with 10 ms resolution; its values include the 10 ms interval itself (an idle loop shows about 10.4 ms).',
     '- CPU Node / FerretDB: user+system CPU of the measuring process and of the FerretDB server during the operation; their sum against wall time (and the number of cores) shows who waits for whom.',
