@@ -28,9 +28,9 @@ export async function rollBackRestore(ctx: BackupContext, run: RollbackRun): Pro
 async function rollBackCollection(ctx: BackupContext, run: RollbackRun, c: JournalCollection): Promise<void> {
   const { db } = ctx;
   const onKeptApart = keptApartSink(ctx);
-  let existing = await collectionNames(db);
   // A crash while a re-created collection was set apart leaves its documents in a gap collection.
-  await settleGaps(db, c, existing.has(c.aside) ? c.aside : c.name, onKeptApart);
+  await settleGaps(db, c, (await collectionNames(db)).has(c.aside) ? c.aside : c.name, onKeptApart);
+  let existing = await collectionNames(db);
   const swappedIn = !existing.has(c.staging) && existing.has(c.name) && (existing.has(c.aside) || !c.existed);
   if (swappedIn) {
     // Out of the way in one step, with whatever the app wrote into it since its swap.

@@ -5,6 +5,8 @@ import { createBackupContext, type BackupContext, type Failpoints } from '../../
 import type { BackupEvent } from '../../src/backup/backup-events.js';
 import { createBackup } from '../../src/backup/create-backup.js';
 import { SCANDY_COLLECTIONS } from '../../src/config/collections.js';
+import { MongoOperationLock } from '../../src/backup/operation-lock.js';
+import { repairInterruptedRestore } from '../../src/restore/repair-interrupted-restore.js';
 import { readJournal } from '../../src/restore/restore-journal.js';
 import { restoreBackup } from '../../src/restore/restore-backup.js';
 import { seedDatabase } from '../../src/seed/seed-database.js';
@@ -111,6 +113,46 @@ describe('the app writes during a restore', () => {
     expect(snapshotDifferences(new Map(others.map((c) => [c, before.get(c)!])), new Map(others.map((c) => [c, now.get(c)!])))).toEqual([]);
     expect(await scandyBackupLeftovers(t.db)).toEqual([]);
     expect(await readJournal(t.db)).toBeNull();
+  });
+});
+
+describe('a restore that died after a swap, with writes in the swapped-in collection', () => {
+  it('is rolled back by the next operation, which carries those writes onto the data put back', async () => {
+    await changeData();
+    const before = await snapshot(t.db, ['lendings', 'tools']);
+    const inserted = new ObjectId();
+    const updated = lendingIds[5]!;
+    let died: () => void = () => undefined;
+    const dead = new Promise<void>((resolve) => (died = resolve));
+    // The process "dies" right after lendings is swapped in: it never returns, and its lease is not renewed.
+    const dying = createBackupContext({ backupDir, backupCollections: collections, backupKeep: 100 }, t.db, {
+      lock: new MongoOperationLock(t.db, { owner: 'toter-host:1', leaseMs: 1500, renewMs: 3_600_000 }),
+      failpoints: {
+        afterSwap: async (c) => {
+          if (c !== 'lendings') return;
+          await app.db(t.dbName).collection('lendings').insertOne({ _id: inserted, tool_barcode: 'T-NACH-TAUSCH' });
+          await app.db(t.dbName).collection('lendings').updateOne({ _id: updated }, { $set: { app_write: 4711 } });
+          died();
+          await new Promise(() => undefined);
+        },
+      },
+    });
+    void restoreBackup(dying, { source: { name: backupName }, collections: ['lendings', 'tools'] });
+    await dead;
+    await sleep(1600);
+
+    await repairInterruptedRestore(context());
+    expect(await readJournal(t.db)).toBeNull();
+    expect(await scandyBackupLeftovers(t.db)).toEqual([]);
+    expect(await t.db.collection('lendings').findOne({ _id: inserted })).toMatchObject({ tool_barcode: 'T-NACH-TAUSCH' });
+    // The update is applied to the document as it was before the restore, not to the restored one.
+    const now = await snapshot(t.db, ['lendings', 'tools']);
+    const changed = await t.db.collection('lendings').findOne({ _id: updated });
+    expect(changed?.app_write).toBe(4711);
+    await t.db.collection('lendings').deleteOne({ _id: inserted });
+    await t.db.collection('lendings').updateOne({ _id: updated }, { $unset: { app_write: '' } });
+    expect(snapshotDifferences(before, await snapshot(t.db, ['lendings', 'tools']))).toEqual([]);
+    expect(now.get('lendings')!.documents.size).toBe(before.get('lendings')!.documents.size + 1);
   });
 });
 
