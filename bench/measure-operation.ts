@@ -9,7 +9,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { withArchive } from '../src/archive/archive-reader.js';
 import { createBackupContext, type BackupContext } from '../src/backup/backup-context.js';
-import type { BackupEvent, OperationProgress } from '../src/backup/backup-events.js';
+import type { OperationProgress, RestoreStep } from '../src/backup/backup-events.js';
 import { createBackup } from '../src/backup/create-backup.js';
 import { SCANDY_COLLECTIONS } from '../src/config/collections.js';
 import { connectDatabase } from '../src/db/connect.js';
@@ -28,14 +28,12 @@ async function main(): Promise<void> {
   const spec = JSON.parse(process.argv[2] ?? '') as OperationSpec;
   const database = await connectDatabase(spec.uri, spec.dbName);
   try {
-    const events: TimedEvent[] = [];
     const ctx =
       spec.operation === 'drain'
         ? undefined
         : createBackupContext(
             { backupDir: spec.backupDir, backupCollections: [...SCANDY_COLLECTIONS], backupKeep: KEEP_EVERYTHING },
             database.db,
-            { emit: (event) => events.push({ at: performance.now(), event }) },
           );
     await ctx?.store.ensureDir();
     // Read before the meter starts: the restore's figures count the Extended JSON of the archive it reads.
@@ -50,7 +48,7 @@ async function main(): Promise<void> {
     } else if (spec.operation === 'backup') {
       measured = await runBackup(ctx!);
     } else {
-      measured = { ...(await runRestore(ctx!, spec.backupName, started, events)), bytes: restoreBytes };
+      measured = { ...(await runRestore(ctx!, spec.backupName, started)), bytes: restoreBytes };
     }
     const wallMs = performance.now() - started;
     const figures: OperationFigures = { operation: spec.operation, wallMs, ...measured, ...meter.stop() };
@@ -71,24 +69,15 @@ async function runBackup(ctx: BackupContext): Promise<Measured> {
   };
 }
 
-interface TimedEvent {
-  readonly at: number;
-  readonly event: BackupEvent;
-}
-
-async function runRestore(
-  ctx: BackupContext,
-  backupName: string,
-  started: number,
-  events: readonly TimedEvent[],
-): Promise<Omit<Measured, 'bytes'>> {
-  let lastLoadAt: number | undefined;
+async function runRestore(ctx: BackupContext, backupName: string, started: number): Promise<Omit<Measured, 'bytes'>> {
+  const phaseStarts = new Map<OperationProgress['phase'], number>();
   const onProgress = (p: OperationProgress) => {
-    if (p.phase === 'load') lastLoadAt = performance.now();
+    if (!phaseStarts.has(p.phase)) phaseStarts.set(p.phase, performance.now());
   };
   const result = await restoreBackup(ctx, { source: { name: backupName }, actor: 'bench', onProgress });
   const ended = performance.now();
-  return { documents: result.documents, phases: restorePhases(started, ended, events, lastLoadAt) };
+  if (result.safetyPending !== null) throw new Error(`safety archive not written: ${result.safetyPending}`);
+  return { documents: result.documents, phases: restorePhases(started, ended, phaseStarts) };
 }
 
 async function manifestBytes(ctx: BackupContext, backupName: string): Promise<number> {
@@ -96,16 +85,20 @@ async function manifestBytes(ctx: BackupContext, backupName: string): Promise<nu
   return withArchive(backup.path, async (archive) => archive.manifest.collections.reduce((sum, c) => sum + c.bytes, 0));
 }
 
-/** verify | safety backup | load (incl. index builds) | last index build + swap + cleanup */
-function restorePhases(started: number, ended: number, events: readonly TimedEvent[], lastLoadAt: number | undefined): RestorePhases {
-  const safetyStarted = events.find((e) => e.event.type === 'backup.started' && e.event.kind === 'pre-restore')?.at ?? started;
-  const safetyDone = events.find((e) => e.event.type === 'backup.succeeded' && e.event.kind === 'pre-restore')?.at ?? safetyStarted;
-  const loadDone = lastLoadAt ?? safetyDone;
+/** verify | load (incl. index builds) | swap = the restored data is live | safety archive | cleanup */
+function restorePhases(started: number, ended: number, phaseStarts: ReadonlyMap<OperationProgress['phase'], number>): RestorePhases {
+  const order: RestoreStep[] = ['verify', 'load', 'swap', 'pre-restore', 'cleanup'];
+  const at = (step: RestoreStep) => {
+    const later = order.slice(order.indexOf(step)).map((s) => phaseStarts.get(s)).find((t) => t !== undefined);
+    return step === 'verify' ? started : (later ?? ended);
+  };
   return {
-    verifyMs: safetyStarted - started,
-    preRestoreBackupMs: safetyDone - safetyStarted,
-    loadMs: loadDone - safetyDone,
-    finishMs: ended - loadDone,
+    verifyMs: at('load') - at('verify'),
+    loadMs: at('swap') - at('load'),
+    swapMs: at('pre-restore') - at('swap'),
+    liveMs: at('pre-restore') - started,
+    safetyArchiveMs: at('cleanup') - at('pre-restore'),
+    cleanupMs: ended - at('cleanup'),
   };
 }
 

@@ -24,13 +24,18 @@ export interface ProcessFigures {
   readonly cpuSystemMs: number;
 }
 
-/** Where a restore spends its time, from the engine's events and progress reports. */
+/** Where a restore spends its time, from the engine's progress reports. */
 export interface RestorePhases {
   readonly verifyMs: number;
-  readonly preRestoreBackupMs: number;
+  /** Into staging collections, index builds included. */
   readonly loadMs: number;
-  /** Index build of the last collection, swap, cleanup. */
-  readonly finishMs: number;
+  readonly swapMs: number;
+  /** The critical path: until the restored data is live (verify + load + swap). */
+  readonly liveMs: number;
+  /** After the swap: the safety archive of the replaced data, written from the collections kept aside and verified. */
+  readonly safetyArchiveMs: number;
+  /** Dropping the replaced collections. */
+  readonly cleanupMs: number;
 }
 
 /** The one JSON line a measuring child prints. */

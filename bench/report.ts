@@ -1,6 +1,7 @@
 import { count, docsPerSecond, mbPerSecond, megabytes, millis, ratio, seconds } from './format.js';
 import { judgeGoals } from './goals.js';
 import type { BenchResults, SizeResult } from './results.js';
+import type { RestorePhases } from './operation-types.js';
 import type { MeasuredOperation } from './run-operation.js';
 
 type Row = readonly [label: string, cell: (r: SizeResult) => string];
@@ -36,7 +37,9 @@ const ROWS: readonly Row[] = [
   ['**Restore** (restoreBackup)', (r) => seconds(r.restore.wallMs)],
   ['Restore: docs/s', (r) => docsPerSecond(r.restore.documents, r.restore.wallMs)],
   ['Restore: MB/s of Extended JSON read', (r) => mbPerSecond(r.restore.bytes, r.restore.wallMs)],
-  ['Restore: verify / safety backup / load / finish', (r) => phases(r.restore)],
+  ['Restore: verify / load / swap', (r) => phases(r.restore, (p) => [p.verifyMs, p.loadMs, p.swapMs])],
+  ['Restore: **restored data live after** (critical path)', (r) => phases(r.restore, (p) => [p.liveMs])],
+  ['Restore: then safety archive of the replaced data / cleanup', (r) => phases(r.restore, (p) => [p.safetyArchiveMs, p.cleanupMs])],
   ['Restore: load only, docs/s', (r) => (r.restore.phases ? docsPerSecond(r.restore.documents, r.restore.phases.loadMs) : 'n/a')],
   ['Restore: peak RSS', (r) => rss(r.restore)],
   ['Restore: peak JS heap / external', (r) => heap(r.restore)],
@@ -47,9 +50,8 @@ const ROWS: readonly Row[] = [
   ['List 10 backups (listBackups, median of 5)', (r) => millis(r.listTenMs)],
 ];
 
-function phases(op: MeasuredOperation): string {
-  const p = op.phases;
-  return p ? [p.verifyMs, p.preRestoreBackupMs, p.loadMs, p.finishMs].map(seconds).join(' / ') : 'n/a';
+function phases(op: MeasuredOperation, pick: (p: RestorePhases) => number[]): string {
+  return op.phases ? pick(op.phases).map(seconds).join(' / ') : 'n/a';
 }
 
 export function resultsTable(results: readonly SizeResult[]): string {
@@ -104,7 +106,7 @@ export function renderReport(bench: BenchResults, plotFile: string | undefined):
     '',
     '- Each drain, backup and restore runs in its own Node process (bench/measure-operation.ts); time, RSS, event loop and CPU are that process\'s, seeding stays out.',
     '- Limit: the fastest of the cursor-drain runs (one before, one after the backup). Backup / limit is wall time over wall time.',
-    '- Restore is verify + safety backup (a full backup of the current data) + load into staging collections + index builds, swap and cleanup; it is not comparable with the limit.',
+    '- Restore is verify + load into staging collections (index builds included) + swap, after which the restored data is live (the critical path), then the safety backup of the replaced data (a full backup read from the collections kept aside, verified) and cleanup; it is not comparable with the limit.',
     '- MB = 10^6 bytes. Peak RSS = max(RSS sampled every 20 ms, resourceUsage().maxRSS); "idle" is the RSS right before the operation. JS heap / external: peaks of memoryUsage().heapUsed and .external (Buffers, zlib) in the same samples.',
     '- Event-loop delay: monitorEventLoopDelay with 10 ms resolution; its values include the 10 ms interval itself (an idle loop shows about 10.4 ms).',
     '- CPU Node / FerretDB: user+system CPU of the measuring process and of the FerretDB server during the operation; their sum against wall time (and the number of cores) shows who waits for whom.',

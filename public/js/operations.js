@@ -4,9 +4,10 @@ import { countOf, numbers } from './wording.js';
 const PHASES = {
   backup: 'Daten werden gesichert',
   verify: 'Archiv wird geprüft',
-  'pre-restore': 'Sicherungs-Backup des aktuellen Stands',
   load: 'Daten werden geladen',
   swap: 'Collections werden ausgetauscht',
+  'pre-restore': 'Daten sind wiederhergestellt; Sicherungs-Backup des ersetzten Stands wird geschrieben',
+  cleanup: 'Aufräumen',
 };
 
 /** The progress bar (role=progressbar): a percentage, or none while the total is not known yet. */
@@ -65,7 +66,8 @@ export function watchOperations({ onFinished } = {}) {
     if (last && last.id !== lastId) {
       lastId = last.id;
       if (result) {
-        result.textContent = `${last.label}: ${last.ok ? 'erfolgreich abgeschlossen' : `fehlgeschlagen – ${last.message}`}`;
+        const success = last.message && last.message !== 'erfolgreich' ? last.message : 'erfolgreich abgeschlossen';
+        result.textContent = `${last.label}: ${last.ok ? success : `fehlgeschlagen – ${last.message}`}`;
         result.classList.remove('ok', 'err');
         result.classList.add(last.ok ? 'ok' : 'err');
         result.hidden = false;

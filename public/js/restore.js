@@ -21,10 +21,13 @@ watchOperations({
     if (!started || last.id !== started) return;
     showMessage(
       message,
-      last.ok
-        ? 'Die Wiederherstellung ist abgeschlossen. Das Sicherungs-Backup des vorherigen Stands steht unter „Alle Backups“ (Art „vor Wiederherstellung“).'
-        : `Die Wiederherstellung ist fehlgeschlagen: ${last.message}`,
-      last.ok ? 'ok' : 'err',
+      !last.ok
+        ? `Die Wiederherstellung ist fehlgeschlagen: ${last.message}`
+        : last.message === 'erfolgreich'
+          ? 'Die Wiederherstellung ist abgeschlossen. Das Sicherungs-Backup des ersetzten Stands steht unter „Alle Backups“ (Art „vor Wiederherstellung“); ' +
+            'Änderungen, die währenddessen in Scandy gemacht wurden, stehen dort.'
+          : `Die Wiederherstellung ist abgeschlossen, aber: ${last.message.replace(/^erfolgreich; /, '')}`,
+      !last.ok ? 'err' : last.message === 'erfolgreich' ? 'ok' : 'warn',
     );
   },
 });

@@ -3,7 +3,7 @@ import { createBackupContext } from '../backup/backup-context.js';
 import { OperationTracker } from '../backup/operation-tracker.js';
 import type { Config } from '../config/config.js';
 import { openDatabase } from '../db/open-database.js';
-import { repairIfInterrupted, repairInterruptedRestore } from '../restore/repair-interrupted-restore.js';
+import { repairIfInterrupted, repairInterruptedRestore, resumePendingSafetyArchive } from '../restore/repair-interrupted-restore.js';
 import { createAutomaticBackups, type AutomaticBackups } from '../scheduler/automatic-backups.js';
 import { isDatabaseEmpty, seedDatabase } from '../seed/seed-database.js';
 import { createApp } from '../web/create-app.js';
@@ -42,8 +42,8 @@ export async function startApplication(config: Config, say: (line: string) => vo
     automatic = createAutomaticBackups({ config, db: database.db, echo: say });
     const backup = createBackupContext(config, database.db, { emit: automatic.emit });
     await backup.store.ensureDir();
-    // Before anything looks at the data: a restore killed mid-way is finished or rolled back.
-    await repairInterruptedRestore(backup);
+    // Before anything looks at the data: a restore killed mid-way is rolled back (a committed one is complete already).
+    await repairInterruptedRestore(backup, { resumeSafetyArchive: false });
     if (database.local) {
       say(`Lokale Datenbank (FerretDB) unter ${config.dataDir}, ${database.uri}`);
       if (await isDatabaseEmpty(database.db, config.backupCollections)) {
@@ -69,6 +69,8 @@ export async function startApplication(config: Config, say: (line: string) => vo
       }),
     );
     await automatic.start();
+    // A restore's pending safety archive is written now, in the background, whatever wait its last failure set.
+    void resumePendingSafetyArchive(backup).catch(() => undefined);
     repairTimer = setInterval(() => void repairIfInterrupted(backup).catch(() => undefined), REPAIR_CHECK_MS);
     repairTimer.unref();
 

@@ -1,18 +1,23 @@
-import { recoverInterruptedRestore } from '../restore/restore-journal.js';
+import { recoverInterruptedRestore, type RecoverOptions } from '../restore/recover-interrupted-restore.js';
 import type { BackupContext } from './backup-context.js';
 import type { LockLease } from './operation-lock.js';
 
 /**
  * Takes the cross-process operation lock, reporting a takeover from a crashed
- * holder, and first repairs what an interrupted restore left behind.
+ * holder, and first repairs what an interrupted restore left behind (and
+ * writes a restore's pending safety archive).
  */
-export async function acquireOperation(ctx: BackupContext, purpose: string): Promise<LockLease> {
+export async function acquireOperation(
+  ctx: BackupContext,
+  purpose: string,
+  recover: RecoverOptions = { resumeSafetyArchive: true },
+): Promise<LockLease> {
   const lease = await ctx.lock.acquire(purpose);
   if (lease.tookOverFrom) {
     ctx.emit({ type: 'lock.taken-over', from: lease.tookOverFrom.owner, purpose: lease.tookOverFrom.purpose });
   }
   try {
-    await recoverInterruptedRestore(ctx.db, ctx.emit);
+    await recoverInterruptedRestore(ctx, lease, recover);
   } catch (error) {
     await lease.release().catch(() => undefined);
     throw error;
@@ -26,9 +31,10 @@ export async function withOperation<T>(
   purpose: string,
   heldLease: LockLease | undefined,
   work: (lease: LockLease) => Promise<T>,
+  recover?: RecoverOptions,
 ): Promise<T> {
   if (heldLease) return work(heldLease);
-  const lease = await acquireOperation(ctx, purpose);
+  const lease = await acquireOperation(ctx, purpose, recover);
   try {
     return await work(lease);
   } finally {

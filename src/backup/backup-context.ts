@@ -9,6 +9,8 @@ import { MongoOperationLock, type OperationLock } from './operation-lock.js';
 /** Test-only hooks to inject a failure at a precise point of a restore. */
 export interface Failpoints {
   beforeSwap?(collection: string): Promise<void> | void;
+  /** After the live collection was renamed aside, before the staging collection takes its name. */
+  betweenRenames?(collection: string): Promise<void> | void;
   afterSwap?(collection: string): Promise<void> | void;
   afterLoadBatch?(collection: string, documentsLoaded: number): Promise<void> | void;
 }

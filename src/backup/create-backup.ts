@@ -8,7 +8,7 @@ import type { ProgressListener } from './backup-events.js';
 import type { StoredBackup } from './backup-store.js';
 import type { LockLease } from './operation-lock.js';
 import { pruneBackups } from './prune-backups.js';
-import { writeDatabaseBackup } from './write-database-backup.js';
+import { writeDatabaseBackup, type BackupSource, type WrittenBackup } from './write-database-backup.js';
 
 export interface CreateBackupOptions {
   readonly kind: BackupKind;
@@ -19,6 +19,10 @@ export interface CreateBackupOptions {
   readonly lease?: LockLease;
   /** Called once the operation lock is held and the backup begins. */
   readonly onStarted?: () => void;
+  /** Read other collections than the configured ones (a restore's safety archive reads the replaced data). */
+  readonly source?: BackupSource;
+  /** Runs on the finished archive; if it throws, the archive is removed and the backup fails. */
+  readonly check?: (written: WrittenBackup) => Promise<void>;
 }
 
 export interface BackupResult {
@@ -46,10 +50,12 @@ export async function createBackup(ctx: BackupContext, options: CreateBackupOpti
     options.onStarted?.();
     ctx.emit({ type: 'backup.started', kind, ...(actor ? { actor } : {}) });
     const started = performance.now();
-    let written;
+    let written: WrittenBackup | undefined;
     try {
-      written = await writeDatabaseBackup(ctx, kind, options.onProgress);
+      written = await writeDatabaseBackup(ctx, kind, options.onProgress, options.source);
+      await options.check?.(written);
     } catch (error) {
+      if (written) await ctx.store.remove(written.backup.name).catch(() => undefined);
       const failure = new BackupFailedError(describeError(error), error);
       ctx.emit({ type: 'backup.failed', kind, reason: failure.reason, ...(actor ? { actor } : {}) });
       throw failure;

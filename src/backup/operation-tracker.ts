@@ -59,7 +59,12 @@ export class OperationTracker {
     return () => this.events.off('change', listener);
   }
 
-  launch<T>(info: Omit<OperationInfo, 'id' | 'startedAt'>, work: (hooks: LaunchHooks) => Promise<T>): Launched<T> {
+  /** `summarize` words a success that needs saying more than "erfolgreich" (a restore whose safety archive is pending). */
+  launch<T>(
+    info: Omit<OperationInfo, 'id' | 'startedAt'>,
+    work: (hooks: LaunchHooks) => Promise<T>,
+    summarize: (result: T) => string = () => 'erfolgreich',
+  ): Launched<T> {
     if (this.running) {
       const what = this.running.operation === 'restore' ? 'Eine Wiederherstellung' : 'Ein Backup';
       throw new AppError('OPERATION_RUNNING', `${what} läuft bereits`);
@@ -81,7 +86,7 @@ export class OperationTracker {
     };
     const done = work(hooks).then(
       (result) => {
-        this.finish(running, true, 'erfolgreich');
+        this.finish(running, true, summarize(result));
         return result;
       },
       (error: unknown) => {

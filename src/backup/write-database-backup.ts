@@ -17,33 +17,55 @@ export interface WrittenBackup {
 
 const BATCH_SIZE = 1000;
 
+/** Where a backup reads from, when not simply the configured collections under their own names. */
+export interface BackupSource {
+  readonly collections: readonly string[];
+  /** Logical name -> the collection actually read (its indexes too); `null`: recorded empty. Others are read under their own name. */
+  readonly readFrom: ReadonlyMap<string, string | null>;
+}
+
 /**
  * Streams the configured collections into a new archive: cursor -> Extended
  * JSON -> zip entry -> `*.tmp`, renamed only once complete. Any failure
  * removes the temporary file and rejects. Does not lock or prune.
  */
-export async function writeDatabaseBackup(ctx: BackupContext, kind: BackupKind, onProgress?: ProgressListener): Promise<WrittenBackup> {
+export async function writeDatabaseBackup(
+  ctx: BackupContext,
+  kind: BackupKind,
+  onProgress?: ProgressListener,
+  source?: BackupSource,
+): Promise<WrittenBackup> {
+  const names = source?.collections ?? ctx.collections;
   const capabilities = await ctx.capabilities();
   const session = capabilities.snapshotReads ? ctx.db.client.startSession({ snapshot: true }) : undefined;
   try {
     // Snapshot reads are for find only: MongoDB refuses readConcern snapshot on listCollections and listIndexes.
     const existing = new Set((await ctx.db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
+    // The collection a logical name is read from; undefined: recorded empty.
+    const readName = (name: string) => {
+      const physical = source?.readFrom.has(name) ? source.readFrom.get(name) : name;
+      return physical && existing.has(physical) ? physical : undefined;
+    };
     const totals = await Promise.all(
-      ctx.collections.map((name) => (existing.has(name) ? approximateCount(ctx.db, name, capabilities) : Promise.resolve(0))),
+      names.map((name) => {
+        const physical = readName(name);
+        return physical ? approximateCount(ctx.db, physical, capabilities) : Promise.resolve(0);
+      }),
     );
     const documentsTotal = totals.reduce((a, b) => a + b, 0);
     let documentsBefore = 0;
     let documentsInCollection = 0;
 
     async function* sources(): AsyncGenerator<CollectionSource> {
-      for (const name of ctx.collections) {
+      for (const name of names) {
         documentsBefore += documentsInCollection;
         documentsInCollection = 0;
-        if (!existing.has(name)) {
+        const physical = readName(name);
+        if (!physical) {
           yield { name, indexes: [], lines: noLines() };
           continue;
         }
-        const collection = ctx.db.collection(name);
+        const collection = ctx.db.collection(physical);
         const indexes = await annotate(name, collection.listIndexes().toArray());
         yield { name, indexes, lines: readLines(name, collection, session) };
       }

@@ -7,7 +7,7 @@ import { verifyBackup } from '../backup/verify-backup.js';
 import { importLegacyBackup } from '../legacy/import-legacy-backup.js';
 import { archiveSourceFromArgument } from '../restore/archive-source.js';
 import { previewRestore } from '../restore/preview-restore.js';
-import { restoreBackup } from '../restore/restore-backup.js';
+import { restoreBackup, safetyArchiveNote } from '../restore/restore-backup.js';
 import { AppError } from '../shared/app-error.js';
 import { adminCommand } from './admin-command.js';
 import { formatBytes, formatDuration } from '../shared/human-units.js';
@@ -68,12 +68,18 @@ export const COMMANDS: Record<string, (ctx: BackupContext, input: CommandInput) 
       return { json: result, text: table(rows) };
     }
     if (!yes) {
-      throw new AppError('INVALID_INPUT', 'Die Wiederherstellung ersetzt die Daten: mit --yes bestätigen (oder erst --preview ansehen)');
+      throw new AppError(
+        'INVALID_INPUT',
+        'Die Wiederherstellung ersetzt die Daten: mit --yes bestätigen (oder erst --preview ansehen). ' +
+          'Änderungen, die während der Wiederherstellung in Scandy gemacht werden, landen im Sicherungs-Backup, nicht in den wiederhergestellten Daten.',
+      );
     }
     const result = await restoreBackup(ctx, { source, actor: ACTOR, ...(collections ? { collections } : {}), ...(onProgress ? { onProgress } : {}) });
     return {
       json: result,
-      text: `Wiederhergestellt: ${result.source} (${result.documents} Dokumente, ${formatDuration(result.durationMs)}); Sicherung vorher: ${result.preRestoreBackup}`,
+      text:
+        `Wiederhergestellt: ${result.source} (${result.documents} Dokumente, ${formatDuration(result.durationMs)}, ` +
+        `Daten nach ${formatDuration(result.liveAfterMs)} wiederhergestellt).\n${safetyArchiveNote(result)}`,
     };
   },
 

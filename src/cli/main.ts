@@ -13,7 +13,8 @@ const USAGE = `Aufruf: scandy-backup BEFEHL [--json]
   create                          Backup jetzt erstellen
   list                            Backups auflisten
   verify NAME|DATEI               Archiv vollständig prüfen (ohne Datenbank)
-  restore NAME|DATEI --yes        Wiederherstellen (vorher automatisches Sicherungs-Backup)
+  restore NAME|DATEI --yes        Wiederherstellen (der ersetzte Stand wird als Sicherungs-Backup aufbewahrt;
+                                  Änderungen in Scandy währenddessen landen dort, nicht in den wiederhergestellten Daten)
         [--collections a,b] [--preview]
   prune                           Alte Backups nach BACKUP_KEEP löschen
   import-legacy DATEI             Altes scandy_backup_*.json in ein Archiv umwandeln

@@ -5,8 +5,6 @@ export interface ServerCapabilities {
   readonly isFerretDb: boolean;
   /** Reads of one backup can share a snapshot (replica set or sharded cluster on MongoDB 5.0+). */
   readonly snapshotReads: boolean;
-  /** renameCollection with dropTarget replaces the target atomically. */
-  readonly atomicRenameReplace: boolean;
   readonly version: string;
 }
 
@@ -23,7 +21,6 @@ export async function detectCapabilities(db: Db): Promise<ServerCapabilities> {
   return Object.freeze({
     isFerretDb,
     snapshotReads: !isFerretDb && clustered && wireVersion >= 13,
-    atomicRenameReplace: !isFerretDb,
     version: String(buildInfo.version ?? 'unknown'),
   });
 }

@@ -4,7 +4,6 @@ import { formatBytes, formatDocuments, formatDuration } from '../shared/human-un
 
 const RECOVERY_OUTCOMES = {
   'rolled-back': 'auf den alten Stand zurückgesetzt',
-  completed: 'abgeschlossen',
   cleaned: 'Reste entfernt, Daten unverändert',
 } as const;
 
@@ -34,15 +33,29 @@ export function describeBackupEvent(event: BackupEvent): string {
       const which = event.collections.length > 0 ? event.collections.join(', ') : 'alle Collections';
       return `Wiederherstellung gestartet aus ${event.source} (${which})${by(event.actor)}`;
     }
-    case 'restore.succeeded':
-      return (
-        `Wiederherstellung erfolgreich aus ${event.source} ` +
-        `(${formatDocuments(event.documents)}, ${formatDuration(event.durationMs)}; Sicherungs-Backup vorher: ${event.preRestoreBackup})`
-      );
+    case 'restore.succeeded': {
+      const safety = event.preRestoreBackup
+        ? `Sicherungs-Backup vorher: ${event.preRestoreBackup}`
+        : 'das Sicherungs-Backup des ersetzten Stands steht noch aus';
+      return `Wiederherstellung erfolgreich aus ${event.source} (${formatDocuments(event.documents)}, ${formatDuration(event.durationMs)}; ${safety})`;
+    }
     case 'restore.failed':
       return prefixed('Wiederherstellung fehlgeschlagen', event.reason, `(${event.source})`);
     case 'restore.recovered':
       return `Unterbrochene Wiederherstellung repariert: ${RECOVERY_OUTCOMES[event.outcome]} (${event.collections.join(', ') || 'keine Collections'})`;
+    case 'restore.safety-pending':
+      return (
+        `Sicherungs-Backup des ersetzten Stands (Wiederherstellung aus ${event.source}) steht noch aus, Versuch ${event.attempt}: ${event.reason}. ` +
+        `Die ersetzten Daten bleiben bis dahin in der Datenbank (${event.keptIn.join(', ') || 'keine Collections'}); ` +
+        'es wird bei der nächsten Sicherung, beim nächsten Start und regelmäßig automatisch nachgeholt'
+      );
+    case 'restore.safety-written':
+      return `Ausstehendes Sicherungs-Backup des ersetzten Stands (Wiederherstellung aus ${event.source}) nachgeholt und geprüft: ${event.name}`;
+    case 'restore.writes-kept-apart':
+      return (
+        `Während der Wiederherstellung in ${event.collection} geschrieben und wegen eines eindeutigen Index nicht zusammenführbar: ` +
+        `${formatDocuments(event.documents)}, unverändert aufbewahrt in der Collection ${event.keptIn}`
+      );
     case 'lock.taken-over':
       return `Sperre von ${event.from} übernommen (abgelaufen, Vorgang: ${event.purpose})`;
   }

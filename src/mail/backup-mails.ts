@@ -97,7 +97,6 @@ export interface RestoreFailure {
   readonly source: string;
   readonly step: RestoreStep;
   readonly reason: string;
-  readonly preRestoreBackup?: string;
   readonly actor?: string;
 }
 
@@ -108,7 +107,6 @@ export function restoreFailedMail(failure: RestoreFailure, info: { readonly at: 
     ['Gestartet von', failure.actor ?? 'unbekannt'],
     ['Grund', failure.reason],
   ];
-  if (failure.preRestoreBackup) rows.push(['Sicherungs-Backup', failure.preRestoreBackup]);
   const text = [
     'Hallo,',
     '',
@@ -119,6 +117,54 @@ export function restoreFailedMail(failure: RestoreFailure, info: { readonly at: 
     `Details stehen in Scandy unter ${AUTO_BACKUP_PAGE} und in der Datei auto_backup.log.`,
   ].join('\n');
   return { subject: `Scandy-Wiederherstellung FEHLGESCHLAGEN: ${failure.source}`, text: text + SIGNATURE, attachments: [] };
+}
+
+export interface SafetyArchivePending {
+  readonly source: string;
+  readonly reason: string;
+  /** The collections that hold the replaced data meanwhile. */
+  readonly keptIn: readonly string[];
+  readonly actor?: string;
+}
+
+export function safetyArchivePendingMail(pending: SafetyArchivePending, info: { readonly at: Date } & MailTimeSettings): MailContent {
+  const text = [
+    'Hallo,',
+    '',
+    `die Wiederherstellung der Scandy-Datenbank aus ${pending.source} ist gelungen: die Daten des Backups sind wiederhergestellt.`,
+    'Das Sicherungs-Backup des ersetzten Stands konnte aber noch NICHT geschrieben werden.',
+    '',
+    table([
+      ['Zeitpunkt', when(info.at, info)],
+      ['Backup', pending.source],
+      ['Gestartet von', pending.actor ?? 'unbekannt'],
+      ['Grund', pending.reason],
+      ['Aufbewahrt in', pending.keptIn.join(', ') || '–'],
+    ]),
+    '',
+    'Die ersetzten Daten bleiben bis dahin unverändert in der Datenbank. Das Sicherungs-Backup wird bei der nächsten Sicherung,',
+    'beim nächsten Start und regelmäßig automatisch nachgeholt; eine weitere Wiederherstellung ist erst danach möglich.',
+    'Bitte prüfen Sie den Speicherplatz und die Rechte im Backup-Verzeichnis.',
+    `Details stehen in Scandy unter ${AUTO_BACKUP_PAGE} und in der Datei auto_backup.log.`,
+  ].join('\n');
+  return { subject: `Scandy-Wiederherstellung: Sicherungs-Backup steht noch aus (${pending.source})`, text: text + SIGNATURE, attachments: [] };
+}
+
+export function safetyArchiveWrittenMail(written: { readonly source: string; readonly name: string }, info: { readonly at: Date } & MailTimeSettings): MailContent {
+  const text = [
+    'Hallo,',
+    '',
+    `das ausstehende Sicherungs-Backup des Stands, den die Wiederherstellung aus ${written.source} ersetzt hat, ist jetzt geschrieben und geprüft.`,
+    '',
+    table([
+      ['Zeitpunkt', when(info.at, info)],
+      ['Sicherungs-Backup', written.name],
+    ]),
+    '',
+    'Die dafür in der Datenbank aufbewahrten Daten wurden entfernt; weitere Wiederherstellungen sind wieder möglich.',
+    `Das Backup steht in Scandy unter ${BACKUPS_PAGE} („Alle Backups anzeigen“).`,
+  ].join('\n');
+  return { subject: `Scandy-Wiederherstellung: Sicherungs-Backup nachgeholt (${written.name})`, text: text + SIGNATURE, attachments: [] };
 }
 
 export interface WatchdogAlert {

@@ -5,9 +5,12 @@ import {
   backupFailedMail,
   backupSucceededMail,
   restoreFailedMail,
+  safetyArchivePendingMail,
+  safetyArchiveWrittenMail,
   watchdogAlertMail,
   type MailContent,
   type RestoreFailure,
+  type SafetyArchivePending,
   type WatchdogAlert,
 } from './backup-mails.js';
 import type { Mailer } from './mailer.js';
@@ -25,6 +28,9 @@ export interface BackupNotifier {
   backupSucceeded(result: BackupResult, info: { readonly trigger: string }): Promise<MailOutcome>;
   backupFailed(reason: string, info: { readonly trigger: string }): Promise<MailOutcome>;
   restoreFailed(failure: RestoreFailure): Promise<MailOutcome>;
+  /** A restore succeeded, but the safety archive of the data it replaced is still pending. */
+  safetyArchivePending(pending: SafetyArchivePending): Promise<MailOutcome>;
+  safetyArchiveWritten(written: { readonly source: string; readonly name: string }): Promise<MailOutcome>;
   watchdogAlert(alert: WatchdogAlert): Promise<MailOutcome>;
 }
 
@@ -76,6 +82,8 @@ export function createBackupNotifier(options: BackupNotifierOptions): BackupNoti
       deliver(backupSucceededMail(result, { trigger: info.trigger, attachMaxBytes: options.attachMaxBytes, timeZone })),
     backupFailed: (reason, info) => deliver(backupFailedMail(reason, { trigger: info.trigger, at: clock.now(), timeZone })),
     restoreFailed: (failure) => deliver(restoreFailedMail(failure, { at: clock.now(), timeZone })),
+    safetyArchivePending: (pending) => deliver(safetyArchivePendingMail(pending, { at: clock.now(), timeZone })),
+    safetyArchiveWritten: (written) => deliver(safetyArchiveWrittenMail(written, { at: clock.now(), timeZone })),
     watchdogAlert: (alert) => deliver(watchdogAlertMail(alert, { timeZone })),
   };
 }

@@ -6,11 +6,12 @@ import type { BackupContext } from '../backup/backup-context.js';
 import type { ProgressListener, RestoreStep } from '../backup/backup-events.js';
 import type { LockLease } from '../backup/operation-lock.js';
 import { describeError } from '../shared/app-error.js';
+import { collectionNames, renameIfExists, renameKeepingWrites } from './collection-moves.js';
 import { indexSpecsForCreate } from './index-specs.js';
+import { keptApartSink, rollBackRestore } from './roll-back-restore.js';
 import {
-  cleanUpRestore,
+  markCollection,
   planJournalCollections,
-  rollBackRestore,
   setJournalState,
   writeJournal,
   type JournalCollection,
@@ -25,6 +26,8 @@ export class RollbackFailedError extends Error {
   constructor(
     readonly original: unknown,
     readonly rollbackError: unknown,
+    /** 'loading': only staging collections were left over, the real ones were never touched. */
+    readonly state: RestoreJournal['state'],
   ) {
     super(`${describeError(original)}; Zurücksetzen ebenfalls fehlgeschlagen: ${describeError(rollbackError)}`);
   }
@@ -34,44 +37,60 @@ export interface LoadAndSwapInput {
   readonly archivePath: string;
   readonly label: string;
   readonly runId: string;
+  readonly actor?: string;
   readonly selected: readonly ManifestCollection[];
+  /** What the safety archive will record. */
+  readonly archiveCollections: readonly string[];
   readonly lease: LockLease;
   readonly onStep: (step: RestoreStep) => void;
   readonly onProgress?: ProgressListener;
 }
 
 /**
- * Loads each collection into a staging collection, then swaps them in. Until
- * the last swap, every failure rolls the database back to where it was.
+ * Loads each collection into a staging collection, then swaps them in; until
+ * 'committed' is recorded, every failure rolls the database back. Returns the
+ * committed journal: the replaced data now waits in the aside collections for
+ * its safety archive.
  */
-export async function loadAndSwap(ctx: BackupContext, input: LoadAndSwapInput): Promise<void> {
+export async function loadAndSwap(ctx: BackupContext, input: LoadAndSwapInput): Promise<RestoreJournal> {
   const { db } = ctx;
-  const existing = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
-  const plan = planJournalCollections(input.runId, input.selected.map((c) => c.name), existing);
-  await writeJournal(db, { runId: input.runId, state: 'loading', source: input.label, startedAt: ctx.clock.now(), collections: plan });
+  const plan = planJournalCollections(input.runId, input.selected.map((c) => c.name), await collectionNames(db));
+  const entry: Omit<RestoreJournal, '_id'> = {
+    runId: input.runId,
+    state: 'loading',
+    source: input.label,
+    archivePath: input.archivePath,
+    ...(input.actor ? { actor: input.actor } : {}),
+    startedAt: ctx.clock.now(),
+    collections: plan,
+    archiveCollections: input.archiveCollections,
+    swapped: [],
+    rolledBack: [],
+  };
+  await writeJournal(db, entry);
 
   let state: RestoreJournal['state'] = 'loading';
+  const swapped: string[] = [];
   try {
     input.onStep('load');
     await loadStaging(ctx, input, plan);
     input.lease.assertHeld();
     input.onStep('swap');
+    input.onProgress?.({ operation: 'restore', phase: 'swap', documentsDone: 0, documentsTotal: 0 });
     await setJournalState(db, input.runId, 'swapping');
     state = 'swapping';
-    await swapIn(ctx, plan);
+    await swapIn(ctx, input.runId, plan, swapped);
     // Only once this is recorded does the restore count as done; a crash before it is rolled back.
     await setJournalState(db, input.runId, 'committed');
-    state = 'committed';
   } catch (error) {
     try {
-      await rollBackRestore(db, input.runId, state, plan);
+      await rollBackRestore(ctx, { runId: input.runId, state, collections: plan, archivePath: input.archivePath, swapped });
     } catch (rollbackError) {
-      throw new RollbackFailedError(error, rollbackError);
+      throw new RollbackFailedError(error, rollbackError, state);
     }
     throw error;
   }
-  input.onStep('cleanup');
-  await cleanUpRestore(db, input.runId, plan).catch(() => undefined);
+  return { _id: 'current', ...entry, state: 'committed', swapped };
 }
 
 async function loadStaging(ctx: BackupContext, input: LoadAndSwapInput, plan: readonly JournalCollection[]): Promise<void> {
@@ -106,13 +125,20 @@ async function loadStaging(ctx: BackupContext, input: LoadAndSwapInput, plan: re
   });
 }
 
-async function swapIn(ctx: BackupContext, plan: readonly JournalCollection[]): Promise<void> {
-  const { atomicRenameReplace } = await ctx.capabilities();
+/**
+ * Renames each live collection aside and its staging collection in. Never with
+ * dropTarget: a write that re-created the collection between the two renames
+ * is moved into the aside collection (it belongs to the replaced data) instead
+ * of being dropped; MongoDB and FerretDB take the same path.
+ */
+async function swapIn(ctx: BackupContext, runId: string, plan: readonly JournalCollection[], swapped: string[]): Promise<void> {
   for (const c of plan) {
     await ctx.failpoints?.beforeSwap?.(c.name);
-    if (c.existed) await ctx.db.renameCollection(c.name, c.aside);
-    // MongoDB replaces atomically; FerretDB cannot, and fails instead if something re-created the target meanwhile.
-    await ctx.db.renameCollection(c.staging, c.name, atomicRenameReplace ? { dropTarget: true } : {});
+    if (c.existed) await renameIfExists(ctx.db, c.name, c.aside);
+    await ctx.failpoints?.betweenRenames?.(c.name);
+    await renameKeepingWrites(ctx.db, c.staging, c.name, c.aside, c, keptApartSink(ctx));
+    swapped.push(c.name);
+    await markCollection(ctx.db, runId, 'swapped', c.name);
     await ctx.failpoints?.afterSwap?.(c.name);
   }
 }

@@ -3,11 +3,12 @@ import { verifyArchive } from '../archive/verify-archive.js';
 import { withOperation } from '../backup/acquire-operation.js';
 import type { BackupContext } from '../backup/backup-context.js';
 import type { ProgressListener, RestoreStep } from '../backup/backup-events.js';
-import { createBackup } from '../backup/create-backup.js';
 import { AppError, describeError, isAppError } from '../shared/app-error.js';
 import { randomToken } from '../shared/ids.js';
 import { resolveArchive, type ArchiveSource } from './archive-source.js';
 import { RollbackFailedError, loadAndSwap } from './load-and-swap.js';
+import { readJournal } from './restore-journal.js';
+import { completeSafetyArchive } from './safety-archive.js';
 import { selectCollections } from './select-collections.js';
 
 export interface RestoreOptions {
@@ -22,99 +23,144 @@ export interface RestoreOptions {
 
 export interface RestoreResult {
   readonly source: string;
-  readonly preRestoreBackup: string;
+  /** The safety archive of the replaced data; null while it is still pending. */
+  readonly preRestoreBackup: string | null;
+  /** Why the safety archive is still pending (it is retried); null once written. */
+  readonly safetyPending: string | null;
   readonly collections: readonly { readonly name: string; readonly documents: number }[];
   readonly documents: number;
   readonly durationMs: number;
+  /** Until the restored data was live; the safety archive is written after that. */
+  readonly liveAfterMs: number;
 }
 
 const STEP_LABELS: Record<RestoreStep, string> = {
   verify: 'Prüfen des Archivs',
-  'pre-restore': 'Sicherungs-Backup vor der Wiederherstellung',
   load: 'Laden in Staging-Collections',
   swap: 'Austauschen der Collections',
+  'pre-restore': 'Sicherungs-Backup des ersetzten Stands',
   cleanup: 'Aufräumen',
 };
 
 /**
- * Verify, take a safety backup, load into staging collections, swap them in.
- * Any failure leaves the database as it was before, and says which step failed.
+ * Verify, load into staging collections, swap them in (the replaced
+ * collections are kept aside), then write the safety archive from what was
+ * replaced and only then drop it. Any failure up to the swap leaves the
+ * database as it was, and says which step failed; a safety archive that
+ * fails stays pending and is retried, the restore has succeeded.
  */
 export async function restoreBackup(ctx: BackupContext, options: RestoreOptions): Promise<RestoreResult> {
   const { actor, onProgress } = options;
   return withOperation(ctx, 'restore', undefined, async (lease) => {
     const archive = await resolveArchive(ctx.store, options.source);
+    await refuseWhileSafetyArchivePending(ctx);
     options.onStarted?.();
     const releaseArchive = archive.storedName ? ctx.store.markInUse(archive.storedName) : () => undefined;
     const started = performance.now();
     let step: RestoreStep = 'verify';
-    let preRestoreBackup: string | undefined;
     ctx.emit({ type: 'restore.started', source: archive.label, collections: options.collections ?? [], ...(actor ? { actor } : {}) });
     try {
-      const report = await verifyArchive(archive.path, (p) =>
-        onProgress?.({ operation: 'restore', phase: 'verify', collection: p.collection, documentsDone: p.documentsDone, documentsTotal: p.documentsTotal }),
-      );
-      const selected = selectCollections(report.manifest, options.collections, ctx.collections);
-
-      step = 'pre-restore';
-      const safety = await createBackup(ctx, {
-        kind: 'pre-restore',
-        lease,
-        ...(actor ? { actor } : {}),
-        onProgress: (p) => onProgress?.({ ...p, operation: 'restore', phase: 'pre-restore' }),
-      });
-      preRestoreBackup = safety.backup.name;
-      const releaseSafety = ctx.store.markInUse(preRestoreBackup);
+      let selected;
+      let committed;
       try {
-        await loadAndSwap(ctx, {
+        const report = await verifyArchive(archive.path, (p) =>
+          onProgress?.({ operation: 'restore', phase: 'verify', collection: p.collection, documentsDone: p.documentsDone, documentsTotal: p.documentsTotal }),
+        );
+        selected = selectCollections(report.manifest, options.collections, ctx.collections);
+        committed = await loadAndSwap(ctx, {
           archivePath: archive.path,
           label: archive.label,
           runId: randomToken(4),
+          ...(actor ? { actor } : {}),
           selected,
+          archiveCollections: ctx.collections,
           lease,
           onStep: (next) => (step = next),
           ...(onProgress ? { onProgress } : {}),
         });
-      } finally {
-        releaseSafety();
+      } catch (error) {
+        const failure = restoreFailure(error, step);
+        ctx.emit({ type: 'restore.failed', source: archive.label, step, reason: failure.message, ...(actor ? { actor } : {}) });
+        throw failure;
       }
+      const liveAfterMs = Math.round(performance.now() - started);
+
+      onProgress?.({ operation: 'restore', phase: 'pre-restore', documentsDone: 0, documentsTotal: 0 });
+      const safety = await completeSafetyArchive(ctx, lease, committed, {
+        resumed: false,
+        onCleanup: () => onProgress?.({ operation: 'restore', phase: 'cleanup', documentsDone: 0, documentsTotal: 0 }),
+        ...(onProgress ? { onProgress } : {}),
+      });
 
       const durationMs = Math.round(performance.now() - started);
       const documents = selected.reduce((sum, c) => sum + c.count, 0);
-      ctx.emit({ type: 'restore.succeeded', source: archive.label, preRestoreBackup, documents, durationMs, ...(actor ? { actor } : {}) });
+      ctx.emit({
+        type: 'restore.succeeded',
+        source: archive.label,
+        ...(safety.name ? { preRestoreBackup: safety.name } : { safetyPending: safety.pending }),
+        documents,
+        durationMs,
+        ...(actor ? { actor } : {}),
+      });
       return {
         source: archive.label,
-        preRestoreBackup,
+        preRestoreBackup: safety.name ?? null,
+        safetyPending: safety.pending ?? null,
         collections: selected.map((c) => ({ name: c.name, documents: c.count })),
         documents,
         durationMs,
+        liveAfterMs,
       };
-    } catch (error) {
-      const failure = restoreFailure(error, step, preRestoreBackup);
-      ctx.emit({
-        type: 'restore.failed',
-        source: archive.label,
-        step,
-        reason: failure.message,
-        ...(preRestoreBackup ? { preRestoreBackup } : {}),
-        ...(actor ? { actor } : {}),
-      });
-      throw failure;
     } finally {
       releaseArchive();
     }
   });
 }
 
-function restoreFailure(error: unknown, step: RestoreStep, preRestoreBackup: string | undefined): AppError {
+/** One sentence on where the replaced data is, for the CLI and the pages. */
+export function safetyArchiveNote(result: Pick<RestoreResult, 'preRestoreBackup' | 'safetyPending'>): string {
+  if (result.preRestoreBackup) {
+    return (
+      `Der ersetzte Stand liegt im Sicherungs-Backup ${result.preRestoreBackup}; Änderungen, die während der Wiederherstellung ` +
+      'in Scandy gemacht wurden, stehen dort und nicht in den wiederhergestellten Daten.'
+    );
+  }
+  return (
+    `Das Sicherungs-Backup des ersetzten Stands steht noch aus (${result.safetyPending ?? 'unbekannter Grund'}); ` +
+    'die ersetzten Daten bleiben bis dahin in der Datenbank, es wird beim nächsten Vorgang und automatisch nachgeholt.'
+  );
+}
+
+/** A second restore would replace data whose predecessor is not archived yet; the journal holds only one. */
+async function refuseWhileSafetyArchivePending(ctx: BackupContext): Promise<void> {
+  const pending = await readJournal(ctx.db);
+  if (!pending) return;
+  const reason = pending.safety?.lastError ? ` (${pending.safety.lastError})` : '';
+  throw new AppError(
+    'SAFETY_BACKUP_PENDING',
+    `Das Sicherungs-Backup der letzten Wiederherstellung aus ${pending.source} steht noch aus${reason}. ` +
+      'Eine weitere Wiederherstellung ist erst möglich, wenn es geschrieben ist; bitte Speicherplatz und Rechte im Backup-Verzeichnis prüfen.',
+  );
+}
+
+function restoreFailure(error: unknown, step: RestoreStep): AppError {
   if (step === 'verify' && isAppError(error)) return error;
-  const unchanged =
-    error instanceof RollbackFailedError
-      ? `Der alte Stand wird vor der nächsten Sicherung, Wiederherstellung oder beim nächsten Start automatisch wiederhergestellt; zusätzlich liegt das Sicherungs-Backup ${preRestoreBackup ?? ''} bereit.`
-      : 'Die Datenbank ist unverändert.';
-  const message = `Wiederherstellung fehlgeschlagen beim ${STEP_LABELS[step]}: ${describeError(error)}. ${unchanged}`;
+  const message = `Wiederherstellung fehlgeschlagen beim ${STEP_LABELS[step]}: ${describeError(error)}. ${outcome(error, step)}`;
   return new AppError(isAppError(error) && error.code === 'OPERATION_RUNNING' ? 'OPERATION_RUNNING' : 'RESTORE_FAILED', message, {
     cause: error,
-    details: { step, ...(preRestoreBackup ? { preRestoreBackup } : {}) },
+    details: { step },
   });
+}
+
+/** What the database looks like now; "unverändert" only when that is true. */
+function outcome(error: unknown, step: RestoreStep): string {
+  if (error instanceof RollbackFailedError && error.state !== 'loading') {
+    return (
+      'Der alte Stand wird vor der nächsten Sicherung, Wiederherstellung oder beim nächsten Start automatisch wiederhergestellt; ' +
+      'bis dahin bleiben die ersetzten Daten in der Datenbank erhalten.'
+    );
+  }
+  if (error instanceof RollbackFailedError) return 'Die Datenbank ist unverändert; übrig gebliebene Staging-Collections werden beim nächsten Vorgang entfernt.';
+  if (step === 'swap') return 'Die Datenbank ist unverändert; was Scandy währenddessen geschrieben hat, ist erhalten.';
+  return 'Die Datenbank ist unverändert.';
 }

@@ -1,5 +1,4 @@
 import type { Collection, Db } from 'mongodb';
-import type { EventSink } from '../backup/backup-events.js';
 
 export const JOURNAL_COLLECTION = 'scandy_backup_restore_journal';
 const JOURNAL_ID = 'current';
@@ -8,17 +7,48 @@ export interface JournalCollection {
   readonly name: string;
   readonly staging: string;
   readonly aside: string;
+  /** Holds, for a moment, what the app wrote into a collection re-created between two renames. */
+  readonly gap: string;
+  /** Where documents go that a unique index refused while merging (kept, never dropped). */
+  readonly kept: string;
   /** Whether the collection existed when the restore began. */
   readonly existed: boolean;
+}
+
+/** The safety archive of the replaced data, written after the swap from the collections kept aside. */
+export interface SafetyArchiveState {
+  /** Failed attempts so far. */
+  readonly attempts: number;
+  readonly lastError?: string;
+  readonly lastAttemptAt?: Date;
+  /** The periodic repair waits until then; an operation (backup, restore, start) tries at once. */
+  readonly nextAttemptAt?: Date;
+  /** Written and verified; only dropping the aside collections is left. */
+  readonly archive?: string;
 }
 
 export interface RestoreJournal {
   readonly _id: string;
   readonly runId: string;
+  /**
+   * loading: only staging collections exist; swapping: collections are being
+   * exchanged (a failure rolls back); committed: the restored data is live,
+   * the replaced data waits in the aside collections for its safety archive.
+   */
   readonly state: 'loading' | 'swapping' | 'committed';
   readonly source: string;
+  /** The archive being restored, to tell restored documents from writes made after the swap. */
+  readonly archivePath?: string;
+  readonly actor?: string;
   readonly startedAt: Date;
   readonly collections: readonly JournalCollection[];
+  /** What the safety archive records: BACKUP_COLLECTIONS at the start, plus the restored ones. */
+  readonly archiveCollections?: readonly string[];
+  /** Collections whose restored data was put in place. */
+  readonly swapped?: readonly string[];
+  /** Collections a rollback has already put back. */
+  readonly rolledBack?: readonly string[];
+  readonly safety?: SafetyArchiveState;
 }
 
 function journal(db: Db): Collection<RestoreJournal> {
@@ -30,6 +60,8 @@ export function planJournalCollections(runId: string, names: readonly string[], 
     name,
     staging: `scandy_backup_staging_${runId}_${name}`,
     aside: `scandy_backup_aside_${runId}_${name}`,
+    gap: `scandy_backup_gap_${runId}_${name}`,
+    kept: `scandy_backup_kept_${runId}_${name}`,
     existed: existing.has(name),
   }));
 }
@@ -40,7 +72,19 @@ export async function writeJournal(db: Db, entry: Omit<RestoreJournal, '_id'>): 
 
 /** Moves this run's journal on; fails if the journal is no longer this run's (the lock was taken over). */
 export async function setJournalState(db: Db, runId: string, state: RestoreJournal['state']): Promise<void> {
-  const result = await journal(db).updateOne({ _id: JOURNAL_ID, runId }, { $set: { state } });
+  await updateJournal(db, runId, { $set: { state } });
+}
+
+export async function markCollection(db: Db, runId: string, field: 'swapped' | 'rolledBack', name: string): Promise<void> {
+  await updateJournal(db, runId, { $addToSet: { [field]: name } });
+}
+
+export async function recordSafetyArchive(db: Db, runId: string, safety: SafetyArchiveState): Promise<void> {
+  await updateJournal(db, runId, { $set: { safety } });
+}
+
+async function updateJournal(db: Db, runId: string, update: Record<string, unknown>): Promise<void> {
+  const result = await journal(db).updateOne({ _id: JOURNAL_ID, runId }, update);
   if (result.matchedCount !== 1) throw new Error('Das Restore-Journal gehört nicht mehr zu dieser Wiederherstellung (Sperre übernommen?)');
 }
 
@@ -50,74 +94,4 @@ export async function readJournal(db: Db): Promise<RestoreJournal | null> {
 
 export async function clearJournal(db: Db, runId: string): Promise<void> {
   await journal(db).deleteOne({ _id: JOURNAL_ID, runId });
-}
-
-async function collectionNames(db: Db): Promise<Set<string>> {
-  return new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
-}
-
-async function dropIfExists(db: Db, name: string, existing: Set<string>): Promise<void> {
-  if (!existing.has(name)) return;
-  await db.dropCollection(name);
-  existing.delete(name);
-}
-
-/**
- * Puts one collection back as it was before the restore. Decides from what
- * exists now, so it is safe to run again after a crash at any point.
- */
-async function rollBackCollection(db: Db, c: JournalCollection, existing: Set<string>): Promise<void> {
-  if (existing.has(c.aside)) {
-    await dropIfExists(db, c.name, existing);
-    await db.renameCollection(c.aside, c.name);
-    existing.delete(c.aside);
-    existing.add(c.name);
-  } else if (!c.existed && existing.has(c.name) && !existing.has(c.staging)) {
-    await dropIfExists(db, c.name, existing);
-  }
-  await dropIfExists(db, c.staging, existing);
-}
-
-/**
- * Undoes a restore of run `runId`. While it was still loading, only its
- * staging collections exist: the real ones are not touched at all (the app
- * may even have created one meanwhile).
- */
-export async function rollBackRestore(
-  db: Db,
-  runId: string,
-  state: RestoreJournal['state'],
-  collections: readonly JournalCollection[],
-): Promise<void> {
-  const existing = await collectionNames(db);
-  for (const c of [...collections].reverse()) {
-    if (state === 'loading') await dropIfExists(db, c.staging, existing);
-    else await rollBackCollection(db, c, existing);
-  }
-  await clearJournal(db, runId);
-}
-
-/** After every swap: the old data is no longer needed. Best effort; recovery finishes it otherwise. */
-export async function cleanUpRestore(db: Db, runId: string, collections: readonly JournalCollection[]): Promise<void> {
-  const existing = await collectionNames(db);
-  for (const c of collections) await dropIfExists(db, c.aside, existing);
-  await clearJournal(db, runId);
-}
-
-/**
- * A restore that was interrupted (process killed, database gone) leaves its
- * journal behind. Before any other operation, finish what was committed or
- * roll back what was not, so the database is before or after, never between.
- */
-export async function recoverInterruptedRestore(db: Db, emit: EventSink): Promise<void> {
-  const pending = await readJournal(db);
-  if (!pending) return;
-  const names = pending.collections.map((c) => c.name);
-  if (pending.state === 'committed') {
-    await cleanUpRestore(db, pending.runId, pending.collections);
-    emit({ type: 'restore.recovered', outcome: 'completed', collections: names });
-    return;
-  }
-  await rollBackRestore(db, pending.runId, pending.state, pending.collections);
-  emit({ type: 'restore.recovered', outcome: pending.state === 'loading' ? 'cleaned' : 'rolled-back', collections: names });
 }

@@ -120,6 +120,9 @@ export function createAutomaticBackups(options: AutomaticBackupsOptions): Automa
       const { type: _type, ...failure } = event;
       track(notifier.restoreFailed(failure));
     }
+    // Once per pending safety archive, and once when it is written after all.
+    if (event.type === 'restore.safety-pending' && event.attempt === 1) track(notifier.safetyArchivePending(event));
+    if (event.type === 'restore.safety-written') track(notifier.safetyArchiveWritten(event));
   };
 
   let scheduler: BackupScheduler | undefined;

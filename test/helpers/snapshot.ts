@@ -54,5 +54,5 @@ export function snapshotDifferences(before: Map<string, CollectionSnapshot>, aft
 export async function scandyBackupLeftovers(db: Db): Promise<string[]> {
   return (await db.listCollections({}, { nameOnly: true }).toArray())
     .map((c) => c.name)
-    .filter((n) => n.startsWith('scandy_backup_staging_') || n.startsWith('scandy_backup_aside_'));
+    .filter((n) => ['scandy_backup_staging_', 'scandy_backup_aside_', 'scandy_backup_gap_'].some((prefix) => n.startsWith(prefix)));
 }

@@ -110,7 +110,7 @@ describe('backup and restore against the real database', () => {
     expect(await scandyBackupLeftovers(t.db)).toEqual([]);
     expect(await readJournal(t.db)).toBeNull();
 
-    const safety = await verifyBackup(context(), { name: result.preRestoreBackup });
+    const safety = await verifyBackup(context(), { name: result.preRestoreBackup! });
     expect(safety.manifest.collections.find((c) => c.name === 'tools')?.count).toBe(1);
   });
 

@@ -53,6 +53,7 @@ describe('npx scandy-backup', () => {
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toContain('--yes');
+    expect(result.stderr).toContain('Änderungen, die während der Wiederherstellung in Scandy gemacht werden, landen im Sicherungs-Backup');
   });
 
   it('restore --yes puts the backup back exactly, after a safety backup', async () => {
@@ -63,8 +64,10 @@ describe('npx scandy-backup', () => {
     const result = await runCli(['restore', name, '--yes', '--json'], env);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    const output = JSON.parse(result.stdout) as { preRestoreBackup: string; documents: number };
+    const output = JSON.parse(result.stdout) as { preRestoreBackup: string; safetyPending: string | null; documents: number; liveAfterMs: number };
     expect(output.documents).toBe(3000);
+    expect(output.safetyPending).toBeNull();
+    expect(output.liveAfterMs).toBeGreaterThan(0);
     expect(existsSync(path.join(backupDir, output.preRestoreBackup))).toBe(true);
     expect(snapshotDifferences(before, await snapshot(t.db, collections))).toEqual([]);
   });

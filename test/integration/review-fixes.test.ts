@@ -5,9 +5,9 @@ import { createBackupContext } from '../../src/backup/backup-context.js';
 import type { BackupEvent } from '../../src/backup/backup-events.js';
 import { createBackup } from '../../src/backup/create-backup.js';
 import { MongoOperationLock } from '../../src/backup/operation-lock.js';
-import { repairIfInterrupted } from '../../src/restore/repair-interrupted-restore.js';
 import { describeError } from '../../src/shared/app-error.js';
-import { readJournal, recoverInterruptedRestore, writeJournal, planJournalCollections } from '../../src/restore/restore-journal.js';
+import { repairIfInterrupted, repairInterruptedRestore } from '../../src/restore/repair-interrupted-restore.js';
+import { readJournal, writeJournal, planJournalCollections } from '../../src/restore/restore-journal.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
@@ -34,7 +34,8 @@ describe('what the review found', () => {
     await t.db.createCollection(plan[0]!.staging);
     await t.db.collection('ticket_notes').insertOne({ note: 'während des Ladens geschrieben' });
 
-    await recoverInterruptedRestore(t.db, (e) => events.push(e));
+    const ctx = createBackupContext({ backupDir, backupCollections: ['ticket_notes'], backupKeep: 10 }, t.db, { emit: (e) => events.push(e) });
+    await repairInterruptedRestore(ctx);
     expect(await t.db.collection('ticket_notes').countDocuments()).toBe(1);
     expect(await t.db.listCollections({ name: plan[0]!.staging }).toArray()).toEqual([]);
     expect(await readJournal(t.db)).toBeNull();

@@ -60,6 +60,25 @@ describe('engine events as German lines', () => {
       'Wiederherstellung erfolgreich aus a.zip (1 Dokument, 800 ms; Sicherungs-Backup vorher: p.zip)',
     ],
     [
+      { type: 'restore.succeeded', source: 'a.zip', safetyPending: 'ENOSPC', documents: 2, durationMs: 800 },
+      'Wiederherstellung erfolgreich aus a.zip (2 Dokumente, 800 ms; das Sicherungs-Backup des ersetzten Stands steht noch aus)',
+    ],
+    [
+      { type: 'restore.safety-pending', source: 'a.zip', reason: 'Backup fehlgeschlagen: ENOSPC', attempt: 2, keptIn: ['scandy_backup_aside_ab12_tools'] },
+      'Sicherungs-Backup des ersetzten Stands (Wiederherstellung aus a.zip) steht noch aus, Versuch 2: Backup fehlgeschlagen: ENOSPC. ' +
+        'Die ersetzten Daten bleiben bis dahin in der Datenbank (scandy_backup_aside_ab12_tools); ' +
+        'es wird bei der nächsten Sicherung, beim nächsten Start und regelmäßig automatisch nachgeholt',
+    ],
+    [
+      { type: 'restore.safety-written', source: 'a.zip', name: 'p.zip' },
+      'Ausstehendes Sicherungs-Backup des ersetzten Stands (Wiederherstellung aus a.zip) nachgeholt und geprüft: p.zip',
+    ],
+    [
+      { type: 'restore.writes-kept-apart', collection: 'tools', keptIn: 'scandy_backup_kept_ab12_tools', documents: 1 },
+      'Während der Wiederherstellung in tools geschrieben und wegen eines eindeutigen Index nicht zusammenführbar: 1 Dokument, ' +
+        'unverändert aufbewahrt in der Collection scandy_backup_kept_ab12_tools',
+    ],
+    [
       { type: 'restore.failed', source: 'a.zip', step: 'load', reason: 'Wiederherstellung fehlgeschlagen beim Laden: E11000. Die Datenbank ist unverändert.' },
       'Wiederherstellung fehlgeschlagen beim Laden: E11000. Die Datenbank ist unverändert. (a.zip)',
     ],

@@ -97,6 +97,31 @@ describe('the notifier', () => {
   });
 });
 
+describe('the mails about the safety archive of a restore', () => {
+  it('says the restore succeeded, the safety archive is pending, where the replaced data is and what to do', async () => {
+    const sent: MailMessage[] = [];
+    const { notifier } = rig({ send: async (m) => void sent.push(m) });
+    const pending = { source: 'a.zip', reason: 'Backup fehlgeschlagen: ENOSPC', keptIn: ['scandy_backup_aside_ab12_tools'], actor: 'admin@example.org' };
+    expect(await notifier.safetyArchivePending(pending)).toMatchObject({ sent: true });
+    expect(sent[0]?.subject).toBe('Scandy-Wiederherstellung: Sicherungs-Backup steht noch aus (a.zip)');
+    expect(sent[0]?.text).toContain('ist gelungen: die Daten des Backups sind wiederhergestellt');
+    expect(sent[0]?.text).toContain('konnte aber noch NICHT geschrieben werden');
+    expect(sent[0]?.text).toMatch(/Grund: +Backup fehlgeschlagen: ENOSPC/);
+    expect(sent[0]?.text).toMatch(/Aufbewahrt in: +scandy_backup_aside_ab12_tools/);
+    expect(sent[0]?.text).toContain('automatisch nachgeholt');
+    expect(sent[0]?.text).toContain('Speicherplatz');
+  });
+
+  it('says when it was written after all', async () => {
+    const sent: MailMessage[] = [];
+    const { notifier } = rig({ send: async (m) => void sent.push(m) });
+    await notifier.safetyArchiveWritten({ source: 'a.zip', name: 'scandy-backup-20260610T160000123Z-pre-restore.zip' });
+    expect(sent[0]?.subject).toBe('Scandy-Wiederherstellung: Sicherungs-Backup nachgeholt (scandy-backup-20260610T160000123Z-pre-restore.zip)');
+    expect(sent[0]?.text).toMatch(/Sicherungs-Backup: +scandy-backup-20260610T160000123Z-pre-restore\.zip/);
+    expect(sent[0]?.text).toContain('jetzt geschrieben und geprüft');
+  });
+});
+
 describe('recipients while the database is down', () => {
   it('uses the last list read, else ADMIN_EMAIL, and says so', async () => {
     let up = false;

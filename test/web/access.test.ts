@@ -128,6 +128,7 @@ describe('an admin', () => {
     const restore = await admin.agent.get(`/admin/backups/${name}/restore`).expect(200);
     expect(restore.text).toContain('WIEDERHERSTELLEN');
     expect(restore.text).toContain('Sicherungs-Backup');
+    expect(restore.text).toContain('Änderungen, die während der Wiederherstellung in Scandy gemacht werden, landen im Sicherungs-Backup');
 
     const auto = await admin.agent.get('/admin/auto-backup').expect(200);
     expect(auto.text).toContain('täglich 06:00 und 18:00 Uhr');

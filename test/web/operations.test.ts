@@ -198,6 +198,32 @@ describe('long operations', () => {
     await logLine(w, `Wiederherstellung erfolgreich aus ${source}`);
   });
 
+  it('says on the pages, in the status and in the log when the safety archive of a restore is still pending, until it is written', async () => {
+    await waitForIdle(w.tracker);
+    const [source] = await names();
+    // A document Extended JSON cannot keep exactly makes every archive of the database fail, the safety archive too.
+    const unarchivable = await w.t.db.collection('ticket_notes').insertOne({ '2023': 'Spalte aus Excel' });
+
+    await post(`/admin/api/backups/${source}/restore`, { confirm: true, collections: ['tools'] }).expect(202);
+    const last = await waitForIdle(w.tracker);
+    expect(last).toMatchObject({ ok: true, message: expect.stringMatching(/^erfolgreich; Das Sicherungs-Backup des ersetzten Stands steht noch aus/) });
+    await logLine(w, 'das Sicherungs-Backup des ersetzten Stands steht noch aus');
+
+    const status = await admin.agent.get('/admin/api/status').expect(200);
+    expect(status.body.pendingSafetyArchive).toMatchObject({ source, attempts: 1, lastError: expect.stringContaining('nicht verlustfrei') });
+    expect(status.body.scheduler.watchdog).toMatchObject({ ok: false, message: expect.stringContaining('steht noch aus') });
+    expect((await admin.agent.get('/admin').expect(200)).text).toContain('steht noch aus');
+    const again = await post(`/admin/api/backups/${source}/restore`, { confirm: true, collections: ['tools'] });
+    expect(again.status).toBe(409);
+    expect(again.body.error).toMatchObject({ code: 'SAFETY_BACKUP_PENDING', message: expect.stringContaining('steht noch aus') });
+
+    await w.t.db.collection('ticket_notes').deleteOne({ _id: unarchivable.insertedId });
+    await post('/admin/api/backups').expect(202);
+    expect((await waitForIdle(w.tracker))?.ok).toBe(true);
+    await logLine(w, 'Ausstehendes Sicherungs-Backup des ersetzten Stands');
+    expect((await admin.agent.get('/admin/api/status').expect(200)).body.pendingSafetyArchive).toBeNull();
+  });
+
   it('verify answers 422 for a damaged stored backup and the list remembers it', async () => {
     const [name] = await names();
     const file = path.join(w.backupDir, name!);

@@ -5,6 +5,7 @@ import { previewRestore, type RestorePreview } from '../../restore/preview-resto
 import type { AppDependencies } from '../app-dependencies.js';
 import { backupLabel, operationLabel, runLabel } from '../wording/operation-labels.js';
 import { listBackupRows, type BackupRow } from './backup-rows.js';
+import { monitoredStatus } from './monitored-status.js';
 import { operationsView, type OperationsView } from './operation-view.js';
 
 const DASHBOARD_BACKUPS = 5;
@@ -29,7 +30,7 @@ export interface DashboardModel {
 }
 
 export async function loadDashboard(deps: Pick<AppDependencies, 'scheduler' | 'backup' | 'db' | 'tracker' | 'mailBackup'>): Promise<DashboardModel> {
-  const [scheduler, rows] = await Promise.all([deps.scheduler.status(), listBackupRows(deps)]);
+  const [{ scheduler }, rows] = await Promise.all([monitoredStatus(deps), listBackupRows(deps)]);
   const state = deps.tracker.state();
   return {
     scheduler,
@@ -89,7 +90,7 @@ export interface AutoBackupModel {
   readonly logLineCount: number;
 }
 
-export async function loadAutoBackupPage(deps: Pick<AppDependencies, 'scheduler' | 'logReader' | 'db'>): Promise<AutoBackupModel> {
-  const [scheduler, recipients, logLines] = await Promise.all([deps.scheduler.status(), findRecipients(deps.db), deps.logReader.tail(PAGE_LOG_LINES)]);
+export async function loadAutoBackupPage(deps: Pick<AppDependencies, 'scheduler' | 'logReader' | 'backup' | 'db'>): Promise<AutoBackupModel> {
+  const [{ scheduler }, recipients, logLines] = await Promise.all([monitoredStatus(deps), findRecipients(deps.db), deps.logReader.tail(PAGE_LOG_LINES)]);
   return { scheduler, recipients, logLines, logLineCount: PAGE_LOG_LINES };
 }

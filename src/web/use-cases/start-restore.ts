@@ -1,5 +1,5 @@
 import { previewRestore } from '../../restore/preview-restore.js';
-import { restoreBackup } from '../../restore/restore-backup.js';
+import { restoreBackup, safetyArchiveNote } from '../../restore/restore-backup.js';
 import { AppError } from '../../shared/app-error.js';
 import type { AppDependencies } from '../app-dependencies.js';
 import type { StartedOperation } from './operation-view.js';
@@ -12,8 +12,8 @@ export interface RestoreRequest {
 
 /**
  * Checks the request against the backup's manifest, then starts the restore
- * (verify, safety backup, load, swap) in the background; resolves once it
- * holds the operation lock.
+ * (verify, load, swap, safety archive of the replaced data) in the
+ * background; resolves once it holds the operation lock.
  */
 export async function startRestore(
   deps: Pick<AppDependencies, 'backup' | 'tracker'>,
@@ -30,8 +30,10 @@ export async function startRestore(
   if (refused.length > 0) {
     throw new AppError('INVALID_INPUT', `Nicht im Backup oder nicht wiederherstellbar: ${refused.join(', ')}`);
   }
-  const launched = deps.tracker.launch({ operation: 'restore', subject: name, actor }, (hooks) =>
-    restoreBackup(deps.backup, { source: { name }, collections, actor, onProgress: hooks.onProgress, onStarted: hooks.onStarted }),
+  const launched = deps.tracker.launch(
+    { operation: 'restore', subject: name, actor },
+    (hooks) => restoreBackup(deps.backup, { source: { name }, collections, actor, onProgress: hooks.onProgress, onStarted: hooks.onStarted }),
+    (result) => (result.safetyPending === null ? 'erfolgreich' : `erfolgreich; ${safetyArchiveNote(result)}`),
   );
   launched.done.catch(() => undefined);
   await launched.started;
