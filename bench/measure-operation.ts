@@ -16,8 +16,8 @@ import { connectDatabase } from '../src/db/connect.js';
 import { restoreBackup } from '../src/restore/restore-backup.js';
 import { describeError } from '../src/shared/app-error.js';
 import { drainCollections } from './drain-limit.js';
-import type { OperationFigures, OperationSpec, ProcessFigures, RestorePhases } from './operation-types.js';
-import { startProcessMeter } from './process-meter.js';
+import { RESTORE_PARTS, type OperationFigures, type OperationSpec, type ProcessFigures, type RestorePhases } from './operation-types.js';
+import { startProcessMeter, type ProcessMeter } from './process-meter.js';
 
 type Measured = Omit<OperationFigures, keyof ProcessFigures | 'operation' | 'wallMs'>;
 
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
     } else if (spec.operation === 'backup') {
       measured = await runBackup(ctx!);
     } else {
-      measured = { ...(await runRestore(ctx!, spec.backupName, started)), bytes: restoreBytes };
+      measured = { ...(await runRestore(ctx!, spec.backupName, started, meter)), bytes: restoreBytes };
     }
     const wallMs = performance.now() - started;
     const figures: OperationFigures = { operation: spec.operation, wallMs, ...measured, ...meter.stop() };
@@ -69,10 +69,13 @@ async function runBackup(ctx: BackupContext): Promise<Measured> {
   };
 }
 
-async function runRestore(ctx: BackupContext, backupName: string, started: number): Promise<Omit<Measured, 'bytes'>> {
+async function runRestore(ctx: BackupContext, backupName: string, started: number, meter: ProcessMeter): Promise<Omit<Measured, 'bytes'>> {
   const phaseStarts = new Map<OperationProgress['phase'], number>();
+  meter.startPart(RESTORE_PARTS.live);
   const onProgress = (p: OperationProgress) => {
-    if (!phaseStarts.has(p.phase)) phaseStarts.set(p.phase, performance.now());
+    if (phaseStarts.has(p.phase)) return;
+    phaseStarts.set(p.phase, performance.now());
+    if (p.phase === 'pre-restore') meter.startPart(RESTORE_PARTS.safety);
   };
   const result = await restoreBackup(ctx, { source: { name: backupName }, actor: 'bench', onProgress });
   const ended = performance.now();

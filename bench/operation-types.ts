@@ -6,6 +6,14 @@ export type OperationSpec =
 
 export type OperationName = OperationSpec['operation'];
 
+/** Event-loop delay of a restore is also reported apart for the critical path and for what follows the swap. */
+export const RESTORE_PARTS = { live: 'until live', safety: 'safety archive and cleanup' } as const;
+
+export interface EventLoopFigures {
+  readonly p99Ms: number;
+  readonly maxMs: number;
+}
+
 /** How the process doing the work behaved (see process-meter.ts). */
 export interface ProcessFigures {
   /** max(sampled RSS every 20 ms, resourceUsage().maxRSS) */
@@ -20,6 +28,8 @@ export interface ProcessFigures {
   /** monitorEventLoopDelay (resolution 10 ms); the value includes the 10 ms interval itself. */
   readonly eventLoopP99Ms: number;
   readonly eventLoopMaxMs: number;
+  /** The same for parts of the operation (restore: until the data is live, then the safety archive). */
+  readonly eventLoopParts: Readonly<Record<string, EventLoopFigures>>;
   readonly cpuUserMs: number;
   readonly cpuSystemMs: number;
 }
