@@ -7,17 +7,25 @@ import { lineToDocument } from './extended-json.js';
 import { splitLines } from './line-splitter.js';
 import type { ManifestCollection } from './manifest.js';
 
+/** A batch ends at this many documents, or once its lines hold about this many bytes of Extended JSON (counted in characters). */
+export interface BatchLimits {
+  readonly documents: number;
+  readonly bytes?: number;
+}
+
 /**
  * Streams the documents of one collection file in batches, checking the
  * framing and every line as it goes, and the count, size and SHA-256 against
- * the manifest at the end. A caller that consumed every batch without an
- * error has read exactly what the manifest promises.
+ * the manifest at the end; the last batch comes only after those checks. A
+ * caller that consumed every batch without an error has read exactly what
+ * the manifest promises.
  */
 export async function* readCollectionDocuments(
   archive: OpenedArchive,
   collection: ManifestCollection,
-  batchSize = 1000,
+  limits: BatchLimits | number = 1000,
 ): AsyncGenerator<Document[]> {
+  const { documents: batchSize, bytes: batchBytes = Infinity } = typeof limits === 'number' ? { documents: limits } : limits;
   const fail = (reason: string, cause?: unknown) =>
     new AppError('ARCHIVE_INVALID', `Ungültiges Backup-Archiv: ${collection.file}: ${reason}`, cause === undefined ? undefined : { cause });
 
@@ -34,6 +42,7 @@ export async function* readCollectionDocuments(
 
   const parser = new CollectionFileParser();
   let batch: Document[] = [];
+  let lineBytes = 0;
   try {
     for await (const line of splitLines(hashed(), ARCHIVE_LIMITS.maxLineBytes)) {
       const text = parser.line(line);
@@ -43,9 +52,11 @@ export async function* readCollectionDocuments(
       } catch (error) {
         throw new Error(`Zeile ${parser.currentLine}: kein gültiges Extended JSON (${(error as Error).message})`, { cause: error });
       }
-      if (batch.length >= batchSize) {
+      lineBytes += text.length;
+      if (batch.length >= batchSize || lineBytes >= batchBytes) {
         yield batch;
         batch = [];
+        lineBytes = 0;
       }
     }
     const count = parser.end();

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { verifyArchive } from '../archive/verify-archive.js';
+import { withArchive } from '../archive/archive-reader.js';
 import { withOperation } from '../backup/acquire-operation.js';
 import type { BackupContext } from '../backup/backup-context.js';
 import type { ProgressListener, RestoreStep } from '../backup/backup-events.js';
@@ -34,6 +34,8 @@ export interface RestoreResult {
   readonly liveAfterMs: number;
 }
 
+const ARCHIVE_REFUSALS: ReadonlySet<string> = new Set(['ARCHIVE_INVALID', 'ARCHIVE_UNSUPPORTED']);
+
 const STEP_LABELS: Record<RestoreStep, string> = {
   verify: 'Prüfen des Archivs',
   load: 'Laden in Staging-Collections',
@@ -63,21 +65,24 @@ export async function restoreBackup(ctx: BackupContext, options: RestoreOptions)
       let selected;
       let committed;
       try {
-        const report = await verifyArchive(archive.path, (p) =>
-          onProgress?.({ operation: 'restore', phase: 'verify', collection: p.collection, documentsDone: p.documentsDone, documentsTotal: p.documentsTotal }),
-        );
-        selected = selectCollections(report.manifest, options.collections, ctx.collections);
-        committed = await loadAndSwap(ctx, {
-          archivePath: archive.path,
-          label: archive.label,
-          runId: randomToken(4),
-          ...(actor ? { actor } : {}),
-          selected,
-          archiveCollections: ctx.collections,
-          lease,
-          onStep: (next) => (step = next),
-          ...(onProgress ? { onProgress } : {}),
-        });
+        onProgress?.({ operation: 'restore', phase: 'verify', documentsDone: 0, documentsTotal: 0 });
+        // Structure and manifest are checked here, before anything is written; every entry while it is loaded.
+        ({ selected, committed } = await withArchive(archive.path, async (opened) => {
+          const chosen = selectCollections(opened.manifest, options.collections, ctx.collections);
+          const journal = await loadAndSwap(ctx, {
+            archive: opened,
+            archivePath: archive.path,
+            label: archive.label,
+            runId: randomToken(4),
+            ...(actor ? { actor } : {}),
+            selected: chosen,
+            archiveCollections: ctx.collections,
+            lease,
+            onStep: (next) => (step = next),
+            ...(onProgress ? { onProgress } : {}),
+          });
+          return { selected: chosen, committed: journal };
+        }));
       } catch (error) {
         const failure = restoreFailure(error, step);
         ctx.emit({ type: 'restore.failed', source: archive.label, step, reason: failure.message, ...(actor ? { actor } : {}) });
@@ -145,6 +150,10 @@ async function refuseWhileSafetyArchivePending(ctx: BackupContext): Promise<void
 
 function restoreFailure(error: unknown, step: RestoreStep): AppError {
   if (step === 'verify' && isAppError(error)) return error;
+  // Found while loading: only staging collections had been written, and they are gone again.
+  if (isAppError(error) && ARCHIVE_REFUSALS.has(error.code)) {
+    return new AppError(error.code, `${error.message}. Die Datenbank ist unverändert.`, { cause: error, details: { step } });
+  }
   const message = `Wiederherstellung fehlgeschlagen beim ${STEP_LABELS[step]}: ${describeError(error)}. ${outcome(error, step)}`;
   return new AppError(isAppError(error) && error.code === 'OPERATION_RUNNING' ? 'OPERATION_RUNNING' : 'RESTORE_FAILED', message, {
     cause: error,
