@@ -13,22 +13,23 @@ export interface BatchLimits {
   readonly bytes?: number;
 }
 
+function invalidEntry(collection: ManifestCollection, reason: string, cause?: unknown): AppError {
+  return new AppError('ARCHIVE_INVALID', `Ungültiges Backup-Archiv: ${collection.file}: ${reason}`, cause === undefined ? undefined : { cause });
+}
+
 /**
- * Streams the documents of one collection file in batches, checking the
- * framing and every line as it goes, and the count, size and SHA-256 against
- * the manifest at the end; the last batch comes only after those checks. A
- * caller that consumed every batch without an error has read exactly what
- * the manifest promises.
+ * Streams the document lines of one collection file in batches, checking the
+ * framing as it goes, and the count, size and SHA-256 against the manifest at
+ * the end; the last batch comes only after those checks. A caller that
+ * consumed every batch without an error has read exactly what the manifest
+ * promises (the lines themselves are not parsed here).
  */
-export async function* readCollectionDocuments(
+export async function* readCollectionLines(
   archive: OpenedArchive,
   collection: ManifestCollection,
   limits: BatchLimits | number = 1000,
-): AsyncGenerator<Document[]> {
+): AsyncGenerator<string[]> {
   const { documents: batchSize, bytes: batchBytes = Infinity } = typeof limits === 'number' ? { documents: limits } : limits;
-  const fail = (reason: string, cause?: unknown) =>
-    new AppError('ARCHIVE_INVALID', `Ungültiges Backup-Archiv: ${collection.file}: ${reason}`, cause === undefined ? undefined : { cause });
-
   const hash = createHash('sha256');
   let bytes = 0;
   const stream = await archive.openEntry(collection.file);
@@ -41,17 +42,13 @@ export async function* readCollectionDocuments(
   }
 
   const parser = new CollectionFileParser();
-  let batch: Document[] = [];
+  let batch: string[] = [];
   let lineBytes = 0;
   try {
     for await (const line of splitLines(hashed(), ARCHIVE_LIMITS.maxLineBytes)) {
       const text = parser.line(line);
       if (text === undefined) continue;
-      try {
-        batch.push(lineToDocument(text));
-      } catch (error) {
-        throw new Error(`Zeile ${parser.currentLine}: kein gültiges Extended JSON (${(error as Error).message})`, { cause: error });
-      }
+      batch.push(text);
       lineBytes += text.length;
       if (batch.length >= batchSize || lineBytes >= batchBytes) {
         yield batch;
@@ -63,13 +60,34 @@ export async function* readCollectionDocuments(
     if (count !== collection.count) throw new Error(`${count} Dokumente, laut Manifest ${collection.count}`);
   } catch (error) {
     if (error instanceof AppError) throw error;
-    throw fail((error as Error).message, error);
+    throw invalidEntry(collection, (error as Error).message, error);
   } finally {
     // Also when the consumer stops early (an insert failed): close the entry.
     stream.destroy();
   }
-  if (bytes !== collection.bytes) throw fail(`${bytes} Bytes, laut Manifest ${collection.bytes}`);
+  if (bytes !== collection.bytes) throw invalidEntry(collection, `${bytes} Bytes, laut Manifest ${collection.bytes}`);
   const digest = hash.digest('hex');
-  if (digest !== collection.sha256) throw fail('SHA-256-Prüfsumme stimmt nicht (Datei verändert oder beschädigt)');
+  if (digest !== collection.sha256) throw invalidEntry(collection, 'SHA-256-Prüfsumme stimmt nicht (Datei verändert oder beschädigt)');
   if (batch.length > 0) yield batch;
+}
+
+/** readCollectionLines, each line parsed as canonical Extended JSON into its document. */
+export async function* readCollectionDocuments(
+  archive: OpenedArchive,
+  collection: ManifestCollection,
+  limits: BatchLimits | number = 1000,
+): AsyncGenerator<Document[]> {
+  // Line 1 is the opening "[", so document i (from 0) is on line i + 2.
+  let nextLine = 2;
+  for await (const lines of readCollectionLines(archive, collection, limits)) {
+    yield lines.map((text) => {
+      try {
+        return lineToDocument(text);
+      } catch (error) {
+        throw invalidEntry(collection, `Zeile ${nextLine}: kein gültiges Extended JSON (${(error as Error).message})`, error);
+      } finally {
+        nextLine++;
+      }
+    });
+  }
 }
