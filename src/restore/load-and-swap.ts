@@ -18,8 +18,14 @@ import {
   type RestoreJournal,
 } from './restore-journal.js';
 
-/** Small batches keep fewer parsed documents alive while the server inserts (100k restore: 212 MB -> 163 MB peak RSS, same time). */
-const INSERT_BATCH = 250;
+/**
+ * Small batches keep fewer parsed documents alive while the server inserts
+ * (100k restore: 212 MB -> 163 MB peak RSS, same time); the byte bound keeps
+ * a batch of large documents from holding more than 16 MiB of Extended JSON.
+ */
+const INSERT_BATCH = { documents: 250, bytes: 16 * 2 ** 20 };
+/** Inserts on their way to the server while the next batch is read, checked and parsed. */
+const IN_FLIGHT = 1;
 
 /** The restore failed and putting the old data back failed too; the journal stays for recovery. */
 export class RollbackFailedError extends Error {
@@ -125,13 +131,14 @@ async function loadStaging(ctx: BackupContext, input: LoadAndSwapInput, plan: re
     await ctx.db.createCollection(target.staging);
     const staging = ctx.db.collection(target.staging);
     let loaded = 0;
-    let inserting: Promise<unknown> = Promise.resolve();
+    const inFlight: Promise<unknown>[] = [];
     // While the server inserts one batch, the next one is read, checked and parsed.
     try {
       for await (const batch of readCollectionDocuments(archive, entry, INSERT_BATCH)) {
-        await inserting;
-        inserting = staging.insertMany(batch, { ordered: false });
+        if (inFlight.length >= IN_FLIGHT) await inFlight.shift();
+        const inserting = staging.insertMany(batch, { ordered: false });
         inserting.catch(() => undefined);
+        inFlight.push(inserting);
         loaded += batch.length;
         documentsDone += batch.length;
         input.onProgress?.({ operation: 'restore', phase: 'load', collection: entry.name, documentsDone, documentsTotal });
@@ -139,9 +146,9 @@ async function loadStaging(ctx: BackupContext, input: LoadAndSwapInput, plan: re
       }
     } finally {
       // An insert still on its way would re-create the staging collection after the rollback dropped it.
-      await inserting.catch(() => undefined);
+      await Promise.allSettled(inFlight);
     }
-    await inserting;
+    await Promise.all(inFlight);
     if (indexes.length > 0) await ctx.db.command({ createIndexes: target.staging, indexes });
   }
 }
