@@ -47,6 +47,8 @@ async function main(): Promise<void> {
       measured = { documents: drained.documents, bytes: drained.bsonBytes };
     } else if (spec.operation === 'backup') {
       measured = await runBackup(ctx!);
+    } else if (spec.operation === 'fixed-cost') {
+      measured = await runBackups(ctx!, spec.runs);
     } else {
       measured = { ...(await runRestore(ctx!, spec.backupName, started, meter)), bytes: restoreBytes };
     }
@@ -67,6 +69,17 @@ async function runBackup(ctx: BackupContext): Promise<Measured> {
     backupName: result.backup.name,
     archivePath: path.resolve(result.backup.path),
   };
+}
+
+async function runBackups(ctx: BackupContext, runs: number): Promise<Measured> {
+  const runsMs: number[] = [];
+  let last: Measured | undefined;
+  for (let i = 0; i < runs; i++) {
+    const begun = performance.now();
+    last = await runBackup(ctx);
+    runsMs.push(performance.now() - begun);
+  }
+  return { ...last!, runsMs };
 }
 
 async function runRestore(ctx: BackupContext, backupName: string, started: number, meter: ProcessMeter): Promise<Omit<Measured, 'bytes'>> {

@@ -2,6 +2,8 @@
 export type OperationSpec =
   | { readonly operation: 'drain'; readonly uri: string; readonly dbName: string }
   | { readonly operation: 'backup'; readonly uri: string; readonly dbName: string; readonly backupDir: string }
+  /** Several backups of a tiny database in one process: what a backup costs besides its data. */
+  | { readonly operation: 'fixed-cost'; readonly uri: string; readonly dbName: string; readonly backupDir: string; readonly runs: number }
   | { readonly operation: 'restore'; readonly uri: string; readonly dbName: string; readonly backupDir: string; readonly backupName: string };
 
 export type OperationName = OperationSpec['operation'];
@@ -61,4 +63,6 @@ export interface OperationFigures extends ProcessFigures {
   readonly archivePath?: string;
   /** restore only */
   readonly phases?: RestorePhases;
+  /** fixed-cost only: each backup's wall time, the first one in a fresh process */
+  readonly runsMs?: readonly number[];
 }

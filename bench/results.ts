@@ -31,10 +31,19 @@ export interface SizeResult {
   readonly mongoToolsFailure?: string;
 }
 
+/** Backups of 100 demo documents (nine collections, their indexes): what a backup costs besides its data. */
+export interface FixedCost {
+  /** The first backup in a fresh process, then each further one. */
+  readonly runsMs: readonly number[];
+  /** Cursor drain of the same 100 documents. */
+  readonly drainMs: number;
+}
+
 export interface BenchResults {
   readonly date: Date;
   readonly command: string;
   readonly machine: Machine;
   readonly mongoTools: MongoTools;
+  readonly fixedCost: FixedCost;
   readonly results: readonly SizeResult[];
 }

@@ -18,13 +18,13 @@ import { describeError } from '../src/shared/app-error.js';
 import { projectRoot } from '../src/shared/project.js';
 import { USAGE, UsageError, commandLine, parseBenchArgs } from './args.js';
 import { cleaningUp, cleanup, installSignalHandlers, onCleanup } from './cleanup.js';
-import { count, seconds } from './format.js';
+import { count, millis, seconds } from './format.js';
 import { timeListTenBackups } from './list-timing.js';
 import { describeMachine } from './machine.js';
 import { createIndexes, indexDefinitions, locateMongoTools, runMongodump, runMongorestore, type MongoTools, type ToolRun } from './mongo-tools.js';
 import { renderPlot } from './plot.js';
 import { renderReport } from './report.js';
-import type { BenchResults, SizeResult } from './results.js';
+import type { BenchResults, FixedCost, SizeResult } from './results.js';
 import { runOperation, type MeasuredOperation } from './run-operation.js';
 
 const BENCH_DIR = path.join(projectRoot, 'bench');
@@ -67,6 +67,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const mongoTools = await locateMongoTools();
   log(mongoTools.available ? `mongodump/mongorestore ${mongoTools.version} from ${mongoTools.dir}` : `mongodump/mongorestore: ${mongoTools.reason}`);
 
+  const fixedCost = await measureFixedCost(server.uri, database.client.db('bench_fixed'), path.join(work, 'fixed'));
   const results: SizeResult[] = [];
   for (const size of args.sizes) {
     results.push(
@@ -74,7 +75,14 @@ async function main(argv: readonly string[]): Promise<number> {
     );
   }
 
-  const bench: BenchResults = { date: new Date(), command: commandLine(argv), machine: describeMachine(ferretDbVersion), mongoTools, results };
+  const bench: BenchResults = {
+    date: new Date(),
+    command: commandLine(argv),
+    machine: describeMachine(ferretDbVersion),
+    mongoTools,
+    fixedCost,
+    results,
+  };
   let plotFile: string | undefined = path.basename(RESULTS_PNG);
   try {
     await renderPlot(bench, RESULTS_PNG);
@@ -87,6 +95,23 @@ async function main(argv: readonly string[]): Promise<number> {
   process.stdout.write(report);
   log(`wrote ${path.relative(projectRoot, RESULTS_MD)}${plotFile ? ` and ${path.relative(projectRoot, RESULTS_PNG)}` : ''}`);
   return 0;
+}
+
+const FIXED_COST_DOCUMENTS = 100;
+const FIXED_COST_RUNS = 6;
+
+async function measureFixedCost(uri: string, db: Db, dir: string): Promise<FixedCost> {
+  const dbName = db.databaseName;
+  await db.dropDatabase();
+  await seedDatabase(db, { docs: FIXED_COST_DOCUMENTS });
+  const drain = await step(FIXED_COST_DOCUMENTS, 'limit (cursor drain)', () => runOperation({ operation: 'drain', uri, dbName }));
+  const backups = await step(FIXED_COST_DOCUMENTS, `${FIXED_COST_RUNS} backups in one process`, () =>
+    runOperation({ operation: 'fixed-cost', uri, dbName, backupDir: path.join(dir, 'backups'), runs: FIXED_COST_RUNS }),
+  );
+  await db.dropDatabase();
+  rmSync(dir, { recursive: true, force: true });
+  log(`fixed cost: ${backups.runsMs!.map((ms) => millis(ms)).join(', ')}; drain ${millis(drain.wallMs)}`);
+  return { runsMs: backups.runsMs!, drainMs: drain.wallMs };
 }
 
 async function measureSize(size: number, uri: string, db: Db, dir: string, mongoTools: MongoTools, repeats: number): Promise<SizeResult> {
