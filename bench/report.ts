@@ -1,5 +1,5 @@
 import { count, docsPerSecond, mbPerSecond, megabytes, millis, ratio, seconds } from './format.js';
-import { judgeGoals } from './goals.js';
+import { fixedCostFigures, judgeGoals } from './goals.js';
 import { NOT_FOUND } from './mongo-tools.js';
 import { RESTORE_PARTS, type RestorePhases } from './operation-types.js';
 import type { BenchResults, FixedCost, SizeResult } from './results.js';
@@ -68,12 +68,6 @@ export function resultsTable(results: readonly SizeResult[]): string {
   const rule = `|---|${results.map(() => '---:').join('|')}|`;
   const rows = ROWS.map(([label, cell]) => `| ${label} | ${results.map(cell).join(' | ')} |`);
   return [header, rule, ...rows].join('\n');
-}
-
-/** The first backup in a fresh process (as the CLI makes it), then the median of the others (as the running app does). */
-export function fixedCostFigures(fixed: FixedCost): { first: number; warm: number } {
-  const rest = [...fixed.runsMs.slice(1)].sort((a, b) => a - b);
-  return { first: fixed.runsMs[0] ?? 0, warm: rest[Math.floor((rest.length - 1) / 2)] ?? 0 };
 }
 
 function fixedCostLine(fixed: FixedCost): string {
