@@ -3,7 +3,7 @@ import { writeArchive, type CollectionSource } from '../archive/archive-writer.j
 import type { BackupKind } from '../archive/backup-name.js';
 import { bsonToLine } from '../archive/extended-json.js';
 import type { Manifest } from '../archive/manifest.js';
-import { approximateCount } from '../db/collection-size.js';
+import { EMPTY_COLLECTION, estimateCollection, readBatchSize } from '../db/collection-size.js';
 import { describeError } from '../shared/app-error.js';
 import type { BackupContext } from './backup-context.js';
 import type { ProgressListener } from './backup-events.js';
@@ -14,8 +14,6 @@ export interface WrittenBackup {
   readonly manifest: Manifest;
   readonly documents: number;
 }
-
-const BATCH_SIZE = 1000;
 
 /**
  * Streams the configured collections into a new archive: cursor -> Extended
@@ -28,15 +26,15 @@ export async function writeDatabaseBackup(ctx: BackupContext, kind: BackupKind, 
   try {
     // Snapshot reads are for find only: MongoDB refuses readConcern snapshot on listCollections and listIndexes.
     const existing = new Set((await ctx.db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
-    const totals = await Promise.all(
-      ctx.collections.map((name) => (existing.has(name) ? approximateCount(ctx.db, name, capabilities) : Promise.resolve(0))),
+    const estimates = await Promise.all(
+      ctx.collections.map((name) => (existing.has(name) ? estimateCollection(ctx.db, name, capabilities) : EMPTY_COLLECTION)),
     );
-    const documentsTotal = totals.reduce((a, b) => a + b, 0);
+    const documentsTotal = estimates.reduce((sum, e) => sum + e.count, 0);
     let documentsBefore = 0;
     let documentsInCollection = 0;
 
     async function* sources(): AsyncGenerator<CollectionSource> {
-      for (const name of ctx.collections) {
+      for (const [i, name] of ctx.collections.entries()) {
         documentsBefore += documentsInCollection;
         documentsInCollection = 0;
         if (!existing.has(name)) {
@@ -45,7 +43,8 @@ export async function writeDatabaseBackup(ctx: BackupContext, kind: BackupKind, 
         }
         const collection = ctx.db.collection(name);
         const indexes = await annotate(name, collection.listIndexes().toArray());
-        yield { name, indexes, lines: readLines(name, collection, session) };
+        const batchSize = readBatchSize(estimates[i]?.averageBytes);
+        yield { name, indexes, lines: readLines(name, collection, { session, batchSize }) };
       }
     }
 
@@ -77,8 +76,12 @@ async function* noLines(): AsyncGenerator<string[]> {}
  * would deserialize each reply before asking for the next, while this way the
  * next batch is on its way while we convert the current one.
  */
-async function* readLines(name: string, collection: Collection, session: ClientSession | undefined): AsyncGenerator<string[]> {
-  const cursor = collection.find({}, { raw: true, session, batchSize: BATCH_SIZE }) as unknown as FindCursor<Uint8Array>;
+async function* readLines(
+  name: string,
+  collection: Collection,
+  options: { readonly session: ClientSession | undefined; readonly batchSize: number },
+): AsyncGenerator<string[]> {
+  const cursor = collection.find({}, { raw: true, ...options }) as unknown as FindCursor<Uint8Array>;
   try {
     let more = annotate(name, cursor.hasNext());
     while (await more) {
