@@ -17,6 +17,7 @@ import {
   collectionFileName,
   type Manifest,
   type ManifestCollection,
+  type ReadConsistency,
 } from './manifest.js';
 
 /** Text is handed on in pieces of about this size (a batch of large documents could pass V8's string limit). */
@@ -34,6 +35,7 @@ export interface ArchiveHeader {
   readonly kind: BackupKind;
   readonly createdAt: Date;
   readonly database: string;
+  readonly consistency?: ReadConsistency;
 }
 
 export interface WriteProgress {
@@ -89,6 +91,7 @@ export async function writeArchive(
       kind: header.kind,
       app: { name: appInfo.name, version: appInfo.version },
       database: header.database,
+      ...(header.consistency ? { consistency: header.consistency } : {}),
       collections,
     };
     const manifestText = JSON.stringify(manifest, null, 2) + '\n';

@@ -8,7 +8,7 @@ import type { ProgressListener } from './backup-events.js';
 import type { StoredBackup } from './backup-store.js';
 import type { LockLease } from './operation-lock.js';
 import { pruneBackups } from './prune-backups.js';
-import { writeDatabaseBackup } from './write-database-backup.js';
+import { writeBackupWithSnapshotFallback } from './write-backup-with-fallback.js';
 
 export interface CreateBackupOptions {
   readonly kind: BackupKind;
@@ -38,7 +38,7 @@ export async function createBackup(ctx: BackupContext, options: CreateBackupOpti
     const started = performance.now();
     let written;
     try {
-      written = await writeDatabaseBackup(ctx, kind, options.onProgress);
+      written = await writeBackupWithSnapshotFallback(ctx, kind, options.onProgress);
     } catch (error) {
       const failure = new AppError('BACKUP_FAILED', `Backup fehlgeschlagen: ${describeError(error)}`, { cause: error });
       ctx.emit({ type: 'backup.failed', kind, reason: failure.message, ...(actor ? { actor } : {}) });

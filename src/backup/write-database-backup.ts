@@ -2,7 +2,7 @@ import type { ClientSession, Collection, FindCursor } from 'mongodb';
 import { writeArchive, type CollectionSource } from '../archive/archive-writer.js';
 import type { BackupKind } from '../archive/backup-name.js';
 import { bsonToLine } from '../archive/extended-json.js';
-import type { Manifest } from '../archive/manifest.js';
+import type { Manifest, ReadConsistency } from '../archive/manifest.js';
 import { EMPTY_COLLECTION, estimateCollection, readBatchSize } from '../db/collection-size.js';
 import { describeError } from '../shared/app-error.js';
 import type { BackupContext } from './backup-context.js';
@@ -19,10 +19,16 @@ export interface WrittenBackup {
  * Streams the configured collections into a new archive: cursor -> Extended
  * JSON -> zip entry -> `*.tmp`, renamed only once complete. Any failure
  * removes the temporary file and rejects. Does not lock or prune.
+ * `snapshot` reads every collection in one snapshot session (only where the server offers it).
  */
-export async function writeDatabaseBackup(ctx: BackupContext, kind: BackupKind, onProgress?: ProgressListener): Promise<WrittenBackup> {
+export async function writeDatabaseBackup(
+  ctx: BackupContext,
+  kind: BackupKind,
+  consistency: ReadConsistency,
+  onProgress?: ProgressListener,
+): Promise<WrittenBackup> {
   const capabilities = await ctx.capabilities();
-  const session = capabilities.snapshotReads ? ctx.db.client.startSession({ snapshot: true }) : undefined;
+  const session = consistency === 'snapshot' ? ctx.db.client.startSession({ snapshot: true }) : undefined;
   try {
     // Snapshot reads are for find only: MongoDB refuses readConcern snapshot on listCollections and listIndexes.
     const existing = new Set((await ctx.db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
@@ -43,13 +49,14 @@ export async function writeDatabaseBackup(ctx: BackupContext, kind: BackupKind, 
         }
         const collection = ctx.db.collection(name);
         const indexes = await annotate(name, collection.listIndexes().toArray());
+        const afterBatch = () => ctx.failpoints?.afterReadBatch?.(name, consistency);
         const batchSize = readBatchSize(estimates[i]?.averageBytes);
-        yield { name, indexes, lines: readLines(name, collection, { session, batchSize }) };
+        yield { name, indexes, lines: readLines(name, collection, { session, batchSize }, afterBatch) };
       }
     }
 
     const { backup, result: manifest } = await ctx.store.writeNew(kind, ctx.clock.now(), (tempPath, createdAt) =>
-      writeArchive(tempPath, { kind, createdAt, database: ctx.db.databaseName }, sources(), {
+      writeArchive(tempPath, { kind, createdAt, database: ctx.db.databaseName, consistency }, sources(), {
         compressionLevel: ctx.compressionLevel,
         onProgress: (p) => {
           documentsInCollection = p.documentsDone;
@@ -80,11 +87,13 @@ async function* readLines(
   name: string,
   collection: Collection,
   options: { readonly session: ClientSession | undefined; readonly batchSize: number },
+  afterBatch: () => Promise<void> | void,
 ): AsyncGenerator<string[]> {
   const cursor = collection.find({}, { raw: true, ...options }) as unknown as FindCursor<Uint8Array>;
   try {
     let more = annotate(name, cursor.hasNext());
     while (await more) {
+      await annotate(name, Promise.resolve().then(afterBatch));
       const batch = cursor.readBufferedDocuments();
       more = annotate(name, cursor.hasNext());
       more.catch(() => undefined);
