@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { Document } from 'mongodb';
 import { AppError } from '../shared/app-error.js';
-import { ARCHIVE_LIMITS, type OpenedArchive } from './archive-reader.js';
+import type { OpenedArchive } from './archive-reader.js';
 import { CollectionFileParser } from './collection-file.js';
 import { lineToDocument } from './extended-json.js';
 import { splitLines } from './line-splitter.js';
 import type { ManifestCollection } from './manifest.js';
+
+/** A batch also ends at this much Extended JSON, so that large documents do not pile up by the thousand. */
+const MAX_BATCH_TEXT = 16 * 1024 * 1024;
 
 /**
  * Streams the documents of one collection file in batches, checking the
@@ -34,8 +37,9 @@ export async function* readCollectionDocuments(
 
   const parser = new CollectionFileParser();
   let batch: Document[] = [];
+  let batchText = 0;
   try {
-    for await (const line of splitLines(hashed(), ARCHIVE_LIMITS.maxLineBytes)) {
+    for await (const line of splitLines(hashed())) {
       const text = parser.line(line);
       if (text === undefined) continue;
       try {
@@ -43,9 +47,11 @@ export async function* readCollectionDocuments(
       } catch (error) {
         throw new Error(`Zeile ${parser.currentLine}: kein gültiges Extended JSON (${(error as Error).message})`, { cause: error });
       }
-      if (batch.length >= batchSize) {
+      batchText += text.length;
+      if (batch.length >= batchSize || batchText >= MAX_BATCH_TEXT) {
         yield batch;
         batch = [];
+        batchText = 0;
       }
     }
     const count = parser.end();

@@ -1,4 +1,5 @@
 import type { Db } from 'mongodb';
+import type { ReadConsistency } from '../archive/manifest.js';
 import type { Config } from '../config/config.js';
 import { detectCapabilities, type ServerCapabilities } from '../db/server-capabilities.js';
 import { systemClock, type Clock } from '../shared/clock.js';
@@ -13,6 +14,8 @@ export interface Failpoints {
   betweenRenames?(collection: string): Promise<void> | void;
   afterSwap?(collection: string): Promise<void> | void;
   afterLoadBatch?(collection: string, documentsLoaded: number): Promise<void> | void;
+  /** After each batch a backup read from the server; throwing here fails that read. */
+  afterReadBatch?(collection: string, consistency: ReadConsistency): Promise<void> | void;
 }
 
 /** Everything a backup use case needs; side effects sit behind these fields. */
@@ -36,6 +39,8 @@ export interface BackupContextOptions {
   readonly store?: BackupStore;
   readonly compressionLevel?: number;
   readonly failpoints?: Failpoints;
+  /** What the server offers, instead of asking it (tests: claim snapshot reads on FerretDB). */
+  readonly capabilities?: ServerCapabilities;
 }
 
 export function createBackupContext(
@@ -53,7 +58,7 @@ export function createBackupContext(
     clock: options.clock ?? systemClock,
     emit: options.emit ?? (() => undefined),
     compressionLevel: options.compressionLevel ?? 6,
-    capabilities: () => (capabilities ??= detectCapabilities(db)),
+    capabilities: () => (capabilities ??= options.capabilities ? Promise.resolve(options.capabilities) : detectCapabilities(db)),
     ...(options.failpoints ? { failpoints: options.failpoints } : {}),
   };
 }

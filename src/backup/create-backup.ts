@@ -8,7 +8,8 @@ import type { ProgressListener } from './backup-events.js';
 import type { StoredBackup } from './backup-store.js';
 import type { LockLease } from './operation-lock.js';
 import { pruneBackups } from './prune-backups.js';
-import { writeDatabaseBackup, type BackupSource, type WrittenBackup } from './write-database-backup.js';
+import { writeBackupWithSnapshotFallback } from './write-backup-with-fallback.js';
+import type { BackupSource, WrittenBackup } from './write-database-backup.js';
 
 export interface CreateBackupOptions {
   readonly kind: BackupKind;
@@ -52,7 +53,7 @@ export async function createBackup(ctx: BackupContext, options: CreateBackupOpti
     const started = performance.now();
     let written: WrittenBackup | undefined;
     try {
-      written = await writeDatabaseBackup(ctx, kind, options.onProgress, options.source);
+      written = await writeBackupWithSnapshotFallback(ctx, kind, options.onProgress, options.source);
       await options.check?.(written);
     } catch (error) {
       if (written) await ctx.store.remove(written.backup.name).catch(() => undefined);

@@ -45,9 +45,15 @@ export const COMMANDS: Record<string, (ctx: BackupContext, input: CommandInput) 
 
   async list(ctx) {
     const backups = await listBackups(ctx);
-    const rows = backups.map((b) => [b.name, b.kind, formatBytes(b.size), b.documents === undefined ? `FEHLER: ${b.problem}` : `${b.documents} Dokumente`]);
+    const rows = backups.map((b) => [
+      b.name,
+      b.kind,
+      formatBytes(b.size),
+      b.documents === undefined ? `FEHLER: ${b.problem}` : `${b.documents} Dokumente`,
+      b.consistency ?? '',
+    ]);
     return {
-      json: backups.map((b) => ({ ...b, createdAt: b.createdAt.toISOString() })),
+      json: backups.map((b) => ({ ...b, createdAt: b.createdAt.toISOString(), consistency: b.consistency ?? null })),
       text: backups.length === 0 ? 'Keine Backups vorhanden.' : table(rows),
     };
   },

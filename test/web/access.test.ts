@@ -124,6 +124,8 @@ describe('an admin', () => {
     expect(list.text).toContain(name);
     expect(list.text).toContain('manuell');
     expect(list.text).toContain('nicht geprüft');
+    // FerretDB offers no snapshot reads: each collection was read on its own.
+    expect(list.text).toContain('je Collection gelesen');
 
     const restore = await admin.agent.get(`/admin/backups/${name}/restore`).expect(200);
     expect(restore.text).toContain('WIEDERHERSTELLEN');
@@ -140,6 +142,7 @@ describe('an admin', () => {
     const { agent, csrf } = admin;
     const list = await agent.get('/admin/api/backups').expect(200);
     expect(list.body.backups.map((b: { name: string }) => b.name)).toContain(name);
+    expect(list.body.backups.find((b: { name: string }) => b.name === name)).toMatchObject({ consistency: 'per-collection' });
 
     const status = await agent.get('/admin/api/status').expect(200);
     expect(status.body.scheduler.enabled).toBe(true);

@@ -1,4 +1,5 @@
 import { KIND_LABELS, type BackupKind } from '../../archive/backup-name.js';
+import type { ReadConsistency } from '../../archive/manifest.js';
 import { listBackups } from '../../backup/list-backups.js';
 import type { AppDependencies } from '../app-dependencies.js';
 import { readVerifications, type VerificationRecord } from './verification-records.js';
@@ -11,6 +12,8 @@ export interface BackupRow {
   readonly size: number;
   readonly documents: number | null;
   readonly collections: readonly { readonly name: string; readonly count: number }[];
+  /** How the collections were read; null when the manifest does not say. */
+  readonly consistency: ReadConsistency | null;
   /** Why the manifest could not be read, if it could not. */
   readonly problem: string | null;
   readonly verification: VerificationRecord | null;
@@ -31,6 +34,7 @@ export async function listBackupRows(deps: Pick<AppDependencies, 'backup' | 'db'
     size: s.size,
     documents: s.documents ?? null,
     collections: s.collections,
+    consistency: s.consistency ?? null,
     problem: s.problem ?? null,
     verification: verifications.get(s.name) ?? null,
   }));
