@@ -5,7 +5,7 @@ import { previewRestore, type RestorePreview } from '../../restore/preview-resto
 import type { AppDependencies } from '../app-dependencies.js';
 import { backupLabel, operationLabel, runLabel } from '../wording/operation-labels.js';
 import { listBackupRows, type BackupRow } from './backup-rows.js';
-import { monitoredStatus } from './monitored-status.js';
+import { monitoredStatus, type MonitoredStatus } from './monitored-status.js';
 import { operationsView, type OperationsView } from './operation-view.js';
 
 const DASHBOARD_BACKUPS = 5;
@@ -22,6 +22,7 @@ export interface LastBackupView {
 
 export interface DashboardModel {
   readonly scheduler: SchedulerStatus;
+  readonly pendingSafetyArchive: MonitoredStatus['pendingSafetyArchive'];
   readonly latest: readonly BackupRow[];
   readonly total: number;
   readonly lastBackup: LastBackupView | undefined;
@@ -30,10 +31,11 @@ export interface DashboardModel {
 }
 
 export async function loadDashboard(deps: Pick<AppDependencies, 'scheduler' | 'backup' | 'db' | 'tracker' | 'mailBackup'>): Promise<DashboardModel> {
-  const [{ scheduler }, rows] = await Promise.all([monitoredStatus(deps), listBackupRows(deps)]);
+  const [{ scheduler, pendingSafetyArchive }, rows] = await Promise.all([monitoredStatus(deps), listBackupRows(deps)]);
   const state = deps.tracker.state();
   return {
     scheduler,
+    pendingSafetyArchive,
     latest: rows.slice(0, DASHBOARD_BACKUPS),
     total: rows.length,
     lastBackup: lastBackup(scheduler.lastRun, state.last, rows[0]),
@@ -84,6 +86,7 @@ export async function loadRestorePage(deps: Pick<AppDependencies, 'backup' | 'tr
 
 export interface AutoBackupModel {
   readonly scheduler: SchedulerStatus;
+  readonly pendingSafetyArchive: MonitoredStatus['pendingSafetyArchive'];
   /** Who the backup mails go to now, and from which collection: a restore of `settings` can change the latter. */
   readonly recipients: Recipients;
   readonly logLines: readonly string[];
@@ -91,6 +94,10 @@ export interface AutoBackupModel {
 }
 
 export async function loadAutoBackupPage(deps: Pick<AppDependencies, 'scheduler' | 'logReader' | 'backup' | 'db'>): Promise<AutoBackupModel> {
-  const [{ scheduler }, recipients, logLines] = await Promise.all([monitoredStatus(deps), findRecipients(deps.db), deps.logReader.tail(PAGE_LOG_LINES)]);
-  return { scheduler, recipients, logLines, logLineCount: PAGE_LOG_LINES };
+  const [{ scheduler, pendingSafetyArchive }, recipients, logLines] = await Promise.all([
+    monitoredStatus(deps),
+    findRecipients(deps.db),
+    deps.logReader.tail(PAGE_LOG_LINES),
+  ]);
+  return { scheduler, pendingSafetyArchive, recipients, logLines, logLineCount: PAGE_LOG_LINES };
 }
