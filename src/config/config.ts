@@ -26,6 +26,12 @@ export interface Config {
   readonly backupTimes: readonly string[];
   readonly backupTimezone: string;
   readonly backupKeep: number;
+  /** Retention beyond BACKUP_KEEP (automatic backups): manual/uploaded and pre-restore counted apart, optional tiers (0: off). */
+  readonly backupKeepManual: number;
+  readonly backupKeepPreRestore: number;
+  readonly backupKeepDaily: number;
+  readonly backupKeepWeekly: number;
+  readonly backupKeepMonthly: number;
   readonly backupCollections: readonly string[];
   readonly watchdogHours: number;
   readonly smtp: SmtpConfig | undefined;
@@ -152,6 +158,11 @@ const schema = z.object({
   BACKUP_TIMES: backupTimes,
   BACKUP_TIMEZONE: timezone,
   BACKUP_KEEP: wholeNumber(1, 10000, 10),
+  BACKUP_KEEP_MANUAL: wholeNumber(1, 10000, 5),
+  BACKUP_KEEP_PRE_RESTORE: wholeNumber(1, 10000, 3),
+  BACKUP_KEEP_DAILY: wholeNumber(0, 10000, 0),
+  BACKUP_KEEP_WEEKLY: wholeNumber(0, 10000, 0),
+  BACKUP_KEEP_MONTHLY: wholeNumber(0, 10000, 0),
   BACKUP_COLLECTIONS: collections,
   BACKUP_WATCHDOG_HOURS: positiveNumber(26),
   SMTP_URL: smtpUrl,
@@ -228,6 +239,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     backupTimes: Object.freeze(e.BACKUP_TIMES),
     backupTimezone: e.BACKUP_TIMEZONE,
     backupKeep: e.BACKUP_KEEP,
+    backupKeepManual: e.BACKUP_KEEP_MANUAL,
+    backupKeepPreRestore: e.BACKUP_KEEP_PRE_RESTORE,
+    backupKeepDaily: e.BACKUP_KEEP_DAILY,
+    backupKeepWeekly: e.BACKUP_KEEP_WEEKLY,
+    backupKeepMonthly: e.BACKUP_KEEP_MONTHLY,
     backupCollections: Object.freeze(e.BACKUP_COLLECTIONS),
     watchdogHours: e.BACKUP_WATCHDOG_HOURS,
     smtp,

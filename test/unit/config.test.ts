@@ -10,11 +10,24 @@ describe('loadConfig', () => {
     expect(config.backupTimes).toEqual(['06:00', '18:00']);
     expect(config.backupTimezone).toBe('Europe/Berlin');
     expect(config.backupKeep).toBe(10);
+    expect([config.backupKeepManual, config.backupKeepPreRestore]).toEqual([5, 3]);
+    expect([config.backupKeepDaily, config.backupKeepWeekly, config.backupKeepMonthly]).toEqual([0, 0, 0]);
     expect(config.backupCollections).toEqual([...SCANDY_COLLECTIONS]);
     expect(config.mongodbUri).toBeUndefined();
     expect(config.smtp).toBeUndefined();
     expect(config.mailAttachMaxBytes).toBe(18 * 1024 * 1024);
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reads the retention counts and tiers', () => {
+    const config = loadConfig({
+      BACKUP_KEEP_MANUAL: '8',
+      BACKUP_KEEP_PRE_RESTORE: '1',
+      BACKUP_KEEP_DAILY: '7',
+      BACKUP_KEEP_WEEKLY: '4',
+      BACKUP_KEEP_MONTHLY: '12',
+    });
+    expect(config).toMatchObject({ backupKeepManual: 8, backupKeepPreRestore: 1, backupKeepDaily: 7, backupKeepWeekly: 4, backupKeepMonthly: 12 });
   });
 
   it('sorts and de-duplicates backup times', () => {
@@ -24,6 +37,11 @@ describe('loadConfig', () => {
   it.each([
     ['BACKUP_KEEP', 'zehn'],
     ['BACKUP_KEEP', '0'],
+    ['BACKUP_KEEP_MANUAL', '0'],
+    ['BACKUP_KEEP_PRE_RESTORE', 'drei'],
+    ['BACKUP_KEEP_DAILY', '-1'],
+    ['BACKUP_KEEP_WEEKLY', '1.5'],
+    ['BACKUP_KEEP_MONTHLY', '10001'],
     ['BACKUP_TIMES', '25:00'],
     ['BACKUP_TIMES', '6 Uhr'],
     ['BACKUP_TIMEZONE', 'Mars/Olympus'],
