@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../shared/app-error.js';
 import { SCANDY_COLLECTIONS, isSafeCollectionName } from './collections.js';
+import { EMAIL_MESSAGE, emptyToUndefined, backupTimes, positiveNumber, timezone, wholeNumber } from './config-values.js';
 
 export interface SmtpConfig {
   /** Either a URL (smtp://user:pass@host:port) or host/port fields. */
@@ -47,32 +48,7 @@ export interface Config {
 
 const SECRET_VARIABLES = new Set(['SMTP_PASS', 'SESSION_SECRET', 'ADMIN_PASSWORD', 'MONGODB_URI', 'SMTP_URL']);
 
-const emptyToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 const optionalString = z.preprocess(emptyToUndefined, z.string().trim().optional());
-
-const wholeNumber = (min: number, max: number, fallback: number) =>
-  z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .trim()
-      .regex(/^\d+$/, `muss eine ganze Zahl von ${min} bis ${max} sein`)
-      .transform(Number)
-      .pipe(z.number().int().min(min, `muss mindestens ${min} sein`).max(max, `darf höchstens ${max} sein`))
-      .default(fallback),
-  );
-
-const positiveNumber = (fallback: number) =>
-  z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .trim()
-      .regex(/^\d+(\.\d+)?$/, 'muss eine positive Zahl sein')
-      .transform(Number)
-      .pipe(z.number().positive('muss eine positive Zahl sein'))
-      .default(fallback),
-  );
 
 const booleanFlag = z.preprocess(
   emptyToUndefined,
@@ -80,28 +56,6 @@ const booleanFlag = z.preprocess(
     .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'muss true oder false sein' })
     .transform((v) => v === 'true' || v === '1' || v === 'yes')
     .optional(),
-);
-
-const timeOfDay = /^([01]\d|2[0-3]):[0-5]\d$/;
-
-const backupTimes = z.preprocess(
-  emptyToUndefined,
-  z
-    .string()
-    .default('06:00,18:00')
-    .transform((raw) => raw.split(',').map((t) => t.trim()))
-    .refine((times) => times.length > 0 && times.every((t) => timeOfDay.test(t)), {
-      message: 'muss eine kommagetrennte Liste von Uhrzeiten HH:MM sein (00:00 bis 23:59)',
-    })
-    .transform((times) => [...new Set(times)].sort()),
-);
-
-const timezone = z.preprocess(
-  emptyToUndefined,
-  z
-    .string()
-    .default('Europe/Berlin')
-    .refine(isKnownTimeZone, { message: 'muss eine IANA-Zeitzone wie Europe/Berlin sein' }),
 );
 
 const collections = z.preprocess(
@@ -183,7 +137,7 @@ const schema = z.object({
   MAIL_ATTACH_MAX_MB: positiveNumber(18),
   UPLOAD_MAX_MB: positiveNumber(1024),
   SESSION_SECRET: z.preprocess(emptyToUndefined, z.string().min(16, 'muss mindestens 16 Zeichen lang sein').optional()),
-  ADMIN_EMAIL: z.preprocess(emptyToUndefined, z.email('muss eine E-Mail-Adresse sein').optional()),
+  ADMIN_EMAIL: z.preprocess(emptyToUndefined, z.email(EMAIL_MESSAGE).optional()),
   ADMIN_PASSWORD: z.preprocess(emptyToUndefined, z.string().min(8, 'muss mindestens 8 Zeichen lang sein').optional()),
   TRUST_PROXY: z.preprocess(
     emptyToUndefined,
@@ -255,13 +209,4 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     adminPassword: e.ADMIN_PASSWORD,
     trustProxy: e.TRUST_PROXY,
   });
-}
-
-function isKnownTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -63,6 +63,20 @@ describe('loadConfig', () => {
     expect(message.split('\n')).toHaveLength(1);
   });
 
+  it.each([
+    ['BACKUP_KEEP', 'zehn', 'BACKUP_KEEP muss eine ganze Zahl von 1 bis 10000 sein (erhalten: "zehn")'],
+    ['BACKUP_KEEP', '0', 'BACKUP_KEEP muss mindestens 1 sein (erhalten: "0")'],
+    ['BACKUP_KEEP', '10001', 'BACKUP_KEEP darf höchstens 10000 sein (erhalten: "10001")'],
+    ['BACKUP_TIMES', '25:00', 'BACKUP_TIMES muss eine kommagetrennte Liste von Uhrzeiten HH:MM sein (00:00 bis 23:59) (erhalten: "25:00")'],
+    ['BACKUP_TIMES', ',', 'BACKUP_TIMES muss eine kommagetrennte Liste von Uhrzeiten HH:MM sein (00:00 bis 23:59) (erhalten: ",")'],
+    ['BACKUP_TIMEZONE', 'Mars/Olympus', 'BACKUP_TIMEZONE muss eine IANA-Zeitzone wie Europe/Berlin sein (erhalten: "Mars/Olympus")'],
+    ['MAIL_ATTACH_MAX_MB', '-3', 'MAIL_ATTACH_MAX_MB muss eine positive Zahl sein (erhalten: "-3")'],
+    ['MAIL_ATTACH_MAX_MB', '0', 'MAIL_ATTACH_MAX_MB muss eine positive Zahl sein (erhalten: "0")'],
+    ['PORT', '1.5', 'PORT muss eine ganze Zahl von 0 bis 65535 sein (erhalten: "1.5")'],
+  ])('says %s=%s is wrong in the same words as always', (variable, value, message) => {
+    expect(() => loadConfig({ [variable]: value })).toThrow(`Ungültige Konfiguration: ${message}`);
+  });
+
   it('never echoes a secret value in its error', () => {
     let message = '';
     try {
