@@ -16,8 +16,9 @@ async function server(options?: Parameters<typeof startSmtpServer>[0]): Promise<
   return started;
 }
 
+/** The test servers speak no TLS: SMTP_TLS=off allows that (ignored where TLS is not yet required). */
 function mailerFor(url: string) {
-  const smtp = loadConfig({ SMTP_URL: url }).smtp!;
+  const smtp = loadConfig({ SMTP_URL: url, SMTP_TLS: 'off' }).smtp!;
   return { mailer: createSmtpMailer(smtp, 'Scandy Backup <backup@example.org>'), server: describeSmtp(smtp) };
 }
 
