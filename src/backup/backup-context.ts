@@ -1,6 +1,7 @@
 import type { Db } from 'mongodb';
 import type { ReadConsistency } from '../archive/manifest.js';
 import type { Config } from '../config/config.js';
+import { DEFAULT_RETENTION, type RetentionRules } from '../retention/retention-policy.js';
 import { detectCapabilities, type ServerCapabilities } from '../db/server-capabilities.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import type { EventSink } from './backup-events.js';
@@ -22,7 +23,8 @@ export interface Failpoints {
 export interface BackupContext {
   readonly db: Db;
   readonly collections: readonly string[];
-  readonly keep: number;
+  /** What prune keeps (besides pinned backups and those in use). */
+  readonly retention: RetentionRules;
   readonly store: BackupStore;
   readonly lock: OperationLock;
   readonly clock: Clock;
@@ -43,8 +45,25 @@ export interface BackupContextOptions {
   readonly capabilities?: ServerCapabilities;
 }
 
+/** Retention settings beyond BACKUP_KEEP; any left out takes the documented default. */
+type RetentionConfig = Partial<
+  Pick<Config, 'backupKeepManual' | 'backupKeepPreRestore' | 'backupKeepDaily' | 'backupKeepWeekly' | 'backupKeepMonthly' | 'backupTimezone'>
+>;
+
+export function retentionRulesOf(config: Pick<Config, 'backupKeep'> & RetentionConfig): RetentionRules {
+  return {
+    keepLast: config.backupKeep,
+    keepManual: config.backupKeepManual ?? DEFAULT_RETENTION.keepManual,
+    keepPreRestore: config.backupKeepPreRestore ?? DEFAULT_RETENTION.keepPreRestore,
+    keepDaily: config.backupKeepDaily ?? DEFAULT_RETENTION.keepDaily,
+    keepWeekly: config.backupKeepWeekly ?? DEFAULT_RETENTION.keepWeekly,
+    keepMonthly: config.backupKeepMonthly ?? DEFAULT_RETENTION.keepMonthly,
+    timeZone: config.backupTimezone ?? DEFAULT_RETENTION.timeZone,
+  };
+}
+
 export function createBackupContext(
-  config: Pick<Config, 'backupDir' | 'backupCollections' | 'backupKeep'> & Partial<Pick<Config, 'backupTimezone'>>,
+  config: Pick<Config, 'backupDir' | 'backupCollections' | 'backupKeep'> & RetentionConfig,
   db: Db,
   options: BackupContextOptions = {},
 ): BackupContext {
@@ -52,7 +71,7 @@ export function createBackupContext(
   return {
     db,
     collections: config.backupCollections,
-    keep: config.backupKeep,
+    retention: retentionRulesOf(config),
     store: options.store ?? new BackupStore(config.backupDir),
     lock: options.lock ?? new MongoOperationLock(db, config.backupTimezone ? { timeZone: config.backupTimezone } : {}),
     clock: options.clock ?? systemClock,

@@ -62,7 +62,10 @@ export function createSmtpMailer(smtp: SmtpConfig, from: string, options: SmtpMa
         attachments: (message.attachments ?? []).map((a) => ({ filename: a.filename, path: a.path, contentType: a.contentType })),
       });
       const rejected = (info.rejected ?? []).map(String);
-      if (rejected.length > 0) throw new Error(`Empfänger abgelehnt: ${rejected.join(', ')}`);
+      if (rejected.length > 0) {
+        throw Object.assign(new Error(`Empfänger abgelehnt: ${rejected.join(', ')}`), { code: 'EENVELOPE', command: 'RCPT TO', rejected });
+      }
+      return { response: String(info.response ?? '') };
     },
   };
 }

@@ -4,7 +4,13 @@ import { seedDatabase } from '../../src/seed/seed-database.js';
 import { ADMIN, signIn, useWebApp, waitForIdle } from './helpers/web-app.js';
 
 const sent: MailMessage[] = [];
-const w = useWebApp({ mailer: { send: async (message) => void sent.push(message) } });
+const recording = {
+  send: async (message: MailMessage) => {
+    sent.push(message);
+    return { response: '250 OK' };
+  },
+};
+const w = useWebApp({ mailer: recording });
 
 beforeAll(async () => {
   await seedDatabase(w.t.db, { docs: 100 });
