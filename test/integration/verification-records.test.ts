@@ -11,7 +11,7 @@ import { useTempDir } from '../helpers/temp-dir.js';
 const t = useTestDatabase();
 const root = useTempDir();
 
-/** A manager on its own folder; `keep` is BACKUP_KEEP. */
+/** A manager on its own folder; `keep` is BACKUP_KEEP (how many automatic backups stay). */
 function manager(folder: string, keep: number) {
   return createBackupManager(createBackupContext({ backupDir: path.join(root, folder), backupCollections: ['tools'], backupKeep: keep }, t.db));
 }
@@ -28,7 +28,7 @@ describe('remembered verify results belong to their backup', () => {
     await t.db.collection(VERIFICATIONS_COLLECTION).deleteMany({});
     const keepingAll = manager('pruned', 10);
     const names: string[] = [];
-    for (let i = 0; i < 3; i++) names.push((await keepingAll.create({ kind: 'manual' })).backup.name);
+    for (let i = 0; i < 3; i++) names.push((await keepingAll.create({ kind: 'auto' })).backup.name);
     for (const name of names) await keepingAll.verifyAndRecord(name, 'admin@example.org');
     expect(await recordedNames()).toEqual([...names].sort());
 
