@@ -5,7 +5,7 @@ import { bsonToLine } from '../archive/extended-json.js';
 import type { Manifest, ReadConsistency } from '../archive/manifest.js';
 import { EMPTY_COLLECTION, estimateCollection, readBatchSize } from '../db/collection-size.js';
 import { describeError } from '../shared/app-error.js';
-import type { BackupContext } from './backup-context.js';
+import { failpointsOf, type BackupContext } from './backup-context.js';
 import type { ProgressListener } from './backup-events.js';
 import type { StoredBackup } from './backup-store.js';
 
@@ -67,7 +67,7 @@ export async function writeDatabaseBackup(
         }
         const collection = ctx.db.collection(physical);
         const indexes = await annotate(name, collection.listIndexes().toArray());
-        const afterBatch = () => ctx.failpoints?.afterReadBatch?.(name, consistency);
+        const afterBatch = () => failpointsOf(ctx)?.afterReadBatch?.(name, consistency);
         const batchSize = readBatchSize(estimates[i]?.averageBytes);
         yield { name, indexes, lines: readLines(name, collection, { session, batchSize }, afterBatch) };
       }

@@ -47,13 +47,13 @@ export async function completeSafetyArchive(ctx: BackupContext, lease: LockLease
     }).catch(() => undefined);
     const existing = await collectionNames(ctx.db).catch(() => new Set<string>());
     const keptIn = run.collections.map((c) => c.aside).filter((aside) => existing.has(aside));
-    ctx.emit({ type: 'restore.safety-pending', source: run.source, reason, attempt, keptIn, ...(run.actor ? { actor: run.actor } : {}) });
+    ctx.emit({ type: 'restore.safety-pending', source: run.source, reason, attempt, keptIn, actor: run.actor });
     return { pending: reason };
   }
   options.onCleanup?.();
   // Best effort: with the archive recorded in the journal, the next repair only drops what is left.
   await dropAside(ctx, lease, run).catch(() => undefined);
-  if (options.resumed) ctx.emit({ type: 'restore.safety-written', source: run.source, name, ...(run.actor ? { actor: run.actor } : {}) });
+  if (options.resumed) ctx.emit({ type: 'restore.safety-written', source: run.source, name, actor: run.actor });
   return { name };
 }
 
@@ -69,7 +69,7 @@ async function safetyArchive(ctx: BackupContext, lease: LockLease, run: RestoreJ
   const result = await createBackup(ctx, {
     kind: 'pre-restore',
     lease,
-    ...(run.actor ? { actor: run.actor } : {}),
+    actor: run.actor,
     source: { collections: [...names, ...[...readFrom.keys()].filter((n) => !names.includes(n))], readFrom },
     check: (written) => checkSafetyArchive(written, expected),
     onProgress: (p) => options.onProgress?.({ ...p, operation: 'restore', phase: 'pre-restore' }),
