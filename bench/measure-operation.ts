@@ -8,7 +8,8 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { withArchive } from '../src/archive/archive-reader.js';
-import { createBackupContext, type BackupContext } from '../src/backup/backup-context.js';
+import type { BackupContext } from '../src/backup/backup-context.js';
+import { createBackupContext } from '../src/app/compose.js';
 import type { OperationProgress, RestoreStep } from '../src/backup/backup-events.js';
 import { createBackup } from '../src/backup/create-backup.js';
 import { SCANDY_COLLECTIONS } from '../src/config/collections.js';
@@ -32,7 +33,13 @@ async function main(): Promise<void> {
       spec.operation === 'drain'
         ? undefined
         : createBackupContext(
-            { backupDir: spec.backupDir, backupCollections: [...SCANDY_COLLECTIONS], backupKeep: KEEP_EVERYTHING },
+            {
+              backupDir: spec.backupDir,
+              backupCollections: [...SCANDY_COLLECTIONS],
+              backupKeep: KEEP_EVERYTHING,
+              backupKeepManual: KEEP_EVERYTHING,
+              backupKeepPreRestore: KEEP_EVERYTHING,
+            },
             database.db,
           );
     await ctx?.store.ensureDir();

@@ -1,23 +1,16 @@
-import type { Readable } from 'node:stream';
+import { Transform, pipeline, type Readable, type TransformCallback } from 'node:stream';
 import yauzl from 'yauzl';
 import { AppError } from '../shared/app-error.js';
+import { ARCHIVE_LIMITS, entrySizeProblem } from './archive-limits.js';
 import { ARCHIVE_FORMAT, ARCHIVE_VERSION, MANIFEST_FILE, manifestSchema, type Manifest } from './manifest.js';
-
-/** Limits that keep a hostile archive from exhausting memory or disk. */
-export const ARCHIVE_LIMITS = Object.freeze({
-  maxEntries: 1000,
-  maxManifestBytes: 16 * 1024 * 1024,
-  /** Extended JSON of a 16 MiB BSON document stays well below this. */
-  maxLineBytes: 64 * 1024 * 1024,
-  /** Our Extended JSON compresses about 20:1; deflate's ceiling is about 1000:1. */
-  maxCompressionRatio: 200,
-  ratioCheckAboveBytes: 1024 * 1024,
-});
 
 export interface OpenedArchive {
   readonly manifest: Manifest;
   readonly fileSize: number;
-  /** Decompressed bytes of one entry; sizes are checked against the zip headers while reading. */
+  /**
+   * Decompressed bytes of one entry. Its size in the zip headers equals the
+   * manifest's `bytes`; reading stops with an error as soon as more comes out.
+   */
   openEntry(fileName: string): Promise<Readable>;
   close(): void;
 }
@@ -71,7 +64,7 @@ export async function withArchive<T>(filePath: string, use: (archive: OpenedArch
 
 function openZip(filePath: string): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) => {
-    yauzl.open(filePath, { lazyEntries: true, autoClose: false, strictFileNames: true, validateEntrySizes: true }, (error, zip) => {
+    yauzl.open(filePath, { lazyEntries: true, autoClose: false, strictFileNames: true, validateEntrySizes: false }, (error, zip) => {
       if (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'ENOENT') reject(new AppError('BACKUP_NOT_FOUND', `Backup-Datei nicht gefunden: ${filePath}`));
@@ -111,14 +104,9 @@ function entryProblem(entry: yauzl.Entry, seen: Map<string, yauzl.Entry>): strin
   if (((entry.externalFileAttributes >>> 16) & S_IFMT) === S_IFLNK) return `symbolischer Link nicht erlaubt: ${name}`;
   if (entry.isEncrypted()) return `verschlüsselter Eintrag: ${name}`;
   if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) return `unbekannte Kompression bei ${name}`;
-  const { uncompressedSize, compressedSize } = entry;
-  if (
-    uncompressedSize > ARCHIVE_LIMITS.ratioCheckAboveBytes &&
-    uncompressedSize / Math.max(1, compressedSize) > ARCHIVE_LIMITS.maxCompressionRatio
-  ) {
-    return `${name} würde sich auf das ${Math.round(uncompressedSize / Math.max(1, compressedSize))}-fache entpacken (ZIP-Bombe?)`;
-  }
-  return undefined;
+  if (entry.compressionMethod === 0 && entry.compressedSize !== entry.uncompressedSize) return `Größenangaben von ${name} widersprechen sich`;
+  const tooLarge = entrySizeProblem(entry.uncompressedSize);
+  return tooLarge ? `${name}: ${tooLarge}` : undefined;
 }
 
 function parseManifest(bytes: Buffer): Manifest {
@@ -162,9 +150,36 @@ function openEntryStream(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readab
   return new Promise((resolve, reject) => {
     zip.openReadStream(entry, (error, stream) => {
       if (error || !stream) reject(invalid(`${entry.fileName} lässt sich nicht lesen (${error?.message ?? 'kein Stream'})`, error));
-      else resolve(stream);
+      else resolve(pipeline(stream, new DeclaredSizeGuard(entry), () => undefined));
     });
   });
+}
+
+/**
+ * Passes exactly the declared number of bytes and fails the moment more come
+ * out, so that an entry whose headers and manifest understate its size (a zip
+ * bomb) is stopped after one chunk, not inflated to the end.
+ */
+class DeclaredSizeGuard extends Transform {
+  private seen = 0;
+
+  constructor(private readonly entry: yauzl.Entry) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    this.seen += chunk.length;
+    const declared = this.entry.uncompressedSize;
+    if (this.seen > declared) {
+      done(invalid(`${this.entry.fileName} entpackt sich zu mehr als den angegebenen ${declared} Bytes; Lesen abgebrochen (ZIP-Bombe oder beschädigt)`));
+    } else done(null, chunk);
+  }
+
+  override _flush(done: TransformCallback): void {
+    const declared = this.entry.uncompressedSize;
+    if (this.seen < declared) done(invalid(`${this.entry.fileName} ist abgeschnitten (${this.seen} von ${declared} Bytes)`));
+    else done();
+  }
 }
 
 async function readWhole(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Buffer> {

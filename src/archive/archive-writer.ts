@@ -6,6 +6,8 @@ import { finished } from 'node:stream/promises';
 import archiver from 'archiver';
 import { BSON, type Document } from 'mongodb';
 import { appInfo } from '../shared/project.js';
+import { ARCHIVE_LIMITS, entrySizeProblem, lineSizeProblem } from './archive-limits.js';
+import { openArchive } from './archive-reader.js';
 import type { BackupKind } from './backup-name.js';
 import { COLLECTION_FILE_START, collectionFileEnd, documentSeparator } from './collection-file.js';
 import {
@@ -15,7 +17,11 @@ import {
   collectionFileName,
   type Manifest,
   type ManifestCollection,
+  type ReadConsistency,
 } from './manifest.js';
+
+/** Text is handed on in pieces of about this size (a batch of large documents could pass V8's string limit). */
+const CHUNK_CHARS = 8 * 1024 * 1024;
 
 export interface CollectionSource {
   readonly name: string;
@@ -29,6 +35,7 @@ export interface ArchiveHeader {
   readonly kind: BackupKind;
   readonly createdAt: Date;
   readonly database: string;
+  readonly consistency?: ReadConsistency;
 }
 
 export interface WriteProgress {
@@ -44,8 +51,10 @@ export interface WriteArchiveOptions {
 
 /**
  * Streams the collections into a new zip at `filePath` (which must not exist)
- * and writes the manifest last. On failure it is removed and the error is
- * rethrown. (Making it durable is the backup store's job.)
+ * and writes the manifest last. Nothing the reader would refuse is written
+ * (line length, entry size, manifest size, number of entries), and the
+ * finished file is opened once with the reader. On failure it is removed and
+ * the error is rethrown. (Making it durable is the backup store's job.)
  */
 export async function writeArchive(
   filePath: string,
@@ -72,6 +81,7 @@ export async function writeArchive(
     const collections: ManifestCollection[] = [];
     let index = 0;
     for await (const source of sources) {
+      if (index + 2 > ARCHIVE_LIMITS.maxEntries) throw new Error(`mehr als ${ARCHIVE_LIMITS.maxEntries - 1} Collections passen nicht in ein Archiv`);
       collections.push(await appendCollection(archive, header, source, index++, failed, inputs, options.onProgress));
     }
     const manifest: Manifest = {
@@ -81,11 +91,15 @@ export async function writeArchive(
       kind: header.kind,
       app: { name: appInfo.name, version: appInfo.version },
       database: header.database,
+      ...(header.consistency ? { consistency: header.consistency } : {}),
       collections,
     };
-    archive.append(JSON.stringify(manifest, null, 2) + '\n', { name: MANIFEST_FILE, date: header.createdAt });
+    const manifestText = JSON.stringify(manifest, null, 2) + '\n';
+    if (Buffer.byteLength(manifestText) > ARCHIVE_LIMITS.maxManifestBytes) throw new Error('manifest.json würde zu groß');
+    archive.append(manifestText, { name: MANIFEST_FILE, date: header.createdAt });
     await Promise.race([archive.finalize(), failed]);
     await Promise.race([finished(output), failed]);
+    (await openArchive(filePath)).close();
     return manifest;
   } catch (error) {
     for (const input of inputs) input.destroy();
@@ -115,12 +129,21 @@ async function appendCollection(
       const chunk = Buffer.from(text, 'utf8');
       hash.update(chunk);
       bytes += chunk.length;
+      const tooLarge = entrySizeProblem(bytes);
+      if (tooLarge) throw new Error(`Collection "${source.name}" wäre im Archiv ${tooLarge}`);
       return chunk;
     };
     yield emit(COLLECTION_FILE_START);
     for await (const batch of source.lines) {
       let text = '';
-      for (const line of batch) text += documentSeparator(count++) + line;
+      for (const line of batch) {
+        checkLine(source.name, count, line);
+        text += documentSeparator(count++) + line;
+        if (text.length >= CHUNK_CHARS) {
+          yield emit(text);
+          text = '';
+        }
+      }
       if (text) yield emit(text);
       onProgress?.({ collection: source.name, collectionIndex, documentsDone: count });
     }
@@ -150,4 +173,17 @@ async function appendCollection(
     sha256: hash.digest('hex'),
     indexes: source.indexes.map((index) => BSON.EJSON.serialize(index, { relaxed: false })),
   };
+}
+
+/** The reader refuses a line over the limit: fail the backup rather than write one it could not restore. */
+function checkLine(collection: string, index: number, line: string): void {
+  // A UTF-16 code unit is at most 3 bytes of UTF-8; only long lines need counting. (+1: the comma.)
+  if (line.length * 3 + 1 <= ARCHIVE_LIMITS.maxLineBytes) return;
+  const problem = lineSizeProblem(Buffer.byteLength(line) + 1);
+  if (problem) {
+    throw new Error(
+      `Collection "${collection}", Dokument Nr. ${index + 1}: als Extended JSON ${problem}; ` +
+        'das Backup wird abgebrochen, weil es sich nicht wiederherstellen ließe',
+    );
+  }
 }

@@ -1,13 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { Document } from 'mongodb';
 import { AppError } from '../shared/app-error.js';
-import { ARCHIVE_LIMITS, type OpenedArchive } from './archive-reader.js';
+import type { OpenedArchive } from './archive-reader.js';
 import { CollectionFileParser } from './collection-file.js';
 import { lineToDocument } from './extended-json.js';
 import { splitLines } from './line-splitter.js';
 import type { ManifestCollection } from './manifest.js';
 
-/** A batch ends at this many documents, or once its lines hold about this many bytes of Extended JSON (counted in characters). */
+/** A batch also ends at this much Extended JSON, so that large documents do not pile up by the thousand. */
+const MAX_BATCH_TEXT = 16 * 1024 * 1024;
+
+/** A batch ends at this many documents, or once its lines hold about this many bytes of Extended JSON (counted in characters; at most 16 MiB). */
 export interface BatchLimits {
   readonly documents: number;
   readonly bytes?: number;
@@ -29,7 +32,8 @@ export async function* readCollectionLines(
   collection: ManifestCollection,
   limits: BatchLimits | number = 1000,
 ): AsyncGenerator<string[]> {
-  const { documents: batchSize, bytes: batchBytes = Infinity } = typeof limits === 'number' ? { documents: limits } : limits;
+  const { documents: batchSize, bytes: textLimit = MAX_BATCH_TEXT } = typeof limits === 'number' ? { documents: limits } : limits;
+  const batchBytes = Math.min(textLimit, MAX_BATCH_TEXT);
   const hash = createHash('sha256');
   let bytes = 0;
   const stream = await archive.openEntry(collection.file);
@@ -45,7 +49,7 @@ export async function* readCollectionLines(
   let batch: string[] = [];
   let lineBytes = 0;
   try {
-    for await (const line of splitLines(hashed(), ARCHIVE_LIMITS.maxLineBytes)) {
+    for await (const line of splitLines(hashed())) {
       const text = parser.line(line);
       if (text === undefined) continue;
       batch.push(text);

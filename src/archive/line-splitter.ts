@@ -1,12 +1,13 @@
 import { TextDecoder } from 'node:util';
+import { lineSizeProblem } from './archive-limits.js';
 
 const NEWLINE = 0x0a;
 
 /**
- * Splits a byte stream into UTF-8 lines without ever holding more than
- * `maxLineBytes` of one line, so a huge single line cannot exhaust memory.
+ * Splits a byte stream into UTF-8 lines without ever holding more than the
+ * archive's line limit of one line, so a huge single line cannot exhaust memory.
  */
-export async function* splitLines(chunks: AsyncIterable<Buffer>, maxLineBytes: number): AsyncGenerator<string> {
+export async function* splitLines(chunks: AsyncIterable<Buffer>): AsyncGenerator<string> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let pending: Buffer[] = [];
   let pendingBytes = 0;
@@ -15,7 +16,7 @@ export async function* splitLines(chunks: AsyncIterable<Buffer>, maxLineBytes: n
     let newline = chunk.indexOf(NEWLINE, start);
     while (newline !== -1) {
       const part = chunk.subarray(start, newline);
-      if (pendingBytes + part.length > maxLineBytes) throw lineTooLong(maxLineBytes);
+      checkLineSize(pendingBytes + part.length);
       const bytes = pendingBytes === 0 ? part : Buffer.concat([...pending, part]);
       pending = [];
       pendingBytes = 0;
@@ -26,7 +27,7 @@ export async function* splitLines(chunks: AsyncIterable<Buffer>, maxLineBytes: n
     if (start < chunk.length) {
       const rest = chunk.subarray(start);
       pendingBytes += rest.length;
-      if (pendingBytes > maxLineBytes) throw lineTooLong(maxLineBytes);
+      checkLineSize(pendingBytes);
       pending.push(rest);
     }
   }
@@ -41,6 +42,7 @@ function decode(decoder: TextDecoder, bytes: Uint8Array): string {
   }
 }
 
-function lineTooLong(max: number): Error {
-  return new Error(`eine Zeile ist länger als ${Math.round(max / 1024 / 1024)} MiB`);
+function checkLineSize(bytes: number): void {
+  const problem = lineSizeProblem(bytes);
+  if (problem) throw new Error(`eine Zeile ist ${problem}`);
 }

@@ -22,6 +22,14 @@ const collectionEntry = z
   })
   .refine((c) => c.file === collectionFileName(c.name), { message: 'Dateiname passt nicht zum Collection-Namen', path: ['file'] });
 
+/**
+ * How the collections were read: all from one snapshot (MongoDB replica set),
+ * or each as it was when it was read (standalone server, FerretDB, or a
+ * snapshot that expired during a long backup). Archives without it say nothing.
+ */
+export const READ_CONSISTENCIES = ['snapshot', 'per-collection'] as const;
+export type ReadConsistency = (typeof READ_CONSISTENCIES)[number];
+
 export const manifestSchema = z
   .object({
     format: z.literal(ARCHIVE_FORMAT),
@@ -30,6 +38,7 @@ export const manifestSchema = z
     kind: z.enum(BACKUP_KINDS),
     app: z.object({ name: z.string(), version: z.string() }),
     database: z.string(),
+    consistency: z.enum(READ_CONSISTENCIES).optional(),
     collections: z.array(collectionEntry),
   })
   .refine((m) => new Set(m.collections.map((c) => c.name)).size === m.collections.length, {

@@ -5,6 +5,7 @@ export type BackupEvent =
   | { type: 'backup.started'; kind: BackupKind; actor?: string }
   | { type: 'backup.succeeded'; kind: BackupKind; name: string; size: number; documents: number; durationMs: number; actor?: string }
   | { type: 'backup.failed'; kind: BackupKind; reason: string; actor?: string }
+  | { type: 'backup.snapshot-expired'; reason: string }
   | { type: 'backup.pruned'; removed: readonly string[]; tempFilesRemoved: readonly string[] }
   | { type: 'backup.prune-failed'; reason: string }
   | { type: 'backup.deleted'; name: string; actor?: string }

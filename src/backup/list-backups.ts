@@ -1,5 +1,6 @@
 import { withArchive } from '../archive/archive-reader.js';
 import type { BackupKind } from '../archive/backup-name.js';
+import type { ReadConsistency } from '../archive/manifest.js';
 import { describeError } from '../shared/app-error.js';
 import type { BackupContext } from './backup-context.js';
 
@@ -11,6 +12,8 @@ export interface BackupSummary {
   /** From the manifest; undefined when the archive cannot be opened. */
   readonly documents: number | undefined;
   readonly collections: readonly { readonly name: string; readonly count: number }[];
+  /** From the manifest; undefined when it does not say (older archives) or cannot be read. */
+  readonly consistency: ReadConsistency | undefined;
   /** Why the manifest could not be read, if it could not. */
   readonly problem: string | undefined;
 }
@@ -24,9 +27,10 @@ export async function listBackups(ctx: BackupContext): Promise<BackupSummary[]> 
       try {
         const manifest = await withArchive(backup.path, async (archive) => archive.manifest);
         const collections = manifest.collections.map((c) => ({ name: c.name, count: c.count }));
-        return { ...base, documents: collections.reduce((sum, c) => sum + c.count, 0), collections, problem: undefined };
+        const documents = collections.reduce((sum, c) => sum + c.count, 0);
+        return { ...base, documents, collections, consistency: manifest.consistency, problem: undefined };
       } catch (error) {
-        return { ...base, documents: undefined, collections: [], problem: describeError(error) };
+        return { ...base, documents: undefined, collections: [], consistency: undefined, problem: describeError(error) };
       }
     }),
   );

@@ -2,10 +2,10 @@ import type { ClientSession, Collection, FindCursor } from 'mongodb';
 import { writeArchive, type CollectionSource } from '../archive/archive-writer.js';
 import type { BackupKind } from '../archive/backup-name.js';
 import { bsonToLine } from '../archive/extended-json.js';
-import type { Manifest } from '../archive/manifest.js';
-import { approximateCount } from '../db/collection-size.js';
+import type { Manifest, ReadConsistency } from '../archive/manifest.js';
+import { EMPTY_COLLECTION, estimateCollection, readBatchSize } from '../db/collection-size.js';
 import { describeError } from '../shared/app-error.js';
-import type { BackupContext } from './backup-context.js';
+import { failpointsOf, type BackupContext } from './backup-context.js';
 import type { ProgressListener } from './backup-events.js';
 import type { StoredBackup } from './backup-store.js';
 
@@ -15,7 +15,6 @@ export interface WrittenBackup {
   readonly documents: number;
 }
 
-const BATCH_SIZE = 1000;
 /** Documents converted at a time (about 10 ms), so the pages stay responsive while a backup runs. */
 const CONVERT_SLICE = 250;
 
@@ -30,16 +29,18 @@ export interface BackupSource {
  * Streams the configured collections into a new archive: cursor -> Extended
  * JSON -> zip entry -> `*.tmp`, renamed only once complete. Any failure
  * removes the temporary file and rejects. Does not lock or prune.
+ * `snapshot` reads every collection in one snapshot session (only where the server offers it).
  */
 export async function writeDatabaseBackup(
   ctx: BackupContext,
   kind: BackupKind,
+  consistency: ReadConsistency,
   onProgress?: ProgressListener,
   source?: BackupSource,
 ): Promise<WrittenBackup> {
   const names = source?.collections ?? ctx.collections;
   const capabilities = await ctx.capabilities();
-  const session = capabilities.snapshotReads ? ctx.db.client.startSession({ snapshot: true }) : undefined;
+  const session = consistency === 'snapshot' ? ctx.db.client.startSession({ snapshot: true }) : undefined;
   try {
     // Snapshot reads are for find only: MongoDB refuses readConcern snapshot on listCollections and listIndexes.
     const existing = new Set((await ctx.db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
@@ -48,18 +49,18 @@ export async function writeDatabaseBackup(
       const physical = source?.readFrom.has(name) ? source.readFrom.get(name) : name;
       return physical && existing.has(physical) ? physical : undefined;
     };
-    const totals = await Promise.all(
+    const estimates = await Promise.all(
       names.map((name) => {
         const physical = readName(name);
-        return physical ? approximateCount(ctx.db, physical, capabilities) : Promise.resolve(0);
+        return physical ? estimateCollection(ctx.db, physical, capabilities) : EMPTY_COLLECTION;
       }),
     );
-    const documentsTotal = totals.reduce((a, b) => a + b, 0);
+    const documentsTotal = estimates.reduce((sum, e) => sum + e.count, 0);
     let documentsBefore = 0;
     let documentsInCollection = 0;
 
     async function* sources(): AsyncGenerator<CollectionSource> {
-      for (const name of names) {
+      for (const [i, name] of names.entries()) {
         documentsBefore += documentsInCollection;
         documentsInCollection = 0;
         const physical = readName(name);
@@ -69,12 +70,14 @@ export async function writeDatabaseBackup(
         }
         const collection = ctx.db.collection(physical);
         const indexes = await annotate(name, collection.listIndexes().toArray());
-        yield { name, indexes, lines: readLines(name, collection, session) };
+        const afterBatch = () => failpointsOf(ctx)?.afterReadBatch?.(name, consistency);
+        const batchSize = readBatchSize(estimates[i]?.averageBytes);
+        yield { name, indexes, lines: readLines(name, collection, { session, batchSize }, afterBatch) };
       }
     }
 
     const { backup, result: manifest } = await ctx.store.writeNew(kind, ctx.clock.now(), (tempPath, createdAt) =>
-      writeArchive(tempPath, { kind, createdAt, database: ctx.db.databaseName }, sources(), {
+      writeArchive(tempPath, { kind, createdAt, database: ctx.db.databaseName, consistency }, sources(), {
         compressionLevel: ctx.compressionLevel,
         onProgress: (p) => {
           documentsInCollection = p.documentsDone;
@@ -101,11 +104,17 @@ async function* noLines(): AsyncGenerator<string[]> {}
  * would deserialize each reply before asking for the next, while this way the
  * next batch is on its way while we convert the current one.
  */
-async function* readLines(name: string, collection: Collection, session: ClientSession | undefined): AsyncGenerator<string[]> {
-  const cursor = collection.find({}, { raw: true, session, batchSize: BATCH_SIZE }) as unknown as FindCursor<Uint8Array>;
+async function* readLines(
+  name: string,
+  collection: Collection,
+  options: { readonly session: ClientSession | undefined; readonly batchSize: number },
+  afterBatch: () => Promise<void> | void,
+): AsyncGenerator<string[]> {
+  const cursor = collection.find({}, { raw: true, ...options }) as unknown as FindCursor<Uint8Array>;
   try {
     let more = annotate(name, cursor.hasNext());
     while (await more) {
+      await annotate(name, Promise.resolve().then(afterBatch));
       const batch = cursor.readBufferedDocuments();
       more = annotate(name, cursor.hasNext());
       more.catch(() => undefined);

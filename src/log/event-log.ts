@@ -1,12 +1,11 @@
 import path from 'node:path';
-import winston from 'winston';
-import type { LogReader } from '../automation/automation-contracts.js';
 import type { EventSink } from '../backup/backup-events.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import { describeBackupEvent } from './event-messages.js';
-import { createLogReader } from './log-file-reader.js';
+import { createLogReader, type LogReader } from './log-file-reader.js';
 import { LOG_FILE_NAME, formatLogLine } from './log-line.js';
 import { createRedactor } from './redact.js';
+import { RotatingLogFile } from './rotating-log-file.js';
 
 export interface EventLogOptions {
   readonly logDir: string;
@@ -29,39 +28,30 @@ export interface EventLog {
   /** Engine events as German log lines. */
   readonly sink: EventSink;
   readonly reader: LogReader;
-  /** Flushes what was written and closes the file; later writes are dropped. */
+  /** Later writes are dropped. (Every line is on disk once `write` returns.) */
   close(): Promise<void>;
 }
 
-const CLOSE_TIMEOUT_MS = 5000;
-
-/** auto_backup.log: one line per event, rotated by size so it cannot fill the disk. */
+/**
+ * auto_backup.log: one line per event, rotated by size so it cannot fill the
+ * disk. Several processes (app instances, the CLI) may write to it at once.
+ */
 export function createEventLog(options: EventLogOptions): EventLog {
   const clock = options.clock ?? systemClock;
   const redact = createRedactor(options.secrets);
   const filePath = path.join(options.logDir, LOG_FILE_NAME);
-  const file = new winston.transports.File({
-    dirname: options.logDir,
-    filename: LOG_FILE_NAME,
-    maxsize: options.maxBytes ?? 5 * 1024 * 1024,
-    maxFiles: options.maxFiles ?? 5,
-    tailable: true,
-  });
-  const logger = winston.createLogger({
-    level: 'info',
-    format: winston.format.printf((info) => String(info.message)),
-    transports: [file],
-    exitOnError: false,
-  });
-  // A broken disk must not take the app down; the line is lost, the app goes on.
-  logger.on('error', () => undefined);
-  file.on('error', () => undefined);
+  const maxFiles = options.maxFiles ?? 5;
+  const file = new RotatingLogFile({ path: filePath, maxBytes: options.maxBytes ?? 5 * 1024 * 1024, maxFiles });
 
-  let closed: Promise<void> | undefined;
+  let closed = false;
   const write = (message: string): void => {
     if (closed) return;
     const line = formatLogLine(clock.now(), options.timeZone, redact(message));
-    logger.info(line);
+    try {
+      file.append(line);
+    } catch {
+      // A broken disk must not take the app down; the line is lost, the app goes on.
+    }
     options.echo?.(line);
   };
 
@@ -72,15 +62,10 @@ export function createEventLog(options: EventLogOptions): EventLog {
       const message = describeBackupEvent(event);
       if (message) write(message);
     },
-    reader: createLogReader(filePath),
-    close: () =>
-      (closed ??= new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, CLOSE_TIMEOUT_MS);
-        file.once('finish', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-        logger.end();
-      })),
+    reader: createLogReader(filePath, maxFiles),
+    close: () => {
+      closed = true;
+      return Promise.resolve();
+    },
   };
 }

@@ -19,6 +19,8 @@ export function describeBackupEvent(event: BackupEvent): string {
       );
     case 'backup.failed':
       return `Backup fehlgeschlagen: ${event.reason} (${origin(event.kind, event.actor)})`;
+    case 'backup.snapshot-expired':
+      return `Snapshot abgelaufen (${event.reason}); das Backup liest die Daten erneut ohne Snapshot, jede Collection für sich`;
     case 'backup.pruned': {
       const parts: string[] = [];
       if (event.removed.length > 0) parts.push(`Alte Backups gelöscht: ${event.removed.join(', ')}`);

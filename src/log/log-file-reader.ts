@@ -1,6 +1,11 @@
 import { open } from 'node:fs/promises';
-import path from 'node:path';
-import type { LogReader } from '../automation/automation-contracts.js';
+import { rotatedPath } from './rotating-log-file.js';
+
+/** What the pages read of auto_backup.log. */
+export interface LogReader {
+  /** The last `lines` lines of auto_backup.log, oldest first, without reading the whole file. */
+  tail(lines: number): Promise<string[]>;
+}
 
 const NEWLINE = 0x0a;
 
@@ -62,18 +67,18 @@ function splitLines(bytes: Buffer): string[] {
 }
 
 /**
- * Tail of the log, continuing into the newest rotated file (`auto_backup1.log`
- * with winston's tailable rotation) when the current one has too few lines.
+ * Tail of the log, continuing into the rotated files (`auto_backup1.log`, the
+ * newest, then `auto_backup2.log` …) while the newer ones have too few lines.
  */
-export function createLogReader(filePath: string): LogReader {
-  const { dir, name, ext } = path.parse(filePath);
-  const rotated = path.join(dir, `${name}1${ext}`);
+export function createLogReader(filePath: string, maxFiles = 5): LogReader {
   return {
     async tail(lines: number): Promise<string[]> {
-      const current = await readLastLines(filePath, lines);
-      if (current.length >= lines) return current;
-      const older = await readLastLines(rotated, lines - current.length);
-      return [...older, ...current];
+      let result: string[] = [];
+      for (let index = 0; index < maxFiles && result.length < lines; index++) {
+        const older = await readLastLines(rotatedPath(filePath, index), lines - result.length);
+        result = [...older, ...result];
+      }
+      return result;
     },
   };
 }

@@ -2,7 +2,7 @@ import { BSON, type Db, type Document } from 'mongodb';
 import type { OpenedArchive } from '../archive/archive-reader.js';
 import { readCollectionDocuments } from '../archive/collection-reader.js';
 import type { ManifestCollection } from '../archive/manifest.js';
-import type { BackupContext } from '../backup/backup-context.js';
+import { failpointsOf, type BackupContext } from '../backup/backup-context.js';
 import type { ProgressListener, RestoreStep } from '../backup/backup-events.js';
 import type { LockLease } from '../backup/operation-lock.js';
 import { describeError } from '../shared/app-error.js';
@@ -143,7 +143,7 @@ async function loadStaging(ctx: BackupContext, input: LoadAndSwapInput, plan: re
         loaded += batch.length;
         documentsDone += batch.length;
         input.onProgress?.({ operation: 'restore', phase: 'load', collection: entry.name, documentsDone, documentsTotal });
-        await ctx.failpoints?.afterLoadBatch?.(entry.name, loaded);
+        await failpointsOf(ctx)?.afterLoadBatch?.(entry.name, loaded);
       }
     } finally {
       // An insert still on its way would re-create the staging collection after the rollback dropped it.
@@ -162,13 +162,13 @@ async function loadStaging(ctx: BackupContext, input: LoadAndSwapInput, plan: re
  */
 async function swapIn(ctx: BackupContext, runId: string, plan: readonly JournalCollection[], swapped: string[]): Promise<void> {
   for (const c of plan) {
-    await ctx.failpoints?.beforeSwap?.(c.name);
+    await failpointsOf(ctx)?.beforeSwap?.(c.name);
     if (c.existed) await renameIfExists(ctx.db, c.name, c.aside);
-    await ctx.failpoints?.betweenRenames?.(c.name);
+    await failpointsOf(ctx)?.betweenRenames?.(c.name);
     await renameKeepingWrites(ctx.db, c.staging, c.name, c.aside, c, keptApartSink(ctx));
     swapped.push(c.name);
     await markCollection(ctx.db, runId, 'swapped', c.name);
-    await ctx.failpoints?.afterSwap?.(c.name);
+    await failpointsOf(ctx)?.afterSwap?.(c.name);
   }
 }
 

@@ -1,11 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import { withArchive } from '../archive/archive-reader.js';
-import { withOperation } from '../backup/acquire-operation.js';
+import { withOperation } from '../backup/operation-lock.js';
 import type { BackupContext } from '../backup/backup-context.js';
 import type { ProgressListener, RestoreStep } from '../backup/backup-events.js';
 import { AppError, describeError, isAppError } from '../shared/app-error.js';
 import { randomToken } from '../shared/ids.js';
-import { resolveArchive, type ArchiveSource } from './archive-source.js';
+import { resolveArchive, type ArchiveSource } from '../backup/archive-source.js';
 import { RollbackFailedError, loadAndSwap } from './load-and-swap.js';
 import { readJournal } from './restore-journal.js';
 import { completeSafetyArchive } from './safety-archive.js';
@@ -60,7 +60,7 @@ export async function restoreBackup(ctx: BackupContext, options: RestoreOptions)
     const releaseArchive = archive.storedName ? ctx.store.markInUse(archive.storedName) : () => undefined;
     const started = performance.now();
     let step: RestoreStep = 'verify';
-    ctx.emit({ type: 'restore.started', source: archive.label, collections: options.collections ?? [], ...(actor ? { actor } : {}) });
+    ctx.emit({ type: 'restore.started', source: archive.label, collections: options.collections ?? [], actor });
     try {
       let selected;
       let committed;
@@ -74,18 +74,18 @@ export async function restoreBackup(ctx: BackupContext, options: RestoreOptions)
             archivePath: archive.path,
             label: archive.label,
             runId: randomToken(4),
-            ...(actor ? { actor } : {}),
+            actor,
             selected: chosen,
             archiveCollections: ctx.collections,
             lease,
             onStep: (next) => (step = next),
-            ...(onProgress ? { onProgress } : {}),
+            onProgress,
           });
           return { selected: chosen, committed: journal };
         }));
       } catch (error) {
         const failure = restoreFailure(error, step);
-        ctx.emit({ type: 'restore.failed', source: archive.label, step, reason: failure.message, ...(actor ? { actor } : {}) });
+        ctx.emit({ type: 'restore.failed', source: archive.label, step, reason: failure.message, actor });
         throw failure;
       }
       const liveAfterMs = Math.round(performance.now() - started);
@@ -94,7 +94,7 @@ export async function restoreBackup(ctx: BackupContext, options: RestoreOptions)
       const safety = await completeSafetyArchive(ctx, lease, committed, {
         resumed: false,
         onCleanup: () => onProgress?.({ operation: 'restore', phase: 'cleanup', documentsDone: 0, documentsTotal: 0 }),
-        ...(onProgress ? { onProgress } : {}),
+        onProgress,
       });
 
       const durationMs = Math.round(performance.now() - started);
@@ -105,7 +105,7 @@ export async function restoreBackup(ctx: BackupContext, options: RestoreOptions)
         ...(safety.name ? { preRestoreBackup: safety.name } : { safetyPending: safety.pending }),
         documents,
         durationMs,
-        ...(actor ? { actor } : {}),
+        actor,
       });
       return {
         source: archive.label,

@@ -2,7 +2,7 @@ import { verifyArchive } from '../archive/verify-archive.js';
 import type { BackupContext } from '../backup/backup-context.js';
 import type { ProgressListener } from '../backup/backup-events.js';
 import { createBackup } from '../backup/create-backup.js';
-import { approximateCount } from '../db/collection-size.js';
+import { estimateCollection } from '../db/collection-size.js';
 import type { LockLease } from '../backup/operation-lock.js';
 import type { WrittenBackup } from '../backup/write-database-backup.js';
 import { describeError } from '../shared/app-error.js';
@@ -48,13 +48,13 @@ export async function completeSafetyArchive(ctx: BackupContext, lease: LockLease
     }).catch(() => undefined);
     const existing = await collectionNames(ctx.db).catch(() => new Set<string>());
     const keptIn = run.collections.map((c) => c.aside).filter((aside) => existing.has(aside));
-    ctx.emit({ type: 'restore.safety-pending', source: run.source, reason, attempt, keptIn, ...(run.actor ? { actor: run.actor } : {}) });
+    ctx.emit({ type: 'restore.safety-pending', source: run.source, reason, attempt, keptIn, actor: run.actor });
     return { pending: reason };
   }
   options.onCleanup?.();
   // Best effort: with the archive recorded in the journal, the next repair only drops what is left.
   await dropAside(ctx, lease, run).catch(() => undefined);
-  if (options.resumed) ctx.emit({ type: 'restore.safety-written', source: run.source, name, ...(run.actor ? { actor: run.actor } : {}) });
+  if (options.resumed) ctx.emit({ type: 'restore.safety-written', source: run.source, name, actor: run.actor });
   return { name };
 }
 
@@ -67,7 +67,7 @@ async function safetyArchive(ctx: BackupContext, lease: LockLease, run: RestoreJ
   const result = await createBackup(ctx, {
     kind: 'pre-restore',
     lease,
-    ...(run.actor ? { actor: run.actor } : {}),
+    actor: run.actor,
     source: { collections: [...names, ...[...readFrom.keys()].filter((n) => !names.includes(n))], readFrom },
     check: (written) => checkSafetyArchive(ctx, written, readFrom),
     onProgress: (p) => options.onProgress?.({ ...p, operation: 'restore', phase: 'pre-restore' }),
@@ -95,7 +95,7 @@ async function checkSafetyArchive(ctx: BackupContext, written: WrittenBackup, re
  */
 async function confirmedCount(ctx: BackupContext, collection: string, recorded: number): Promise<number> {
   const capabilities = await ctx.capabilities();
-  if (capabilities.isFerretDb && (await approximateCount(ctx.db, collection, capabilities)) === recorded) return recorded;
+  if (capabilities.isFerretDb && (await estimateCollection(ctx.db, collection, capabilities)).count === recorded) return recorded;
   return ctx.db.collection(collection).countDocuments();
 }
 

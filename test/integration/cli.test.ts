@@ -39,7 +39,7 @@ describe('npx scandy-backup', () => {
     const result = await runCli(['list', '--json'], env);
     expect(result.code).toBe(0);
     const list = JSON.parse(result.stdout) as { name: string; documents: number; kind: string }[];
-    expect(list).toEqual([expect.objectContaining({ name, documents: 3000, kind: 'manual' })]);
+    expect(list).toEqual([expect.objectContaining({ name, documents: 3000, kind: 'manual', consistency: 'per-collection' })]);
   });
 
   it('verify checks it', async () => {

@@ -6,7 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { COLLECTION_FILE_START, collectionFileEnd, documentSeparator } from '../../src/archive/collection-file.js';
 import { documentToLine } from '../../src/archive/extended-json.js';
 import { collectionFileName } from '../../src/archive/manifest.js';
-import { createBackupContext, type BackupContext } from '../../src/backup/backup-context.js';
+import { createBackupContext } from '../../src/app/compose.js';
+import type { BackupContext } from '../../src/backup/backup-context.js';
 import { readJournal } from '../../src/restore/restore-journal.js';
 import { restoreBackup } from '../../src/restore/restore-backup.js';
 import { useTestDatabase } from '../helpers/database.js';
@@ -75,7 +76,7 @@ const toolsChanged = tools.replace(`Werkzeug ${1000 + TOOLS_IN_ARCHIVE - 10}`, `
 
 function context(loaded: Map<string, number>): BackupContext {
   return createBackupContext({ backupDir, backupCollections: collections, backupKeep: 10 }, t.db, {
-    failpoints: { afterLoadBatch: (collection, documents) => void loaded.set(collection, documents) },
+    failpoints: { afterLoadBatch: (collection: string, documents: number) => void loaded.set(collection, documents) },
   });
 }
 

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ARCHIVE_LIMITS, entrySizeProblem, lineSizeProblem } from '../../src/archive/archive-limits.js';
 import { writeArchive } from '../../src/archive/archive-writer.js';
 import { verifyArchive } from '../../src/archive/verify-archive.js';
 import { rawZip, type RawZipEntry } from '../helpers/raw-zip.js';
@@ -124,13 +125,39 @@ describe('verify refuses bad archives and says why', () => {
     expect(await refusal(file)).toMatch(/symbolischer Link/);
   });
 
-  it('refuses a zip bomb before inflating it', async () => {
+  it('refuses, before inflating anything, an entry that declares more than the absolute cap', async () => {
     const huge = Buffer.alloc(64 * 1024 * 1024, 0x20);
+    const declared = ARCHIVE_LIMITS.maxEntryBytes + 1;
+    const manifest = JSON.parse(manifestFor({ tools: GOOD_FILE })) as { collections: { bytes: number }[] };
+    manifest.collections[0]!.bytes = declared;
     const file = archiveOf([
-      { name: 'collections/tools.json', data: huge, deflate: true },
-      { name: 'manifest.json', data: Buffer.from(manifestFor({})) },
+      { name: 'collections/tools.json', data: huge, deflate: true, declaredSize: declared },
+      { name: 'manifest.json', data: Buffer.from(JSON.stringify(manifest)) },
     ]);
-    expect(await refusal(file)).toMatch(/ZIP-Bombe/);
+    expect(await refusal(file)).toMatch(/collections\/tools.json: entpackt größer als 64 GiB/);
+  });
+
+  it('stops reading as soon as an entry expands beyond what its manifest declares (a lying manifest)', async () => {
+    // Manifest and zip headers both claim the small file (size and SHA-256 of GOOD_FILE); the entry inflates to 64 MiB more.
+    const bomb = Buffer.concat([Buffer.from(GOOD_FILE), Buffer.alloc(64 * 1024 * 1024, 0x20)]);
+    const file = archiveOf([
+      { name: 'collections/tools.json', data: bomb, deflate: true, declaredSize: Buffer.byteLength(GOOD_FILE) },
+      { name: 'manifest.json', data: Buffer.from(manifestFor({ tools: GOOD_FILE })) },
+    ]);
+    // Read to the end, the count of bytes would have been the complaint; this one says reading stopped at the declared size.
+    expect(await refusal(file)).toMatch(
+      new RegExp(`collections/tools.json entpackt sich zu mehr als den angegebenen ${Buffer.byteLength(GOOD_FILE)} Bytes; Lesen abgebrochen`),
+    );
+  });
+
+  it('accepts an honest entry that compresses far better than 200:1', async () => {
+    const zeros = `[\n{"_id":{"$numberInt":"1"},"blank":{"$binary":{"base64":"${'A'.repeat(4 * 1024 * 1024)}","subType":"00"}}}\n]\n`;
+    const file = archiveOf([
+      { name: 'collections/settings.json', data: Buffer.from(zeros), deflate: true },
+      { name: 'manifest.json', data: Buffer.from(manifestFor({ settings: zeros }, {}, { settings: 1 })) },
+    ]);
+    expect(readFileSync(file).length * 200).toBeLessThan(zeros.length);
+    await expect(verifyArchive(file)).resolves.toMatchObject({ documents: 1 });
   });
 
   it('refuses an entry that inflates to more than its header says', async () => {
@@ -186,5 +213,25 @@ describe('verify refuses bad archives and says why', () => {
   it('refuses a manifest that names a collection it may not', async () => {
     const file = archiveOf([{ name: 'manifest.json', data: Buffer.from(manifestFor({ 'system.users': '[\n]\n' })) }]);
     expect(await refusal(file)).toMatch(/kein zulässiger Collection-Name/);
+  });
+});
+
+describe('the writer writes nothing the reader would refuse', () => {
+  it('fails a backup whose document would make a line longer than the reader allows, and leaves no file', async () => {
+    const file = path.join(dir, 'too-long-line.zip');
+    async function* lines() {
+      yield ['{"_id":{"$numberInt":"1"}}', `{"_id":{"$numberInt":"2"},"x":"${'a'.repeat(ARCHIVE_LIMITS.maxLineBytes)}"}`];
+    }
+    await expect(
+      writeArchive(file, { kind: 'manual', createdAt: new Date(), database: 'scandy' }, [{ name: 'settings', indexes: [], lines: lines() }]),
+    ).rejects.toThrow(/Collection "settings", Dokument Nr. 2: als Extended JSON länger als 64 MiB; das Backup wird abgebrochen/);
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('shares one set of limits: exactly at a limit is allowed, one byte more is not', () => {
+    expect(lineSizeProblem(ARCHIVE_LIMITS.maxLineBytes)).toBeUndefined();
+    expect(lineSizeProblem(ARCHIVE_LIMITS.maxLineBytes + 1)).toBe('länger als 64 MiB');
+    expect(entrySizeProblem(ARCHIVE_LIMITS.maxEntryBytes)).toBeUndefined();
+    expect(entrySizeProblem(ARCHIVE_LIMITS.maxEntryBytes + 1)).toMatch(/größer als 64 GiB/);
   });
 });

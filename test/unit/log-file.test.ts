@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, readFileSync, readdirSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, readdirSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createEventLog } from '../../src/log/event-log.js';
@@ -43,11 +43,15 @@ describe('readLastLines', () => {
     expect(await readLastLines(file, 2)).toEqual(['vorletzte Zeile', 'letzte Zeile']);
   });
 
-  it('continues into the newest rotated file', async () => {
+  it('continues into the rotated files, newest first', async () => {
     const dir = freshDir();
-    writeFileSync(path.join(dir, 'auto_backup1.log'), 'alt 1\nalt 2\n');
+    writeFileSync(path.join(dir, 'auto_backup2.log'), 'älter 1\nälter 2\n');
+    writeFileSync(path.join(dir, 'auto_backup1.log'), 'alt 1\n');
     writeFileSync(path.join(dir, 'auto_backup.log'), 'neu 1\n');
-    expect(await createLogReader(path.join(dir, 'auto_backup.log')).tail(2)).toEqual(['alt 2', 'neu 1']);
+    const reader = createLogReader(path.join(dir, 'auto_backup.log'));
+    expect(await reader.tail(2)).toEqual(['alt 1', 'neu 1']);
+    expect(await reader.tail(3)).toEqual(['älter 2', 'alt 1', 'neu 1']);
+    expect(await reader.tail(10)).toEqual(['älter 1', 'älter 2', 'alt 1', 'neu 1']);
   });
 });
 
@@ -89,11 +93,7 @@ describe('event log file', () => {
   it('rotates by size and keeps at most maxFiles files', async () => {
     const dir = freshDir();
     const log = createEventLog({ logDir: dir, timeZone: 'UTC', secrets: [], maxBytes: 2000, maxFiles: 3 });
-    for (let i = 0; i < 150; i++) {
-      log.write(`Zeile ${String(i).padStart(3, '0')} ${'x'.repeat(40)}`);
-      // Events come one at a time in real life; winston loses lines when several rotations happen in one burst.
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
+    for (let i = 0; i < 150; i++) log.write(`Zeile ${String(i).padStart(3, '0')} ${'x'.repeat(40)}`);
     await log.close();
     const files = readdirSync(dir).sort();
     expect(files).toEqual(['auto_backup.log', 'auto_backup1.log', 'auto_backup2.log']);
@@ -101,5 +101,20 @@ describe('event log file', () => {
     const tail = await log.reader.tail(5);
     expect(tail.at(-1)).toMatch(/Zeile 149 x+$/);
     expect(tail).toHaveLength(5);
+    // Across the rotated files, the newest lines are all there, in order.
+    const kept = (await log.reader.tail(1000)).map((line) => Number(/Zeile (\d+)/.exec(line)?.[1]));
+    expect(kept.length).toBeGreaterThan(60);
+    expect(kept).toEqual(Array.from({ length: kept.length }, (_, i) => 150 - kept.length + i));
+  });
+
+  it('creates the folder only for its owner (0700) and the files readable only by it (0600)', async () => {
+    const dir = path.join(freshDir(), 'neu', 'logs');
+    const log = createEventLog({ logDir: dir, timeZone: 'UTC', secrets: [], maxBytes: 200, maxFiles: 3 });
+    for (let i = 0; i < 10; i++) log.write(`Zeile ${i} ${'x'.repeat(40)}`);
+    await log.close();
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    const files = readdirSync(dir).sort();
+    expect(files).toEqual(['auto_backup.log', 'auto_backup1.log', 'auto_backup2.log']);
+    for (const file of files) expect(statSync(path.join(dir, file)).mode & 0o777).toBe(0o600);
   });
 });

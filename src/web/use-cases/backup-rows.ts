@@ -1,7 +1,7 @@
 import { KIND_LABELS, type BackupKind } from '../../archive/backup-name.js';
-import { listBackups } from '../../backup/list-backups.js';
+import type { ReadConsistency } from '../../archive/manifest.js';
 import type { AppDependencies } from '../app-dependencies.js';
-import { readVerifications, type VerificationRecord } from './verification-records.js';
+import type { VerificationRecord } from '../../backup/verification-records.js';
 
 export interface BackupRow {
   readonly name: string;
@@ -11,18 +11,17 @@ export interface BackupRow {
   readonly size: number;
   readonly documents: number | null;
   readonly collections: readonly { readonly name: string; readonly count: number }[];
+  /** How the collections were read; null when the manifest does not say. */
+  readonly consistency: ReadConsistency | null;
   /** Why the manifest could not be read, if it could not. */
   readonly problem: string | null;
   readonly verification: VerificationRecord | null;
 }
 
 /** Every backup, newest first, with manifest counts and the last verify result. */
-export async function listBackupRows(deps: Pick<AppDependencies, 'backup' | 'db'>): Promise<BackupRow[]> {
-  const summaries = await listBackups(deps.backup);
-  const verifications = await readVerifications(
-    deps.db,
-    summaries.map((s) => s.name),
-  );
+export async function listBackupRows(deps: Pick<AppDependencies, 'manager'>): Promise<BackupRow[]> {
+  const summaries = await deps.manager.list();
+  const verifications = await deps.manager.verifications(summaries.map((s) => s.name));
   return summaries.map((s) => ({
     name: s.name,
     createdAt: s.createdAt,
@@ -31,6 +30,7 @@ export async function listBackupRows(deps: Pick<AppDependencies, 'backup' | 'db'
     size: s.size,
     documents: s.documents ?? null,
     collections: s.collections,
+    consistency: s.consistency ?? null,
     problem: s.problem ?? null,
     verification: verifications.get(s.name) ?? null,
   }));

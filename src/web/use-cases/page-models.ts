@@ -1,11 +1,12 @@
-import type { LastRun, SchedulerStatus } from '../../automation/automation-contracts.js';
+import type { LastRun } from '../../scheduler/scheduler-state-store.js';
+import type { SchedulerStatus } from '../../scheduler/scheduler-status.js';
 import type { FinishedOperation } from '../../backup/operation-tracker.js';
 import { findRecipients, type Recipients } from '../../mail/recipients.js';
-import { previewRestore, type RestorePreview } from '../../restore/preview-restore.js';
+import type { RestorePreview } from '../../restore/preview-restore.js';
 import type { AppDependencies } from '../app-dependencies.js';
 import { backupLabel, operationLabel, runLabel } from '../wording/operation-labels.js';
 import { listBackupRows, type BackupRow } from './backup-rows.js';
-import { monitoredStatus } from './monitored-status.js';
+import { monitoredStatus, type MonitoredStatus } from './monitored-status.js';
 import { operationsView, type OperationsView } from './operation-view.js';
 
 const DASHBOARD_BACKUPS = 5;
@@ -22,6 +23,7 @@ export interface LastBackupView {
 
 export interface DashboardModel {
   readonly scheduler: SchedulerStatus;
+  readonly pendingSafetyArchive: MonitoredStatus['pendingSafetyArchive'];
   readonly latest: readonly BackupRow[];
   readonly total: number;
   readonly lastBackup: LastBackupView | undefined;
@@ -29,11 +31,12 @@ export interface DashboardModel {
   readonly mailAvailable: boolean;
 }
 
-export async function loadDashboard(deps: Pick<AppDependencies, 'scheduler' | 'backup' | 'db' | 'tracker' | 'mailBackup'>): Promise<DashboardModel> {
-  const [{ scheduler }, rows] = await Promise.all([monitoredStatus(deps), listBackupRows(deps)]);
+export async function loadDashboard(deps: Pick<AppDependencies, 'scheduler' | 'manager' | 'tracker' | 'mailBackup'>): Promise<DashboardModel> {
+  const [{ scheduler, pendingSafetyArchive }, rows] = await Promise.all([monitoredStatus(deps), listBackupRows(deps)]);
   const state = deps.tracker.state();
   return {
     scheduler,
+    pendingSafetyArchive,
     latest: rows.slice(0, DASHBOARD_BACKUPS),
     total: rows.length,
     lastBackup: lastBackup(scheduler.lastRun, state.last, rows[0]),
@@ -61,7 +64,7 @@ export interface BackupsModel {
 }
 
 export async function loadBackupsPage(
-  deps: Pick<AppDependencies, 'backup' | 'db' | 'tracker' | 'config' | 'scheduler' | 'mailBackup'>,
+  deps: Pick<AppDependencies, 'manager' | 'tracker' | 'config' | 'scheduler' | 'mailBackup'>,
 ): Promise<BackupsModel> {
   const [backups, scheduler] = await Promise.all([listBackupRows(deps), deps.scheduler.status()]);
   return {
@@ -78,19 +81,29 @@ export interface RestoreModel {
   readonly operations: OperationsView;
 }
 
-export async function loadRestorePage(deps: Pick<AppDependencies, 'backup' | 'tracker'>, name: string): Promise<RestoreModel> {
-  return { name, preview: await previewRestore(deps.backup, { name }), operations: operationsView(deps.tracker.state()) };
+/** What a restore of this backup would change, per collection (GET …/restore-preview). */
+export async function loadRestorePreview(deps: Pick<AppDependencies, 'manager'>, name: string): Promise<RestorePreview> {
+  return deps.manager.previewRestore({ name });
+}
+
+export async function loadRestorePage(deps: Pick<AppDependencies, 'manager' | 'tracker'>, name: string): Promise<RestoreModel> {
+  return { name, preview: await loadRestorePreview(deps, name), operations: operationsView(deps.tracker.state()) };
 }
 
 export interface AutoBackupModel {
   readonly scheduler: SchedulerStatus;
+  readonly pendingSafetyArchive: MonitoredStatus['pendingSafetyArchive'];
   /** Who the backup mails go to now, and from which collection: a restore of `settings` can change the latter. */
   readonly recipients: Recipients;
   readonly logLines: readonly string[];
   readonly logLineCount: number;
 }
 
-export async function loadAutoBackupPage(deps: Pick<AppDependencies, 'scheduler' | 'logReader' | 'backup' | 'db'>): Promise<AutoBackupModel> {
-  const [{ scheduler }, recipients, logLines] = await Promise.all([monitoredStatus(deps), findRecipients(deps.db), deps.logReader.tail(PAGE_LOG_LINES)]);
-  return { scheduler, recipients, logLines, logLineCount: PAGE_LOG_LINES };
+export async function loadAutoBackupPage(deps: Pick<AppDependencies, 'scheduler' | 'logReader' | 'manager' | 'db'>): Promise<AutoBackupModel> {
+  const [{ scheduler, pendingSafetyArchive }, recipients, logLines] = await Promise.all([
+    monitoredStatus(deps),
+    findRecipients(deps.db),
+    deps.logReader.tail(PAGE_LOG_LINES),
+  ]);
+  return { scheduler, pendingSafetyArchive, recipients, logLines, logLineCount: PAGE_LOG_LINES };
 }
