@@ -1,14 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Document } from 'mongodb';
 import { AppError } from '../shared/app-error.js';
+import { ARCHIVE_LIMITS } from './archive-limits.js';
 import type { OpenedArchive } from './archive-reader.js';
 import { CollectionFileParser } from './collection-file.js';
-import { lineToDocument } from './extended-json.js';
+import { checkLine, lineToDocument } from './extended-json.js';
 import { splitLines } from './line-splitter.js';
 import type { ManifestCollection } from './manifest.js';
-
-/** A batch also ends at this much Extended JSON, so that large documents do not pile up by the thousand. */
-const MAX_BATCH_TEXT = 16 * 1024 * 1024;
 
 /**
  * Streams the documents of one collection file in batches, checking the
@@ -16,11 +14,21 @@ const MAX_BATCH_TEXT = 16 * 1024 * 1024;
  * the manifest at the end. A caller that consumed every batch without an
  * error has read exactly what the manifest promises.
  */
-export async function* readCollectionDocuments(
+export function readCollectionDocuments(archive: OpenedArchive, collection: ManifestCollection, batchSize = 1000): AsyncGenerator<Document[]> {
+  return parsedBatches(archive, collection, batchSize, lineToDocument);
+}
+
+/** As readCollectionDocuments, for verifying: each line is read as restore reads it, and nothing is kept. Yields how many lines each step checked. */
+export async function* checkCollectionLines(archive: OpenedArchive, collection: ManifestCollection): AsyncGenerator<number> {
+  for await (const batch of parsedBatches(archive, collection, 1000, checkLine)) yield batch.length;
+}
+
+async function* parsedBatches<T>(
   archive: OpenedArchive,
   collection: ManifestCollection,
-  batchSize = 1000,
-): AsyncGenerator<Document[]> {
+  batchSize: number,
+  parse: (line: Buffer, version: number) => T,
+): AsyncGenerator<T[]> {
   const fail = (reason: string, cause?: unknown) =>
     new AppError('ARCHIVE_INVALID', `Ungültiges Backup-Archiv: ${collection.file}: ${reason}`, cause === undefined ? undefined : { cause });
 
@@ -35,23 +43,24 @@ export async function* readCollectionDocuments(
     }
   }
 
+  const { version } = archive.manifest;
   const parser = new CollectionFileParser();
-  let batch: Document[] = [];
-  let batchText = 0;
+  let batch: T[] = [];
+  let batchBytes = 0;
   try {
     for await (const line of splitLines(hashed())) {
       const text = parser.line(line);
       if (text === undefined) continue;
       try {
-        batch.push(lineToDocument(text));
+        batch.push(parse(text, version));
       } catch (error) {
         throw new Error(`Zeile ${parser.currentLine}: kein gültiges Extended JSON (${(error as Error).message})`, { cause: error });
       }
-      batchText += text.length;
-      if (batch.length >= batchSize || batchText >= MAX_BATCH_TEXT) {
+      batchBytes += text.length;
+      if (batch.length >= batchSize || batchBytes >= ARCHIVE_LIMITS.batchBytes) {
         yield batch;
         batch = [];
-        batchText = 0;
+        batchBytes = 0;
       }
     }
     const count = parser.end();

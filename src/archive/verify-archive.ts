@@ -1,5 +1,5 @@
 import { withArchive } from './archive-reader.js';
-import { readCollectionDocuments } from './collection-reader.js';
+import { checkCollectionLines } from './collection-reader.js';
 import type { Manifest } from './manifest.js';
 
 export interface VerifyProgress {
@@ -23,8 +23,8 @@ export async function verifyArchive(filePath: string, onProgress?: (progress: Ve
     const total = archive.manifest.collections.reduce((sum, c) => sum + c.count, 0);
     let done = 0;
     for (const collection of archive.manifest.collections) {
-      for await (const batch of readCollectionDocuments(archive, collection)) {
-        done += batch.length;
+      for await (const checked of checkCollectionLines(archive, collection)) {
+        done += checked;
         onProgress?.({ collection: collection.name, documentsDone: done, documentsTotal: total });
       }
     }

@@ -20,7 +20,7 @@ export interface LegacyImportResult {
 }
 
 /**
- * Turns an old Python Scandy `scandy_backup_*.json` into a format-1 archive
+ * Turns an old Python Scandy `scandy_backup_*.json` into an archive
  * (kind "upload") with ObjectIds and dates recovered; restore it like any other.
  */
 export async function importLegacyBackup(ctx: BackupContext, filePath: string, actor?: string): Promise<LegacyImportResult> {

@@ -1,5 +1,5 @@
-import { BSON, type Collection, type Db, type Document } from 'mongodb';
-import { LOSSLESS_READ_OPTIONS } from '../archive/extended-json.js';
+import type { Collection, Db, Document } from 'mongodb';
+import { bsonToDocument } from '../archive/extended-json.js';
 import { errorCode, mergeDocuments, type KeptApartSink, type MergeItem, type MoveNames } from './merge-documents.js';
 
 export type { KeptApartSink, MoveNames } from './merge-documents.js';
@@ -66,7 +66,7 @@ async function* items(batches: AsyncIterable<Document[]>): AsyncGenerator<MergeI
   for await (const batch of batches) for (const doc of batch) yield { doc };
 }
 
-/** Every document of a collection, losslessly, in batches; `keep` may skip some by their raw bytes. */
+/** Every document of a collection, losslessly and in its field order, in batches; `keep` may skip some by their raw bytes. */
 export async function* rawBatches(collection: Collection, keep: (raw: Uint8Array) => boolean = () => true): AsyncGenerator<Document[]> {
   const cursor = collection.find({}, { raw: true, batchSize: 1000 });
   let batch: Document[] = [];
@@ -74,7 +74,7 @@ export async function* rawBatches(collection: Collection, keep: (raw: Uint8Array
     for await (const raw of cursor as AsyncIterable<unknown>) {
       const bytes = raw as Uint8Array;
       if (!keep(bytes)) continue;
-      batch.push(BSON.deserialize(bytes, LOSSLESS_READ_OPTIONS));
+      batch.push(bsonToDocument(bytes));
       if (batch.length >= BATCH) {
         yield batch;
         batch = [];

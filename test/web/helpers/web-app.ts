@@ -5,7 +5,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { hashPassword } from '../../../src/auth/password-hash.js';
 import { setAdminAccount } from '../../../src/auth/set-admin-account.js';
 import { usersCollection } from '../../../src/auth/user-accounts.js';
-import { createBackupContext, type BackupContext } from '../../../src/backup/backup-context.js';
+import { createBackupContext, type BackupContext, type Failpoints } from '../../../src/backup/backup-context.js';
 import type { OperationLock } from '../../../src/backup/operation-lock.js';
 import { OperationTracker } from '../../../src/backup/operation-tracker.js';
 import { loadConfig, type Config } from '../../../src/config/config.js';
@@ -47,6 +47,7 @@ export interface WebAppOptions {
   readonly lock?: (db: Db) => OperationLock;
   /** Default: no SMTP, mail off. */
   readonly mailer?: Mailer;
+  readonly failpoints?: Failpoints;
 }
 
 /** A real app on a fresh test database, with an admin and a non-admin account. */
@@ -71,6 +72,7 @@ export function useWebApp(options: WebAppOptions = {}): WebTestApp {
     const backup = createBackupContext(config, t.db, {
       emit: automatic.emit,
       ...(options.lock ? { lock: options.lock(t.db) } : {}),
+      ...(options.failpoints ? { failpoints: options.failpoints } : {}),
     });
     await backup.store.ensureDir();
     const tracker = new OperationTracker();
