@@ -1,4 +1,5 @@
 import type { Collection, Db, Document } from 'mongodb';
+import { ARCHIVE_LIMITS } from '../archive/archive-limits.js';
 import { bsonToDocument } from '../archive/extended-json.js';
 import { errorCode, mergeDocuments, type KeptApartSink, type MergeItem, type MoveNames } from './merge-documents.js';
 
@@ -70,14 +71,17 @@ async function* items(batches: AsyncIterable<Document[]>): AsyncGenerator<MergeI
 export async function* rawBatches(collection: Collection, keep: (raw: Uint8Array) => boolean = () => true): AsyncGenerator<Document[]> {
   const cursor = collection.find({}, { raw: true, batchSize: 1000 });
   let batch: Document[] = [];
+  let batchBytes = 0;
   try {
     for await (const raw of cursor as AsyncIterable<unknown>) {
       const bytes = raw as Uint8Array;
       if (!keep(bytes)) continue;
       batch.push(bsonToDocument(bytes));
-      if (batch.length >= BATCH) {
+      batchBytes += bytes.length;
+      if (batch.length >= BATCH || batchBytes >= ARCHIVE_LIMITS.batchBytes) {
         yield batch;
         batch = [];
+        batchBytes = 0;
       }
     }
     if (batch.length > 0) yield batch;

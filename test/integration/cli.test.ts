@@ -102,6 +102,16 @@ describe('npx scandy-backup', () => {
     expect(indexes.some((i) => i.unique && i.key.barcode === 1)).toBe(true);
   });
 
+  it('import-legacy of a file that breaks off after some documents says where and keeps no archive', async () => {
+    const before = readdirSync(backupDir);
+    const file = path.join(backupDir, 'scandy_backup_20250712_060000.json');
+    writeFileSync(file, `{"tools": [${'{"name": "Hammer"},\n'.repeat(2000)}{"name": "Säge",}]}`);
+    const result = await runCli(['import-legacy', file], env);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/kein gültiges JSON \(Zeile 2001, Spalte 17\)/);
+    expect(readdirSync(backupDir).filter((f) => f !== path.basename(file))).toEqual(before);
+  });
+
   it('a bad configuration value stops with one line naming it', async () => {
     const result = await runCli(['list'], { ...env, BACKUP_KEEP: 'zehn' });
     expect(result.code).toBe(1);
