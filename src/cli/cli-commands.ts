@@ -6,6 +6,7 @@ import { pruneBackups } from '../backup/prune-backups.js';
 import { verifyBackup } from '../backup/verify-backup.js';
 import { importLegacyBackup } from '../legacy/import-legacy-backup.js';
 import { archiveSourceFromArgument } from '../restore/archive-source.js';
+import { describeIndexToConfirm, requireIndexConfirmation } from '../restore/index-review.js';
 import { previewRestore } from '../restore/preview-restore.js';
 import { restoreBackup, safetyArchiveNote } from '../restore/restore-backup.js';
 import { AppError } from '../shared/app-error.js';
@@ -20,6 +21,8 @@ export interface CommandInput {
   readonly collections: readonly string[] | undefined;
   readonly onProgress: ProgressListener | undefined;
   readonly password?: string | undefined;
+  /** restore: creates TTL and unique indexes the collections do not have now. */
+  readonly acceptIndexes?: boolean;
 }
 
 export interface CommandOutput {
@@ -66,12 +69,14 @@ export const COMMANDS: Record<string, (ctx: BackupContext, input: CommandInput) 
     };
   },
 
-  async restore(ctx, { args, yes, preview, collections, onProgress }) {
+  async restore(ctx, { args, yes, preview, collections, onProgress, acceptIndexes }) {
     const source = archiveSourceFromArgument(oneArgument('restore', args));
     if (preview) {
       const result = await previewRestore(ctx, source);
       const rows = [['Collection', 'jetzt', 'im Backup'], ...result.collections.map((c) => [c.name, String(c.current), String(c.backup)])];
-      return { json: result, text: table(rows) };
+      const indexes = result.indexesToConfirm.map((index) => `\n  ${describeIndexToConfirm(index)}`).join('');
+      const note = indexes ? `\nNeue Indizes, die mit --accept-indexes bestätigt werden müssen:${indexes}` : '';
+      return { json: result, text: table(rows) + note };
     }
     if (!yes) {
       throw new AppError(
@@ -80,6 +85,9 @@ export const COMMANDS: Record<string, (ctx: BackupContext, input: CommandInput) 
           'Änderungen, die während der Wiederherstellung in Scandy gemacht werden, landen im Sicherungs-Backup, nicht in den wiederhergestellten Daten.',
       );
     }
+    const { indexesToConfirm } = await previewRestore(ctx, source);
+    const chosen = indexesToConfirm.filter((index) => !collections || collections.includes(index.collection));
+    requireIndexConfirmation(chosen, acceptIndexes === true, 'mit --accept-indexes');
     const result = await restoreBackup(ctx, { source, actor: ACTOR, ...(collections ? { collections } : {}), ...(onProgress ? { onProgress } : {}) });
     return {
       json: result,

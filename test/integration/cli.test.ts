@@ -72,6 +72,30 @@ describe('npx scandy-backup', () => {
     expect(snapshotDifferences(before, await snapshot(t.db, collections))).toEqual([]);
   });
 
+  it('restore of a backup with a unique index the collection lacks now names it in --preview and needs --accept-indexes', async () => {
+    const tools = t.db.collection('tools');
+    const unique = (await tools.listIndexes().toArray()).find((index) => index.unique === true && index.key.barcode === 1);
+    expect(unique).toBeDefined();
+    await tools.dropIndex(unique!.name as string);
+
+    const preview = await runCli(['restore', name, '--preview'], env);
+    expect(preview.code).toBe(0);
+    expect(preview.stdout).toContain(`tools.${unique!.name} (eindeutig: barcode, lehnt doppelte Werte ab)`);
+    expect(preview.stdout).toContain('--accept-indexes');
+
+    const refused = await runCli(['restore', name, '--yes'], env);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    expect(refused.stderr).toContain(`tools.${unique!.name} (eindeutig: barcode`);
+    expect(refused.stderr).toContain('mit --accept-indexes');
+    expect((await tools.listIndexes().toArray()).some((index) => index.name === unique!.name)).toBe(false);
+
+    const accepted = await runCli(['restore', name, '--yes', '--accept-indexes', '--collections', 'tools'], env);
+    expect(accepted.stderr).toBe('');
+    expect(accepted.code).toBe(0);
+    expect((await tools.listIndexes().toArray()).some((index) => index.name === unique!.name && index.unique === true)).toBe(true);
+  });
+
   it('verify of a damaged file fails with one clear line', async () => {
     const damaged = path.join(backupDir, 'kaputt.zip');
     writeFileSync(damaged, 'PK\u0003\u0004 kein zip');

@@ -31,11 +31,12 @@ export function parseCreateBackupBody(body: unknown): { mail: boolean } {
 const restoreBody = z.object({
   collections: z.array(z.string().min(1).max(120)).max(200).optional(),
   confirm: z.literal(true, { message: 'Die Wiederherstellung ersetzt Daten und muss bestätigt werden (confirm: true)' }),
+  confirmIndexes: z.boolean().optional(),
 });
 
 export function parseRestoreBody(body: unknown): RestoreRequest {
-  const data = parseBody(restoreBody, body, 'Ungültige Anfrage: erwartet {collections?: string[], confirm: true}');
-  return { collections: data.collections, confirm: data.confirm };
+  const data = parseBody(restoreBody, body, 'Ungültige Anfrage: erwartet {collections?: string[], confirm: true, confirmIndexes?: boolean}');
+  return { collections: data.collections, confirm: data.confirm, confirmIndexes: data.confirmIndexes ?? false };
 }
 
 export function parseLogLines(query: Request['query']): number | undefined {

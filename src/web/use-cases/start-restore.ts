@@ -1,3 +1,4 @@
+import { requireIndexConfirmation } from '../../restore/index-review.js';
 import { previewRestore } from '../../restore/preview-restore.js';
 import { restoreBackup, safetyArchiveNote } from '../../restore/restore-backup.js';
 import { AppError } from '../../shared/app-error.js';
@@ -8,6 +9,8 @@ export interface RestoreRequest {
   /** Default: every collection of the backup that this installation backs up. */
   readonly collections: readonly string[] | undefined;
   readonly confirm: boolean;
+  /** Creates TTL and unique indexes the collections do not have now (see the preview's indexesToConfirm). */
+  readonly confirmIndexes: boolean;
 }
 
 /**
@@ -30,6 +33,8 @@ export async function startRestore(
   if (refused.length > 0) {
     throw new AppError('INVALID_INPUT', `Nicht im Backup oder nicht wiederherstellbar: ${refused.join(', ')}`);
   }
+  const indexes = preview.indexesToConfirm.filter((index) => collections.includes(index.collection));
+  requireIndexConfirmation(indexes, request.confirmIndexes, 'confirmIndexes: true');
   const launched = deps.tracker.launch(
     { operation: 'restore', subject: name, actor },
     (hooks) => restoreBackup(deps.backup, { source: { name }, collections, actor, onProgress: hooks.onProgress, onStarted: hooks.onStarted }),
