@@ -2,6 +2,7 @@ import { BSON, ObjectId, type Document } from 'mongodb';
 import { ARCHIVE_LIMITS } from './archive-limits.js';
 import { ARCHIVE_VERSION } from './manifest.js';
 import { escapeBsonFieldNames, needsEscaping, unescapeFieldNames } from './field-names.js';
+import { DocumentTooLargeError } from './bson-builder.js';
 import { isPlainDocument, lineToBsonStreamed } from './line-to-bson.js';
 
 const { EJSON } = BSON;
@@ -52,23 +53,52 @@ function readsBackTo(line: string, bytes: Uint8Array): boolean {
 /** Escaped field names (`"$$…"`, `"$2023"`) can only be in a line whose text has one of these. */
 const ESCAPED_NAME = /"\$[$\d]/;
 
+/**
+ * A line longer than 1 MiB is read by JSON.parse too when it holds few values
+ * (a large binary or text, the common case, several times faster), up to
+ * this size; JSON.parse then needs about twice the line. Any other long line
+ * is converted piecewise.
+ */
+const PARSED_LINE_BYTES = 24 * 1024 * 1024;
+const PARSED_LINE_VALUES = 100_000;
+const MARKS = [',', ':', '[', '{'];
+
 /** One line of a collection file (without its comma) as BSON, in the field order of the line. */
 export function lineToBson(line: string | Uint8Array, version: number): Uint8Array {
-  const bytes = typeof line === 'string' && line.length * 3 > ARCHIVE_LIMITS.streamedLineBytes ? Buffer.from(line, 'utf8') : line;
-  if (typeof bytes !== 'string' && bytes.length > ARCHIVE_LIMITS.streamedLineBytes) return lineToBsonStreamed(bytes, version);
-  return BSON.serialize(parseShortLine(bytes, version));
+  if (readPiecewise(line)) return lineToBsonStreamed(typeof line === 'string' ? Buffer.from(line, 'utf8') : line, version);
+  const serialized = BSON.serialize(parseLine(line, version));
+  if (serialized.length > ARCHIVE_LIMITS.maxDocumentBytes) throw new DocumentTooLargeError(ARCHIVE_LIMITS.maxDocumentBytes);
+  return serialized;
 }
 
 /** One line of a collection file as a document that serializes to exactly the BSON of lineToBson. */
-export function lineToDocument(line: string | Uint8Array, version: number): Document {
-  if (typeof line !== 'string' && line.length > ARCHIVE_LIMITS.streamedLineBytes) return bsonToDocument(lineToBsonStreamed(line, version));
-  return parseShortLine(line, version);
+export function lineToDocument(line: Uint8Array, version: number): Document {
+  if (readPiecewise(line)) return bsonToDocument(lineToBsonStreamed(line, version));
+  const doc = parseLine(line, version);
+  if (line.length > ARCHIVE_LIMITS.streamedLineBytes && BSON.calculateObjectSize(doc) > ARCHIVE_LIMITS.maxDocumentBytes) {
+    throw new DocumentTooLargeError(ARCHIVE_LIMITS.maxDocumentBytes);
+  }
+  return doc;
 }
 
-/** Reads a line exactly as lineToDocument does, keeping nothing (a long line's BSON is not turned into objects). */
+/** Reads a line exactly as lineToDocument does, keeping nothing (a piecewise line's BSON is not turned into objects). */
 export function checkLine(line: Uint8Array, version: number): void {
-  if (line.length > ARCHIVE_LIMITS.streamedLineBytes) lineToBsonStreamed(line, version);
-  else parseShortLine(line, version);
+  if (readPiecewise(line)) lineToBsonStreamed(line, version);
+  else lineToDocument(line, version);
+}
+
+function readPiecewise(line: string | Uint8Array): boolean {
+  if (line.length <= ARCHIVE_LIMITS.streamedLineBytes / 3) return false;
+  const bytes = typeof line === 'string' ? Buffer.byteLength(line, 'utf8') : line.length;
+  if (bytes <= ARCHIVE_LIMITS.streamedLineBytes) return false;
+  if (bytes > PARSED_LINE_BYTES) return true;
+  // Every value but the first follows one of these; inside strings they count too, which only errs on the safe side.
+  const text = typeof line === 'string' ? line : Buffer.from(line.buffer, line.byteOffset, line.byteLength);
+  let values = 0;
+  for (const mark of MARKS) {
+    for (let at = text.indexOf(mark); at !== -1; at = text.indexOf(mark, at + 1)) if (++values > PARSED_LINE_VALUES) return true;
+  }
+  return false;
 }
 
 /** A document from BSON bytes, its field order kept (OrderedDocument where JavaScript objects would reorder it). */
@@ -79,7 +109,7 @@ export function bsonToDocument(bytes: Uint8Array): Document {
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-function parseShortLine(line: string | Uint8Array, version: number): Document {
+function parseLine(line: string | Uint8Array, version: number): Document {
   let text: string;
   try {
     text = typeof line === 'string' ? line : decoder.decode(line);
