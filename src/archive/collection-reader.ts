@@ -9,29 +9,33 @@ import { splitLines } from './line-splitter.js';
 import type { ManifestCollection } from './manifest.js';
 
 /**
- * Streams the documents of one collection file in batches, checking the
- * framing and every line as it goes, and the count, size and SHA-256 against
- * the manifest at the end. A caller that consumed every batch without an
- * error has read exactly what the manifest promises.
+ * A batch ends at this many documents, or once its lines hold this many bytes
+ * (never more than ARCHIVE_LIMITS.batchBytes, so that large documents do not
+ * pile up by the thousand).
  */
-export function readCollectionDocuments(archive: OpenedArchive, collection: ManifestCollection, batchSize = 1000): AsyncGenerator<Document[]> {
-  return parsedBatches(archive, collection, batchSize, lineToDocument);
+export interface BatchLimits {
+  readonly documents: number;
+  readonly bytes?: number;
 }
 
-/** As readCollectionDocuments, for verifying: each line is read as restore reads it, and nothing is kept. Yields how many lines each step checked. */
-export async function* checkCollectionLines(archive: OpenedArchive, collection: ManifestCollection): AsyncGenerator<number> {
-  for await (const batch of parsedBatches(archive, collection, 1000, checkLine)) yield batch.length;
+function invalidEntry(collection: ManifestCollection, reason: string, cause?: unknown): AppError {
+  return new AppError('ARCHIVE_INVALID', `Ungültiges Backup-Archiv: ${collection.file}: ${reason}`, cause === undefined ? undefined : { cause });
 }
 
-async function* parsedBatches<T>(
+/**
+ * Streams the document lines of one collection file (bytes, without their
+ * comma) in batches, checking the framing as it goes, and the count, size and
+ * SHA-256 against the manifest at the end; the last batch comes only after
+ * those checks. A caller that consumed every batch without an error has read
+ * exactly what the manifest promises (the lines themselves are not parsed here).
+ */
+export async function* readCollectionLines(
   archive: OpenedArchive,
   collection: ManifestCollection,
-  batchSize: number,
-  parse: (line: Buffer, version: number) => T,
-): AsyncGenerator<T[]> {
-  const fail = (reason: string, cause?: unknown) =>
-    new AppError('ARCHIVE_INVALID', `Ungültiges Backup-Archiv: ${collection.file}: ${reason}`, cause === undefined ? undefined : { cause });
-
+  limits: BatchLimits | number = 1000,
+): AsyncGenerator<Buffer[]> {
+  const { documents: batchSize, bytes: byteLimit = ARCHIVE_LIMITS.batchBytes } = typeof limits === 'number' ? { documents: limits } : limits;
+  const batchBytes = Math.min(byteLimit, ARCHIVE_LIMITS.batchBytes);
   const hash = createHash('sha256');
   let bytes = 0;
   const stream = await archive.openEntry(collection.file);
@@ -43,37 +47,69 @@ async function* parsedBatches<T>(
     }
   }
 
-  const { version } = archive.manifest;
   const parser = new CollectionFileParser();
-  let batch: T[] = [];
-  let batchBytes = 0;
+  let batch: Buffer[] = [];
+  let lineBytes = 0;
   try {
     for await (const line of splitLines(hashed())) {
       const text = parser.line(line);
       if (text === undefined) continue;
-      try {
-        batch.push(parse(text, version));
-      } catch (error) {
-        throw new Error(`Zeile ${parser.currentLine}: kein gültiges Extended JSON (${(error as Error).message})`, { cause: error });
-      }
-      batchBytes += text.length;
-      if (batch.length >= batchSize || batchBytes >= ARCHIVE_LIMITS.batchBytes) {
+      batch.push(text);
+      lineBytes += text.length;
+      if (batch.length >= batchSize || lineBytes >= batchBytes) {
         yield batch;
         batch = [];
-        batchBytes = 0;
+        lineBytes = 0;
       }
     }
     const count = parser.end();
     if (count !== collection.count) throw new Error(`${count} Dokumente, laut Manifest ${collection.count}`);
   } catch (error) {
     if (error instanceof AppError) throw error;
-    throw fail((error as Error).message, error);
+    throw invalidEntry(collection, (error as Error).message, error);
   } finally {
     // Also when the consumer stops early (an insert failed): close the entry.
     stream.destroy();
   }
-  if (bytes !== collection.bytes) throw fail(`${bytes} Bytes, laut Manifest ${collection.bytes}`);
+  if (bytes !== collection.bytes) throw invalidEntry(collection, `${bytes} Bytes, laut Manifest ${collection.bytes}`);
   const digest = hash.digest('hex');
-  if (digest !== collection.sha256) throw fail('SHA-256-Prüfsumme stimmt nicht (Datei verändert oder beschädigt)');
+  if (digest !== collection.sha256) throw invalidEntry(collection, 'SHA-256-Prüfsumme stimmt nicht (Datei verändert oder beschädigt)');
   if (batch.length > 0) yield batch;
+}
+
+/** readCollectionLines, each line read as the archive's format version says (field names unescaped, their order kept) into its document. */
+export function readCollectionDocuments(archive: OpenedArchive, collection: ManifestCollection, limits: BatchLimits | number = 1000): AsyncGenerator<Document[]> {
+  return parsedBatches(archive, collection, limits, lineToDocument);
+}
+
+/**
+ * Reads a collection file for verifying, keeping nothing: each line read
+ * exactly as restore reads it, or with `parse: false` only framing, count,
+ * size and SHA-256 checked. Yields how many lines each batch held.
+ */
+export async function* checkCollectionLines(archive: OpenedArchive, collection: ManifestCollection, options: { readonly parse: boolean }): AsyncGenerator<number> {
+  const batches = options.parse ? parsedBatches(archive, collection, 1000, checkLine) : readCollectionLines(archive, collection);
+  for await (const batch of batches) yield batch.length;
+}
+
+async function* parsedBatches<T>(
+  archive: OpenedArchive,
+  collection: ManifestCollection,
+  limits: BatchLimits | number,
+  parse: (line: Buffer, version: number) => T,
+): AsyncGenerator<T[]> {
+  const { version } = archive.manifest;
+  // Line 1 is the opening "[", so document i (from 0) is on line i + 2.
+  let nextLine = 2;
+  for await (const lines of readCollectionLines(archive, collection, limits)) {
+    yield lines.map((line) => {
+      try {
+        return parse(line, version);
+      } catch (error) {
+        throw invalidEntry(collection, `Zeile ${nextLine}: kein gültiges Extended JSON (${(error as Error).message})`, error);
+      } finally {
+        nextLine++;
+      }
+    });
+  }
 }

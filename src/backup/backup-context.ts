@@ -1,13 +1,41 @@
 import type { Db } from 'mongodb';
 import type { ReadConsistency } from '../archive/manifest.js';
 import type { Config } from '../config/config.js';
-import { detectCapabilities, type ServerCapabilities } from '../db/server-capabilities.js';
-import { systemClock, type Clock } from '../shared/clock.js';
+import type { ServerCapabilities } from '../db/server-capabilities.js';
+import { DEFAULT_RETENTION, type RetentionRules } from '../retention/retention-policy.js';
+import type { Clock } from '../shared/clock.js';
 import type { EventSink } from './backup-events.js';
-import { BackupStore } from './backup-store.js';
-import { MongoOperationLock, type OperationLock } from './operation-lock.js';
+import type { BackupStore } from './backup-store.js';
+import type { LockLease, OperationLock } from './operation-lock.js';
 
-/** Test-only hooks to inject a failure at a precise point of a restore. */
+export interface AfterLockOptions {
+  /** false: leave a restore's pending safety archive for later (the app's start does not wait for it). */
+  readonly resumeSafetyArchive: boolean;
+}
+
+/**
+ * Runs once the operation lock is held, before the operation itself. The
+ * composition registers the repair of an interrupted restore here (src/restore
+ * sits above the engine, so the engine only knows this signature).
+ */
+export type AfterLock = (ctx: BackupContext, lease: LockLease, options: AfterLockOptions) => Promise<void>;
+
+/** Everything a backup use case needs; side effects sit behind these fields. Built by src/app/compose.ts. */
+export interface BackupContext {
+  readonly db: Db;
+  readonly collections: readonly string[];
+  /** What prune keeps (besides pinned backups and those in use). */
+  readonly retention: RetentionRules;
+  readonly store: BackupStore;
+  readonly lock: OperationLock;
+  readonly clock: Clock;
+  readonly emit: EventSink;
+  readonly compressionLevel: number;
+  capabilities(): Promise<ServerCapabilities>;
+  readonly afterLock: AfterLock;
+}
+
+/** Test-only hooks to inject a failure at a precise point of a backup or a restore. */
 export interface Failpoints {
   beforeSwap?(collection: string): Promise<void> | void;
   /** After the live collection was renamed aside, before the staging collection takes its name. */
@@ -18,47 +46,32 @@ export interface Failpoints {
   afterReadBatch?(collection: string, consistency: ReadConsistency): Promise<void> | void;
 }
 
-/** Everything a backup use case needs; side effects sit behind these fields. */
-export interface BackupContext {
-  readonly db: Db;
-  readonly collections: readonly string[];
-  readonly keep: number;
-  readonly store: BackupStore;
-  readonly lock: OperationLock;
-  readonly clock: Clock;
-  readonly emit: EventSink;
-  readonly compressionLevel: number;
-  capabilities(): Promise<ServerCapabilities>;
-  readonly failpoints?: Failpoints;
-}
+/** Retention settings beyond BACKUP_KEEP; any left out takes the documented default. */
+export type RetentionConfig = Partial<
+  Pick<Config, 'backupKeepManual' | 'backupKeepPreRestore' | 'backupKeepDaily' | 'backupKeepWeekly' | 'backupKeepMonthly' | 'backupTimezone'>
+>;
 
-export interface BackupContextOptions {
-  readonly emit?: EventSink;
-  readonly clock?: Clock;
-  readonly lock?: OperationLock;
-  readonly store?: BackupStore;
-  readonly compressionLevel?: number;
-  readonly failpoints?: Failpoints;
-  /** What the server offers, instead of asking it (tests: claim snapshot reads on FerretDB). */
-  readonly capabilities?: ServerCapabilities;
-}
-
-export function createBackupContext(
-  config: Pick<Config, 'backupDir' | 'backupCollections' | 'backupKeep'> & Partial<Pick<Config, 'backupTimezone'>>,
-  db: Db,
-  options: BackupContextOptions = {},
-): BackupContext {
-  let capabilities: Promise<ServerCapabilities> | undefined;
+export function retentionRulesOf(config: Pick<Config, 'backupKeep'> & RetentionConfig): RetentionRules {
   return {
-    db,
-    collections: config.backupCollections,
-    keep: config.backupKeep,
-    store: options.store ?? new BackupStore(config.backupDir),
-    lock: options.lock ?? new MongoOperationLock(db, config.backupTimezone ? { timeZone: config.backupTimezone } : {}),
-    clock: options.clock ?? systemClock,
-    emit: options.emit ?? (() => undefined),
-    compressionLevel: options.compressionLevel ?? 6,
-    capabilities: () => (capabilities ??= options.capabilities ? Promise.resolve(options.capabilities) : detectCapabilities(db)),
-    ...(options.failpoints ? { failpoints: options.failpoints } : {}),
+    keepLast: config.backupKeep,
+    keepManual: config.backupKeepManual ?? DEFAULT_RETENTION.keepManual,
+    keepPreRestore: config.backupKeepPreRestore ?? DEFAULT_RETENTION.keepPreRestore,
+    keepDaily: config.backupKeepDaily ?? DEFAULT_RETENTION.keepDaily,
+    keepWeekly: config.backupKeepWeekly ?? DEFAULT_RETENTION.keepWeekly,
+    keepMonthly: config.backupKeepMonthly ?? DEFAULT_RETENTION.keepMonthly,
+    timeZone: config.backupTimezone ?? DEFAULT_RETENTION.timeZone,
   };
+}
+
+/** Kept beside the context, not in it: the production context has no test hooks. */
+const injected = new WeakMap<BackupContext, Failpoints>();
+
+/** For the test composition only (the `failpoints` option of createBackupContext and composeBackupSystem). */
+export function injectFailpoints(ctx: BackupContext, failpoints: Failpoints): void {
+  injected.set(ctx, failpoints);
+}
+
+/** The failpoints a test injected into this context; none in production. */
+export function failpointsOf(ctx: BackupContext): Failpoints | undefined {
+  return injected.get(ctx);
 }

@@ -1,14 +1,9 @@
-import type { BackupContext } from '../backup/backup-context.js';
+import type { Db } from 'mongodb';
+import { archiveSourceFromArgument } from '../backup/archive-source.js';
 import type { ProgressListener } from '../backup/backup-events.js';
-import { createBackup } from '../backup/create-backup.js';
-import { listBackups } from '../backup/list-backups.js';
-import { pruneBackups } from '../backup/prune-backups.js';
-import { verifyBackup } from '../backup/verify-backup.js';
-import { importLegacyBackup } from '../legacy/import-legacy-backup.js';
-import { archiveSourceFromArgument } from '../restore/archive-source.js';
+import type { BackupManager } from '../manager/backup-manager.js';
 import { describeIndexToConfirm, requireIndexConfirmation } from '../restore/index-review.js';
-import { previewRestore } from '../restore/preview-restore.js';
-import { restoreBackup, safetyArchiveNote } from '../restore/restore-backup.js';
+import { safetyArchiveNote } from '../restore/restore-backup.js';
 import { AppError } from '../shared/app-error.js';
 import { adminCommand } from './admin-command.js';
 import { formatBytes, formatDuration } from '../shared/human-units.js';
@@ -23,6 +18,8 @@ export interface CommandInput {
   readonly password?: string | undefined;
   /** restore: creates TTL and unique indexes the collections do not have now. */
   readonly acceptIndexes?: boolean;
+  /** For the accounts (`admin`); backups go through the manager. */
+  readonly db: Db;
 }
 
 export interface CommandOutput {
@@ -37,17 +34,17 @@ function oneArgument(command: string, args: readonly string[]): string {
   return args[0]!;
 }
 
-export const COMMANDS: Record<string, (ctx: BackupContext, input: CommandInput) => Promise<CommandOutput>> = {
-  async create(ctx, { onProgress }) {
-    const result = await createBackup(ctx, { kind: 'manual', actor: ACTOR, ...(onProgress ? { onProgress } : {}) });
+export const COMMANDS: Record<string, (manager: BackupManager, input: CommandInput) => Promise<CommandOutput>> = {
+  async create(manager, { onProgress }) {
+    const result = await manager.create({ kind: 'manual', actor: ACTOR, onProgress });
     return {
       json: { name: result.backup.name, size: result.backup.size, documents: result.documents, durationMs: result.durationMs, pruned: result.pruned },
       text: `Backup erstellt: ${result.backup.name} (${formatBytes(result.backup.size)}, ${result.documents} Dokumente, ${formatDuration(result.durationMs)})`,
     };
   },
 
-  async list(ctx) {
-    const backups = await listBackups(ctx);
+  async list(manager) {
+    const backups = await manager.list();
     const rows = backups.map((b) => [
       b.name,
       b.kind,
@@ -61,18 +58,18 @@ export const COMMANDS: Record<string, (ctx: BackupContext, input: CommandInput) 
     };
   },
 
-  async verify(ctx, { args, onProgress }) {
-    const report = await verifyBackup(ctx, archiveSourceFromArgument(oneArgument('verify', args)), onProgress);
+  async verify(manager, { args, onProgress }) {
+    const report = await manager.verify(archiveSourceFromArgument(oneArgument('verify', args)), onProgress);
     return {
       json: { source: report.source, ok: true, documents: report.documents, collections: report.manifest.collections.map((c) => ({ name: c.name, count: c.count })) },
       text: `OK: ${report.source} ist vollständig und unverändert (${report.documents} Dokumente in ${report.manifest.collections.length} Collections)`,
     };
   },
 
-  async restore(ctx, { args, yes, preview, collections, onProgress, acceptIndexes }) {
+  async restore(manager, { args, yes, preview, collections, onProgress, acceptIndexes }) {
     const source = archiveSourceFromArgument(oneArgument('restore', args));
     if (preview) {
-      const result = await previewRestore(ctx, source);
+      const result = await manager.previewRestore(source);
       const rows = [['Collection', 'jetzt', 'im Backup'], ...result.collections.map((c) => [c.name, String(c.current), String(c.backup)])];
       const indexes = result.indexesToConfirm.map((index) => `\n  ${describeIndexToConfirm(index)}`).join('');
       const note = indexes ? `\nNeue Indizes, die mit --accept-indexes bestätigt werden müssen:${indexes}` : '';
@@ -85,10 +82,9 @@ export const COMMANDS: Record<string, (ctx: BackupContext, input: CommandInput) 
           'Änderungen, die während der Wiederherstellung in Scandy gemacht werden, landen im Sicherungs-Backup, nicht in den wiederhergestellten Daten.',
       );
     }
-    const { indexesToConfirm } = await previewRestore(ctx, source);
-    const chosen = indexesToConfirm.filter((index) => !collections || collections.includes(index.collection));
-    requireIndexConfirmation(chosen, acceptIndexes === true, 'mit --accept-indexes');
-    const result = await restoreBackup(ctx, { source, actor: ACTOR, ...(collections ? { collections } : {}), ...(onProgress ? { onProgress } : {}) });
+    const { indexesToConfirm } = await manager.previewRestore(source);
+    requireIndexConfirmation(indexesToConfirm, collections, acceptIndexes === true, 'mit --accept-indexes');
+    const result = await manager.restore({ source, actor: ACTOR, collections, onProgress });
     return {
       json: result,
       text:
@@ -97,14 +93,14 @@ export const COMMANDS: Record<string, (ctx: BackupContext, input: CommandInput) 
     };
   },
 
-  async prune(ctx) {
-    const result = await pruneBackups(ctx);
+  async prune(manager) {
+    const result = await manager.prune();
     const removed = [...result.removed, ...result.tempFilesRemoved];
     return { json: result, text: removed.length === 0 ? `Nichts zu löschen (${result.kept} Backups behalten).` : `Gelöscht: ${removed.join(', ')}` };
   },
 
-  async 'import-legacy'(ctx, { args }) {
-    const result = await importLegacyBackup(ctx, oneArgument('import-legacy', args), ACTOR);
+  async 'import-legacy'(manager, { args }) {
+    const result = await manager.importLegacy(oneArgument('import-legacy', args), ACTOR);
     const skipped = result.skipped.length > 0 ? `; nicht übernommen: ${result.skipped.join(', ')}` : '';
     return {
       json: { name: result.backup.name, size: result.backup.size, documents: result.documents, skipped: result.skipped },

@@ -5,6 +5,7 @@ import { AppError } from '../shared/app-error.js';
 import { SCANDY_COLLECTIONS, isSafeCollectionName } from './collections.js';
 import { smtpConfigFrom, smtpVariables, type SmtpConfig } from './smtp-config.js';
 import { trustProxyVariable } from './trust-proxy.js';
+import { EMAIL_MESSAGE, emptyToUndefined, backupTimes, positiveNumber, timezone, wholeNumber } from './config-values.js';
 
 export type { SmtpConfig } from './smtp-config.js';
 
@@ -20,6 +21,12 @@ export interface Config {
   readonly backupTimes: readonly string[];
   readonly backupTimezone: string;
   readonly backupKeep: number;
+  /** Retention beyond BACKUP_KEEP (automatic backups): manual/uploaded and pre-restore counted apart, optional tiers (0: off). */
+  readonly backupKeepManual: number;
+  readonly backupKeepPreRestore: number;
+  readonly backupKeepDaily: number;
+  readonly backupKeepWeekly: number;
+  readonly backupKeepMonthly: number;
   readonly backupCollections: readonly string[];
   readonly watchdogHours: number;
   readonly smtp: SmtpConfig | undefined;
@@ -34,54 +41,6 @@ export interface Config {
 }
 
 const SECRET_VARIABLES = new Set(['SMTP_PASS', 'SESSION_SECRET', 'ADMIN_PASSWORD', 'MONGODB_URI', 'SMTP_URL']);
-
-const emptyToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
-
-const wholeNumber = (min: number, max: number, fallback: number) =>
-  z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .trim()
-      .regex(/^\d+$/, `muss eine ganze Zahl von ${min} bis ${max} sein`)
-      .transform(Number)
-      .pipe(z.number().int().min(min, `muss mindestens ${min} sein`).max(max, `darf höchstens ${max} sein`))
-      .default(fallback),
-  );
-
-const positiveNumber = (fallback: number) =>
-  z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .trim()
-      .regex(/^\d+(\.\d+)?$/, 'muss eine positive Zahl sein')
-      .transform(Number)
-      .pipe(z.number().positive('muss eine positive Zahl sein'))
-      .default(fallback),
-  );
-
-const timeOfDay = /^([01]\d|2[0-3]):[0-5]\d$/;
-
-const backupTimes = z.preprocess(
-  emptyToUndefined,
-  z
-    .string()
-    .default('06:00,18:00')
-    .transform((raw) => raw.split(',').map((t) => t.trim()))
-    .refine((times) => times.length > 0 && times.every((t) => timeOfDay.test(t)), {
-      message: 'muss eine kommagetrennte Liste von Uhrzeiten HH:MM sein (00:00 bis 23:59)',
-    })
-    .transform((times) => [...new Set(times)].sort()),
-);
-
-const timezone = z.preprocess(
-  emptyToUndefined,
-  z
-    .string()
-    .default('Europe/Berlin')
-    .refine(isKnownTimeZone, { message: 'muss eine IANA-Zeitzone wie Europe/Berlin sein' }),
-);
 
 const collections = z.preprocess(
   emptyToUndefined,
@@ -129,6 +88,11 @@ const schema = z.object({
   BACKUP_TIMES: backupTimes,
   BACKUP_TIMEZONE: timezone,
   BACKUP_KEEP: wholeNumber(1, 10000, 10),
+  BACKUP_KEEP_MANUAL: wholeNumber(1, 10000, 5),
+  BACKUP_KEEP_PRE_RESTORE: wholeNumber(1, 10000, 3),
+  BACKUP_KEEP_DAILY: wholeNumber(0, 10000, 0),
+  BACKUP_KEEP_WEEKLY: wholeNumber(0, 10000, 0),
+  BACKUP_KEEP_MONTHLY: wholeNumber(0, 10000, 0),
   BACKUP_COLLECTIONS: collections,
   BACKUP_WATCHDOG_HOURS: positiveNumber(26),
   ...smtpVariables,
@@ -136,7 +100,7 @@ const schema = z.object({
   MAIL_ATTACH_MAX_MB: positiveNumber(18),
   UPLOAD_MAX_MB: positiveNumber(1024),
   SESSION_SECRET: z.preprocess(emptyToUndefined, z.string().min(16, 'muss mindestens 16 Zeichen lang sein').optional()),
-  ADMIN_EMAIL: z.preprocess(emptyToUndefined, z.email('muss eine E-Mail-Adresse sein').optional()),
+  ADMIN_EMAIL: z.preprocess(emptyToUndefined, z.email(EMAIL_MESSAGE).optional()),
   ADMIN_PASSWORD: z.preprocess(emptyToUndefined, z.string().min(8, 'muss mindestens 8 Zeichen lang sein').optional()),
   TRUST_PROXY: trustProxyVariable,
 });
@@ -170,6 +134,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     backupTimes: Object.freeze(e.BACKUP_TIMES),
     backupTimezone: e.BACKUP_TIMEZONE,
     backupKeep: e.BACKUP_KEEP,
+    backupKeepManual: e.BACKUP_KEEP_MANUAL,
+    backupKeepPreRestore: e.BACKUP_KEEP_PRE_RESTORE,
+    backupKeepDaily: e.BACKUP_KEEP_DAILY,
+    backupKeepWeekly: e.BACKUP_KEEP_WEEKLY,
+    backupKeepMonthly: e.BACKUP_KEEP_MONTHLY,
     backupCollections: Object.freeze(e.BACKUP_COLLECTIONS),
     watchdogHours: e.BACKUP_WATCHDOG_HOURS,
     smtp,
@@ -181,13 +150,4 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     adminPassword: e.ADMIN_PASSWORD,
     trustProxy: e.TRUST_PROXY,
   });
-}
-
-function isKnownTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }

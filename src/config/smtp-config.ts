@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { emptyToUndefined } from './config-values.js';
 import { AppError } from '../shared/app-error.js';
 
 export interface SmtpConfig {
@@ -16,8 +17,6 @@ export interface SmtpConfig {
    */
   readonly allowPlaintext?: boolean;
 }
-
-const emptyToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
 const booleanFlag = z.preprocess(
   emptyToUndefined,

@@ -12,7 +12,12 @@ export interface MailMessage {
   readonly attachments?: readonly MailAttachment[];
 }
 
+/** What the SMTP server said on accepting the message, e.g. "250 OK: queued as 4F2A". */
+export interface MailReceipt {
+  readonly response: string;
+}
+
 /** Sends one message or throws with the reason the server gave. */
 export interface Mailer {
-  send(message: MailMessage): Promise<void>;
+  send(message: MailMessage): Promise<MailReceipt>;
 }

@@ -68,8 +68,18 @@ export function describeIndexToConfirm(index: IndexToConfirm): string {
   return `${index.collection}.${index.name} (${what})`;
 }
 
-/** Refuses a restore that would create such indexes unless they were confirmed (`confirmation` says how). */
-export function requireIndexConfirmation(indexes: readonly IndexToConfirm[], confirmed: boolean, confirmation: string): void {
+/**
+ * Refuses a restore of `collections` (all of the preview's, when not given)
+ * that would create such indexes unless they were confirmed (`confirmation`
+ * says how).
+ */
+export function requireIndexConfirmation(
+  found: readonly IndexToConfirm[],
+  collections: readonly string[] | undefined,
+  confirmed: boolean,
+  confirmation: string,
+): void {
+  const indexes = found.filter((index) => !collections || collections.includes(index.collection));
   if (indexes.length === 0 || confirmed) return;
   throw new AppError(
     'INVALID_INPUT',

@@ -3,6 +3,7 @@
  * their own answer (HTTP status + JSON, log line, exit code + stderr line).
  */
 export type ErrorCode =
+  | 'SETTINGS_CONFLICT'
   | 'CONFIG_INVALID'
   | 'ARCHIVE_INVALID'
   | 'ARCHIVE_UNSUPPORTED'
@@ -20,6 +21,7 @@ export type ErrorCode =
   | 'INTERNAL';
 
 const httpStatusByCode: Record<ErrorCode, number> = {
+  SETTINGS_CONFLICT: 409,
   CONFIG_INVALID: 500,
   ARCHIVE_INVALID: 422,
   ARCHIVE_UNSUPPORTED: 422,

@@ -10,11 +10,24 @@ describe('loadConfig', () => {
     expect(config.backupTimes).toEqual(['06:00', '18:00']);
     expect(config.backupTimezone).toBe('Europe/Berlin');
     expect(config.backupKeep).toBe(10);
+    expect([config.backupKeepManual, config.backupKeepPreRestore]).toEqual([5, 3]);
+    expect([config.backupKeepDaily, config.backupKeepWeekly, config.backupKeepMonthly]).toEqual([0, 0, 0]);
     expect(config.backupCollections).toEqual([...SCANDY_COLLECTIONS]);
     expect(config.mongodbUri).toBeUndefined();
     expect(config.smtp).toBeUndefined();
     expect(config.mailAttachMaxBytes).toBe(18 * 1024 * 1024);
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reads the retention counts and tiers', () => {
+    const config = loadConfig({
+      BACKUP_KEEP_MANUAL: '8',
+      BACKUP_KEEP_PRE_RESTORE: '1',
+      BACKUP_KEEP_DAILY: '7',
+      BACKUP_KEEP_WEEKLY: '4',
+      BACKUP_KEEP_MONTHLY: '12',
+    });
+    expect(config).toMatchObject({ backupKeepManual: 8, backupKeepPreRestore: 1, backupKeepDaily: 7, backupKeepWeekly: 4, backupKeepMonthly: 12 });
   });
 
   it('sorts and de-duplicates backup times', () => {
@@ -24,6 +37,11 @@ describe('loadConfig', () => {
   it.each([
     ['BACKUP_KEEP', 'zehn'],
     ['BACKUP_KEEP', '0'],
+    ['BACKUP_KEEP_MANUAL', '0'],
+    ['BACKUP_KEEP_PRE_RESTORE', 'drei'],
+    ['BACKUP_KEEP_DAILY', '-1'],
+    ['BACKUP_KEEP_WEEKLY', '1.5'],
+    ['BACKUP_KEEP_MONTHLY', '10001'],
     ['BACKUP_TIMES', '25:00'],
     ['BACKUP_TIMES', '6 Uhr'],
     ['BACKUP_TIMEZONE', 'Mars/Olympus'],
@@ -45,6 +63,20 @@ describe('loadConfig', () => {
     }
     expect(message).toContain(variable);
     expect(message.split('\n')).toHaveLength(1);
+  });
+
+  it.each([
+    ['BACKUP_KEEP', 'zehn', 'BACKUP_KEEP muss eine ganze Zahl von 1 bis 10000 sein (erhalten: "zehn")'],
+    ['BACKUP_KEEP', '0', 'BACKUP_KEEP muss mindestens 1 sein (erhalten: "0")'],
+    ['BACKUP_KEEP', '10001', 'BACKUP_KEEP darf höchstens 10000 sein (erhalten: "10001")'],
+    ['BACKUP_TIMES', '25:00', 'BACKUP_TIMES muss eine kommagetrennte Liste von Uhrzeiten HH:MM sein (00:00 bis 23:59) (erhalten: "25:00")'],
+    ['BACKUP_TIMES', ',', 'BACKUP_TIMES muss eine kommagetrennte Liste von Uhrzeiten HH:MM sein (00:00 bis 23:59) (erhalten: ",")'],
+    ['BACKUP_TIMEZONE', 'Mars/Olympus', 'BACKUP_TIMEZONE muss eine IANA-Zeitzone wie Europe/Berlin sein (erhalten: "Mars/Olympus")'],
+    ['MAIL_ATTACH_MAX_MB', '-3', 'MAIL_ATTACH_MAX_MB muss eine positive Zahl sein (erhalten: "-3")'],
+    ['MAIL_ATTACH_MAX_MB', '0', 'MAIL_ATTACH_MAX_MB muss eine positive Zahl sein (erhalten: "0")'],
+    ['PORT', '1.5', 'PORT muss eine ganze Zahl von 0 bis 65535 sein (erhalten: "1.5")'],
+  ])('says %s=%s is wrong in the same words as always', (variable, value, message) => {
+    expect(() => loadConfig({ [variable]: value })).toThrow(`Ungültige Konfiguration: ${message}`);
   });
 
   it('never echoes a secret value in its error', () => {

@@ -60,7 +60,13 @@ describe('the success mail', () => {
 describe('the notifier', () => {
   it('logs a sent mail with its recipients and subject', async () => {
     const sent: MailMessage[] = [];
-    const { notifier, log } = rig({ send: async (m) => void sent.push(m) }, ['admin@example.org', 'chef@example.org']);
+    const recording = {
+      send: async (m: MailMessage) => {
+        sent.push(m);
+        return { response: '250 OK' };
+      },
+    };
+    const { notifier, log } = rig(recording, ['admin@example.org', 'chef@example.org']);
     expect(await notifier.backupFailed('Passwort geheim abgelehnt', { trigger: 'Zeitplan' })).toMatchObject({ sent: true });
     expect(sent[0]).toMatchObject({ to: ['admin@example.org', 'chef@example.org'], subject: 'Scandy-Backup FEHLGESCHLAGEN (Zeitplan)' });
     expect(sent[0]?.text).toMatch(/Grund: +Passwort \*\*\* abgelehnt/);
@@ -82,7 +88,7 @@ describe('the notifier', () => {
   });
 
   it('logs a mail without recipients as not sent', async () => {
-    const { notifier, log } = rig({ send: async () => undefined }, []);
+    const { notifier, log } = rig({ send: async () => ({ response: '250 OK' }) }, []);
     expect(await notifier.watchdogAlert({ lastSuccessAt: undefined, since: new Date(0), thresholdHours: 26, hoursWithout: 30, schedulerEnabled: true })).toMatchObject({
       sent: false,
       reason: NO_RECIPIENTS_REASON,
@@ -100,7 +106,7 @@ describe('the notifier', () => {
 describe('the mails about the safety archive of a restore', () => {
   it('says the restore succeeded, the safety archive is pending, where the replaced data is and what to do', async () => {
     const sent: MailMessage[] = [];
-    const { notifier } = rig({ send: async (m) => void sent.push(m) });
+    const { notifier } = rig({ send: async (m) => { sent.push(m); return { response: '250 OK' }; } });
     const pending = { source: 'a.zip', reason: 'Backup fehlgeschlagen: ENOSPC', keptIn: ['scandy_backup_aside_ab12_tools'], actor: 'admin@example.org' };
     expect(await notifier.safetyArchivePending(pending)).toMatchObject({ sent: true });
     expect(sent[0]?.subject).toBe('Scandy-Wiederherstellung: Sicherungs-Backup steht noch aus (a.zip)');
@@ -114,7 +120,7 @@ describe('the mails about the safety archive of a restore', () => {
 
   it('says when it was written after all', async () => {
     const sent: MailMessage[] = [];
-    const { notifier } = rig({ send: async (m) => void sent.push(m) });
+    const { notifier } = rig({ send: async (m) => { sent.push(m); return { response: '250 OK' }; } });
     await notifier.safetyArchiveWritten({ source: 'a.zip', name: 'scandy-backup-20260610T160000123Z-pre-restore.zip' });
     expect(sent[0]?.subject).toBe('Scandy-Wiederherstellung: Sicherungs-Backup nachgeholt (scandy-backup-20260610T160000123Z-pre-restore.zip)');
     expect(sent[0]?.text).toMatch(/Sicherungs-Backup: +scandy-backup-20260610T160000123Z-pre-restore\.zip/);

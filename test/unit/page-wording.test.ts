@@ -145,9 +145,9 @@ describe('schedule and retention in words', () => {
   });
 
   it.each([
-    [1, 'nur das letzte Backup'],
-    [2, 'die letzten 2 Backups'],
-    [10, 'die letzten 10 Backups'],
+    [1, 'nur das letzte automatische Backup'],
+    [2, 'die letzten 2 automatischen Backups'],
+    [10, 'die letzten 10 automatischen Backups'],
   ])('keep %i → %s', (keep, text) => {
     expect(keepText(keep)).toBe(text);
   });

@@ -4,7 +4,13 @@ import { seedDatabase } from '../../src/seed/seed-database.js';
 import { ADMIN, signIn, useWebApp, waitForIdle } from './helpers/web-app.js';
 
 const sent: MailMessage[] = [];
-const w = useWebApp({ mailer: { send: async (message) => void sent.push(message) } });
+const recording = {
+  send: async (message: MailMessage) => {
+    sent.push(message);
+    return { response: '250 OK' };
+  },
+};
+const w = useWebApp({ mailer: recording });
 
 beforeAll(async () => {
   await seedDatabase(w.t.db, { docs: 100 });
@@ -19,7 +25,7 @@ describe('"Backup erstellen" with mail', () => {
     await admin.agent.post('/admin/api/backups').set('x-csrf-token', admin.csrf).send({ mail: true }).expect(202);
     expect(await waitForIdle(w.tracker)).toMatchObject({ ok: true });
     await w.automatic.settled();
-    const [newest] = await w.backup.store.list();
+    const [newest] = await w.manager.list();
     expect(sent).toHaveLength(1);
     expect(sent[0]?.to).toEqual([ADMIN.email]);
     expect(sent[0]?.attachments?.map((a) => a.filename)).toEqual([newest?.name]);

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { Int32, ObjectId, type Document } from 'mongodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeArchive } from '../../src/archive/archive-writer.js';
@@ -5,6 +6,7 @@ import { documentToLine } from '../../src/archive/extended-json.js';
 import { ADMIN, signIn, useWebApp, waitForIdle, type SignedIn } from './helpers/web-app.js';
 
 const w = useWebApp();
+let crafted = 0;
 let admin: SignedIn;
 
 /** A stored backup of `tools` whose manifest lists these indexes (as listIndexes returns them, plus whatever a crafted archive adds). */
@@ -12,12 +14,11 @@ async function backupWithIndexes(indexes: Document[]): Promise<string> {
   async function* lines() {
     yield [documentToLine({ _id: new ObjectId(), barcode: 'T1', status: 'verfügbar', created_at: new Date() })];
   }
-  const { backup } = await w.backup.store.writeNew('upload', new Date(), (tempPath, createdAt) =>
-    writeArchive(tempPath, { kind: 'upload', createdAt, database: w.t.dbName }, [
-      { name: 'tools', indexes: [{ v: new Int32(2), key: { _id: new Int32(1) }, name: '_id_' }, ...indexes], lines: lines() },
-    ]),
-  );
-  return backup.name;
+  const file = path.join(w.backupDir, `crafted-${++crafted}.zip`);
+  await writeArchive(file, { kind: 'upload', createdAt: new Date(), database: w.t.dbName }, [
+    { name: 'tools', indexes: [{ v: new Int32(2), key: { _id: new Int32(1) }, name: '_id_' }, ...indexes], lines: lines() },
+  ]);
+  return (await w.manager.storeVerifiedUpload(file, { documents: 1, actor: 'test' })).name;
 }
 
 const post = (url: string, body: object) => admin.agent.post(url).set('x-csrf-token', admin.csrf).send(body);

@@ -34,9 +34,10 @@ const restoreBody = z.object({
   confirmIndexes: z.boolean().optional(),
 });
 
+/** The one confirmation check of a restore from the web: without `confirm: true` it is refused here. */
 export function parseRestoreBody(body: unknown): RestoreRequest {
   const data = parseBody(restoreBody, body, 'Ungültige Anfrage: erwartet {collections?: string[], confirm: true, confirmIndexes?: boolean}');
-  return { collections: data.collections, confirm: data.confirm, confirmIndexes: data.confirmIndexes ?? false };
+  return { collections: data.collections, confirmIndexes: data.confirmIndexes ?? false };
 }
 
 export function parseLogLines(query: Request['query']): number | undefined {

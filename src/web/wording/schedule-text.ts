@@ -5,7 +5,7 @@ export function timesText(times: readonly string[]): string {
   return times.length === 0 ? 'keine' : `${list.format(times)} Uhr`;
 }
 
-/** "die letzten 10 Backups", "nur das letzte Backup" */
+/** "die letzten 10 automatischen Backups", "nur das letzte automatische Backup" */
 export function keepText(keep: number): string {
-  return keep === 1 ? 'nur das letzte Backup' : `die letzten ${keep} Backups`;
+  return keep === 1 ? 'nur das letzte automatische Backup' : `die letzten ${keep} automatischen Backups`;
 }
