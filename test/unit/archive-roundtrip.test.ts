@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BSON, type Document } from 'mongodb';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +9,7 @@ import { OrderedDocument } from '../../src/archive/field-names.js';
 import { lineToBsonStreamed } from '../../src/archive/line-to-bson.js';
 import { verifyArchive } from '../../src/archive/verify-archive.js';
 import { bsonBytes, lookAlikeDocuments, storableTypesDocument, unstorableTypesDocument } from '../helpers/bson-samples.js';
-import { rawZip } from '../helpers/raw-zip.js';
+import { writeHandMadeArchive } from '../helpers/hand-made-archive.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
 const dir = useTempDir();
@@ -110,17 +108,7 @@ describe('serialize -> archive -> parse, without a database', () => {
 
   it('still restores a format 1 archive, whose field names are not escaped', async () => {
     const text = '[\n{"_id":{"$numberInt":"1"},"$$preis":{"$numberInt":"2"},"$2023":"x","nested":{"$inner":true}}\n]\n';
-    const manifest = {
-      format: 'scandy-backup',
-      version: 1,
-      createdAt: '2026-01-01T00:00:00.000Z',
-      kind: 'manual',
-      app: { name: 'scandy-backup', version: '0.1.0' },
-      database: 'scandy',
-      collections: [{ name: 'tools', file: 'collections/tools.json', count: 1, bytes: Buffer.byteLength(text), sha256: createHash('sha256').update(text).digest('hex'), indexes: [] }],
-    };
-    const file = path.join(dir, 'format-1.zip');
-    writeFileSync(file, rawZip([{ name: 'collections/tools.json', data: Buffer.from(text) }, { name: 'manifest.json', data: Buffer.from(JSON.stringify(manifest)) }]));
+    const file = writeHandMadeArchive(path.join(dir, 'format-1.zip'), { held: text, count: 1 }, { version: 1 });
     await verifyArchive(file);
     const docs = await withArchive(file, async (archive) => {
       const all: Document[] = [];
