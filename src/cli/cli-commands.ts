@@ -2,6 +2,7 @@ import type { Db } from 'mongodb';
 import { archiveSourceFromArgument } from '../backup/archive-source.js';
 import type { ProgressListener } from '../backup/backup-events.js';
 import type { BackupManager } from '../manager/backup-manager.js';
+import { describeIndexToConfirm, requireIndexConfirmation } from '../restore/index-review.js';
 import { safetyArchiveNote } from '../restore/restore-backup.js';
 import { AppError } from '../shared/app-error.js';
 import { adminCommand } from './admin-command.js';
@@ -15,6 +16,8 @@ export interface CommandInput {
   readonly collections: readonly string[] | undefined;
   readonly onProgress: ProgressListener | undefined;
   readonly password?: string | undefined;
+  /** restore: creates TTL and unique indexes the collections do not have now. */
+  readonly acceptIndexes?: boolean;
   /** For the accounts (`admin`); backups go through the manager. */
   readonly db: Db;
 }
@@ -63,12 +66,14 @@ export const COMMANDS: Record<string, (manager: BackupManager, input: CommandInp
     };
   },
 
-  async restore(manager, { args, yes, preview, collections, onProgress }) {
+  async restore(manager, { args, yes, preview, collections, onProgress, acceptIndexes }) {
     const source = archiveSourceFromArgument(oneArgument('restore', args));
     if (preview) {
       const result = await manager.previewRestore(source);
       const rows = [['Collection', 'jetzt', 'im Backup'], ...result.collections.map((c) => [c.name, String(c.current), String(c.backup)])];
-      return { json: result, text: table(rows) };
+      const indexes = result.indexesToConfirm.map((index) => `\n  ${describeIndexToConfirm(index)}`).join('');
+      const note = indexes ? `\nNeue Indizes, die mit --accept-indexes bestätigt werden müssen:${indexes}` : '';
+      return { json: result, text: table(rows) + note };
     }
     if (!yes) {
       throw new AppError(
@@ -77,6 +82,8 @@ export const COMMANDS: Record<string, (manager: BackupManager, input: CommandInp
           'Änderungen, die während der Wiederherstellung in Scandy gemacht werden, landen im Sicherungs-Backup, nicht in den wiederhergestellten Daten.',
       );
     }
+    const { indexesToConfirm } = await manager.previewRestore(source);
+    requireIndexConfirmation(indexesToConfirm, collections, acceptIndexes === true, 'mit --accept-indexes');
     const result = await manager.restore({ source, actor: ACTOR, collections, onProgress });
     return {
       json: result,

@@ -14,7 +14,8 @@ const USAGE = `Aufruf: scandy-backup BEFEHL [--json]
   verify NAME|DATEI               Archiv vollständig prüfen (ohne Datenbank)
   restore NAME|DATEI --yes        Wiederherstellen (der ersetzte Stand wird als Sicherungs-Backup aufbewahrt;
                                   Änderungen in Scandy währenddessen landen dort, nicht in den wiederhergestellten Daten)
-        [--collections a,b] [--preview]
+        [--collections a,b] [--preview] [--accept-indexes]
+                                  --accept-indexes: neue TTL- und eindeutige Indizes aus dem Backup anlegen (--preview zeigt sie)
   prune                           Alte Backups nach BACKUP_KEEP löschen
   import-legacy DATEI             Altes scandy_backup_*.json in ein Archiv umwandeln
   admin E-MAIL [--password P]     Admin anlegen oder Passwort neu setzen (ohne --password: erzeugt und ausgegeben)
@@ -42,6 +43,7 @@ async function main(argv: readonly string[]): Promise<number> {
         json: { type: 'boolean', default: false },
         yes: { type: 'boolean', short: 'y', default: false },
         preview: { type: 'boolean', default: false },
+        'accept-indexes': { type: 'boolean', default: false },
         collections: { type: 'string' },
         password: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -76,6 +78,7 @@ async function main(argv: readonly string[]): Promise<number> {
         collections: values.collections?.split(',').map((c) => c.trim()).filter(Boolean),
         onProgress: showProgress ? progressLine : undefined,
         password: values.password,
+        acceptIndexes: values['accept-indexes'],
         db: database.db,
       });
       if (showProgress) process.stderr.write('\r\x1b[K');

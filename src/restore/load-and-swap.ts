@@ -1,4 +1,5 @@
 import { BSON, type Db, type Document } from 'mongodb';
+import { ARCHIVE_LIMITS } from '../archive/archive-limits.js';
 import type { OpenedArchive } from '../archive/archive-reader.js';
 import { readCollectionDocuments } from '../archive/collection-reader.js';
 import type { ManifestCollection } from '../archive/manifest.js';
@@ -22,12 +23,13 @@ import {
 /**
  * Parsed 250 documents or 4 MiB of Extended JSON at a time (about 4 ms each),
  * inserted four such slices at a time: at most 1000 documents or about 16 MiB
- * per insert, which costs the server less per document than smaller batches
+ * (ARCHIVE_LIMITS.batchBytes, the one byte bound of restore batches) per
+ * insert, which costs the server less per document than smaller batches
  * (100k: load 7.5-10.9 s instead of 10.0-15.0 s at 250, same run) and keeps
  * memory bounded for large documents.
  */
-const PARSE_SLICE = { documents: 250, bytes: 4 * 2 ** 20 };
 const SLICES_PER_INSERT = 4;
+const PARSE_SLICE = { documents: 250, bytes: ARCHIVE_LIMITS.batchBytes / SLICES_PER_INSERT };
 
 /** The restore failed and putting the old data back failed too; the journal stays for recovery. */
 export class RollbackFailedError extends Error {
