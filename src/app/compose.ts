@@ -98,6 +98,7 @@ export function composeBackupSystem(options: ComposeOptions): BackupSystem {
 
   const manager = createBackupManager(
     createBackupContext(config, db, { emit, clock, lock: options.lock, failpoints: options.failpoints }),
+    { drillDatabase: config.backupDrillDb },
   );
   const tracker = new OperationTracker();
   const scheduler = new BackupScheduler({

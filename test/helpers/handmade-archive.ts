@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { COLLECTION_FILE_START, collectionFileEnd, documentSeparator } from '../../src/archive/collection-file.js';
+import { collectionFileName } from '../../src/archive/manifest.js';
+import { rawZip } from './raw-zip.js';
+
+/** A collection file of these Extended JSON lines, as the writer frames it. */
+export function collectionFileText(lines: readonly string[]): string {
+  return COLLECTION_FILE_START + lines.map((line, i) => documentSeparator(i) + line).join('') + collectionFileEnd(lines.length);
+}
+
+export interface HandmadeEntry {
+  readonly name: string;
+  /** What the manifest promises (its count, size and SHA-256). */
+  readonly lines: readonly string[];
+  /** What the zip holds instead, if it differs from the promise. */
+  readonly held?: string;
+  /** Index definitions for the manifest (canonical Extended JSON of listIndexes). */
+  readonly indexes?: readonly Record<string, unknown>[];
+}
+
+/** A well-formed format-1 archive written by hand into `dir`, whose manifest may promise other content than an entry holds. */
+export function writeHandmadeArchive(dir: string, file: string, database: string, entries: readonly HandmadeEntry[]): string {
+  const promised = entries.map((e) => collectionFileText(e.lines));
+  const manifest = {
+    format: 'scandy-backup',
+    version: 1,
+    createdAt: new Date().toISOString(),
+    kind: 'manual',
+    app: { name: 'scandy-backup', version: '0.1.0' },
+    database,
+    collections: entries.map((e, i) => ({
+      name: e.name,
+      file: collectionFileName(e.name),
+      count: e.lines.length,
+      bytes: Buffer.byteLength(promised[i]!),
+      sha256: createHash('sha256').update(promised[i]!).digest('hex'),
+      indexes: e.indexes ?? [],
+    })),
+  };
+  const target = path.join(dir, file);
+  writeFileSync(
+    target,
+    rawZip([
+      ...entries.map((e, i) => ({ name: collectionFileName(e.name), data: Buffer.from(e.held ?? promised[i]!), deflate: true })),
+      { name: 'manifest.json', data: Buffer.from(JSON.stringify(manifest)) },
+    ]),
+  );
+  return target;
+}
