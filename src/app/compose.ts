@@ -216,5 +216,6 @@ function engineEvents(log: EventLog, runs: RunRecords, notifier: BackupNotifier,
     // Once per pending safety archive, and once when it is written after all.
     if (event.type === 'restore.safety-pending' && event.attempt === 1) track(notifier.safetyArchivePending(event));
     if (event.type === 'restore.safety-written') track(notifier.safetyArchiveWritten(event));
+    if (event.type === 'drill.failed') track(notifier.drillFailed(event));
   };
 }
