@@ -12,17 +12,18 @@ export function collectionFileText(lines: readonly string[]): string {
 
 export interface HandmadeEntry {
   readonly name: string;
-  /** What the manifest promises (its count, size and SHA-256). */
-  readonly lines: readonly string[];
+  /** The collection file the manifest promises (its size and SHA-256), e.g. collectionFileText(lines). */
+  readonly promised: string;
   /** What the zip holds instead, if it differs from the promise. */
   readonly held?: string;
+  /** The count in the manifest; default: the documents of `promised`. */
+  readonly count?: number;
   /** Index definitions for the manifest (canonical Extended JSON of listIndexes). */
   readonly indexes?: readonly Record<string, unknown>[];
 }
 
 /** A well-formed format-1 archive written by hand into `dir`, whose manifest may promise other content than an entry holds. */
 export function writeHandmadeArchive(dir: string, file: string, database: string, entries: readonly HandmadeEntry[]): string {
-  const promised = entries.map((e) => collectionFileText(e.lines));
   const manifest = {
     format: 'scandy-backup',
     version: 1,
@@ -30,12 +31,12 @@ export function writeHandmadeArchive(dir: string, file: string, database: string
     kind: 'manual',
     app: { name: 'scandy-backup', version: '0.1.0' },
     database,
-    collections: entries.map((e, i) => ({
+    collections: entries.map((e) => ({
       name: e.name,
       file: collectionFileName(e.name),
-      count: e.lines.length,
-      bytes: Buffer.byteLength(promised[i]!),
-      sha256: createHash('sha256').update(promised[i]!).digest('hex'),
+      count: e.count ?? e.promised.split('\n').length - 3,
+      bytes: Buffer.byteLength(e.promised),
+      sha256: createHash('sha256').update(e.promised).digest('hex'),
       indexes: e.indexes ?? [],
     })),
   };
@@ -43,7 +44,7 @@ export function writeHandmadeArchive(dir: string, file: string, database: string
   writeFileSync(
     target,
     rawZip([
-      ...entries.map((e, i) => ({ name: collectionFileName(e.name), data: Buffer.from(e.held ?? promised[i]!), deflate: true })),
+      ...entries.map((e) => ({ name: collectionFileName(e.name), data: Buffer.from(e.held ?? e.promised), deflate: true })),
       { name: 'manifest.json', data: Buffer.from(JSON.stringify(manifest)) },
     ]),
   );

@@ -57,7 +57,7 @@ describe('npx scandy-backup drill', () => {
   it('a mismatching archive: exit 1, --json says ok false and why, stderr one line', async () => {
     const lines = [documentToLine({ _id: new ObjectId(), name: 'Zange' })];
     const held = collectionFileText(lines).replace('Zange', 'Zanke');
-    writeHandmadeArchive(backupDir, 'scandy-backup-20990101T000000000Z-manual.zip', t.dbName, [{ name: 'tools', lines, held }]);
+    writeHandmadeArchive(backupDir, 'scandy-backup-20990101T000000000Z-manual.zip', t.dbName, [{ name: 'tools', promised: collectionFileText(lines), held }]);
     const result = await runCli(['drill', '--json'], env);
     expect(result.code).toBe(1);
     expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, backup: 'scandy-backup-20990101T000000000Z-manual.zip', documents: 0 });

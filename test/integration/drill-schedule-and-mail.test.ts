@@ -65,7 +65,7 @@ describe('scheduled restore drills, their log and their mail', () => {
   it('mails the admins and logs when a drill fails', async () => {
     const lines = [documentToLine({ _id: new ObjectId(), name: 'Hobel' })];
     const held = collectionFileText(lines).replace('Hobel', 'Hobbl');
-    writeHandmadeArchive(system.manager.backupDir, 'scandy-backup-20990101T000000000Z-manual.zip', t.dbName, [{ name: 'tools', lines, held }]);
+    writeHandmadeArchive(system.manager.backupDir, 'scandy-backup-20990101T000000000Z-manual.zip', t.dbName, [{ name: 'tools', promised: collectionFileText(lines), held }]);
 
     const result = await system.manager.drill({ actor: 'admin@example.org' });
     await system.settled();

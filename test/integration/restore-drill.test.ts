@@ -54,7 +54,7 @@ describe('restore drill against the real database', () => {
   it('fails with a German reason when an entry does not match its manifest, records and reports it, and still drops the scratch database', async () => {
     const tools = [{ _id: new ObjectId(), barcode: 'T1', name: 'Akkuschrauber' }].map((d) => documentToLine(d));
     const held = collectionFileText(tools).replace('Akkuschrauber', 'Akkuschraubex');
-    writeHandmadeArchive(backupDir, 'scandy-backup-20990101T000000000Z-manual.zip', t.dbName, [{ name: 'tools', lines: tools, held }]);
+    writeHandmadeArchive(backupDir, 'scandy-backup-20990101T000000000Z-manual.zip', t.dbName, [{ name: 'tools', promised: collectionFileText(tools), held }]);
 
     const result = await manager.drill({ actor: 'test' });
 
@@ -69,7 +69,7 @@ describe('restore drill against the real database', () => {
   it('fails when the archive contradicts itself: a unique index its own documents break', async () => {
     const lines = ['A', 'A'].map((barcode) => documentToLine({ _id: new ObjectId(), barcode }));
     const index = { v: { $numberInt: '2' }, key: { barcode: { $numberInt: '1' } }, name: 'barcode_unique', unique: true };
-    writeHandmadeArchive(backupDir, 'scandy-backup-20990102T000000000Z-manual.zip', t.dbName, [{ name: 'tools', lines, indexes: [index] }]);
+    writeHandmadeArchive(backupDir, 'scandy-backup-20990102T000000000Z-manual.zip', t.dbName, [{ name: 'tools', promised: collectionFileText(lines), indexes: [index] }]);
 
     const result = await manager.drill({ actor: 'test' });
 
@@ -81,7 +81,7 @@ describe('restore drill against the real database', () => {
     // FerretDB keeps no negative zero: the archive's -0.0 comes back as 0.0, other bytes under the same _id.
     const id = new ObjectId();
     const lines = [documentToLine({ _id: id, value: new Double(-0) })];
-    writeHandmadeArchive(backupDir, 'scandy-backup-20990103T000000000Z-manual.zip', t.dbName, [{ name: 'tools', lines }]);
+    writeHandmadeArchive(backupDir, 'scandy-backup-20990103T000000000Z-manual.zip', t.dbName, [{ name: 'tools', promised: collectionFileText(lines) }]);
 
     const result = await manager.drill({ actor: 'test' });
 
