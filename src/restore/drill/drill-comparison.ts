@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import { BSON, type Document } from 'mongodb';
 import { LOSSLESS_READ_OPTIONS } from '../../archive/extended-json.js';
+import { indexSpecsForCreate } from '../index-specs.js';
 
 const HASH_SPACE = 1n << 256n;
-/** Options listIndexes may add or leave out on either side without changing the index. */
-const IGNORED_INDEX_OPTIONS = new Set(['v', 'ns', 'background']);
 
 /**
  * Compares the documents of one collection as the archive has them (in its
@@ -69,8 +68,9 @@ function describeId(id: unknown): string {
 
 /**
  * Compares the index definitions of the manifest (canonical Extended JSON of
- * listIndexes) with those of the restored collection, by name; the `_id`
- * index is always there. Returns German reasons, empty when they agree.
+ * listIndexes) with those of the restored collection, by name, in the fields
+ * a restore passes to createIndexes (indexSpecsForCreate, on both sides); the
+ * `_id` index is always there. Returns German reasons, empty when they agree.
  */
 export function indexDifferences(expected: readonly Record<string, unknown>[], actual: readonly Document[]): string[] {
   const want = indexMap(expected);
@@ -86,14 +86,10 @@ export function indexDifferences(expected: readonly Record<string, unknown>[], a
 }
 
 function indexMap(indexes: readonly Record<string, unknown>[]): Map<string, string> {
-  const map = new Map<string, string>();
-  for (const index of indexes) {
-    const name = String(index.name);
-    if (name === '_id_') continue;
-    const options = Object.entries(index)
-      .filter(([key]) => !IGNORED_INDEX_OPTIONS.has(key))
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    map.set(name, JSON.stringify(Object.fromEntries(options)));
-  }
-  return map;
+  return new Map(
+    indexSpecsForCreate(indexes).map((spec) => {
+      const sorted = Object.fromEntries(Object.entries(spec).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+      return [String(spec.name), BSON.EJSON.stringify(sorted, { relaxed: false })];
+    }),
+  );
 }
