@@ -3,7 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ObjectId } from 'mongodb';
+import { documentToLine } from '../../src/archive/extended-json.js';
 import { seedDatabase } from '../../src/seed/seed-database.js';
+import { collectionFileText, writeHandmadeArchive } from '../helpers/handmade-archive.js';
 import { ADMIN, useWebApp } from './helpers/web-app.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -60,9 +63,23 @@ describe('the restore drill in a real Chromium', () => {
     await page.goto(`${base}/admin`);
     const card = page.locator('#backup-card');
     expect(await card.getByText('Letzter Wiederherstellungstest').count()).toBe(1);
-    expect((await page.locator('[data-role="drill-summary"]').textContent())?.replace(/\s+/g, ' ').trim()).toMatch(/^erfolgreich heute/);
+    expect((await page.locator('[data-role="drill-summary"]').innerText()).replace(/\s+/g, ' ').trim()).toMatch(/^erfolgreich heute scandy-backup-/);
     await page.goto(`${base}/admin/auto-backup`);
     expect(await page.locator('[data-role="drill-last"]').textContent()).toContain('erfolgreich, heute');
     expect(problems).toEqual([]);
+  });
+
+  it('a failing drill shows "fehlgeschlagen" and why, on the page and on the dashboard', async () => {
+    const lines = [documentToLine({ _id: new ObjectId(), name: 'Feile' })];
+    const held = collectionFileText(lines).replace('Feile', 'Feilx');
+    const bad = 'scandy-backup-20990101T000000000Z-manual.zip';
+    writeHandmadeArchive(w.backupDir, bad, w.t.dbName, [{ name: 'tools', promised: collectionFileText(lines), held }]);
+    await page.goto(`${base}/admin/auto-backup`);
+    await page.getByRole('button', { name: 'Wiederherstellung testen' }).click();
+    const message = page.locator('#drill-message');
+    await message.filter({ hasText: 'Wiederherstellungstest fehlgeschlagen' }).waitFor({ timeout: 30_000 });
+    expect(await message.textContent()).toContain(`${bad}: Ungültiges Backup-Archiv`);
+    await page.goto(`${base}/admin`);
+    expect((await page.locator('[data-role="drill-summary"]').innerText()).replace(/\s+/g, ' ').trim()).toMatch(/^fehlgeschlagen heute scandy-backup-20990101T000000000Z-manual.zip Ungültiges Backup-Archiv: .*SHA-256/);
   });
 });
