@@ -22,6 +22,26 @@ for (const [action, path] of [
   });
 }
 
+const drillButton = document.querySelector('[data-action="drill"]');
+const drillMessage = document.getElementById('drill-message');
+drillButton?.addEventListener('click', async () => {
+  drillButton.disabled = true;
+  showMessage(drillMessage, 'Wiederherstellungstest läuft … (Backup wird in die Testdatenbank geladen und verglichen)', 'warn');
+  try {
+    const { drill } = await api('POST', '/admin/api/drill', {});
+    const text = drill.ok
+      ? `Wiederherstellungstest erfolgreich: ${drill.backup} (${drill.documents} Dokumente byte-genau verglichen)`
+      : `Wiederherstellungstest fehlgeschlagen: ${drill.backup}: ${drill.reason}`;
+    showMessage(drillMessage, text, drill.ok ? 'ok' : 'err');
+    const last = document.querySelector('[data-role="drill-last"]');
+    if (last) last.textContent = `${drill.summary} – ${drill.backup}`;
+  } catch (error) {
+    showMessage(drillMessage, `Wiederherstellungstest nicht möglich: ${error.message}`, 'err');
+  } finally {
+    drillButton.disabled = false;
+  }
+});
+
 let refresher;
 
 async function refreshLog() {

@@ -16,6 +16,7 @@ import { MAIL_OFF_REASON, createSmtpMailer, mailStatusOf, type MailStatus } from
 import { createBackupManager, type BackupManager } from '../manager/backup-manager.js';
 import { BackupScheduler } from '../scheduler/backup-scheduler.js';
 import { everyMinute, type StartTicker } from '../scheduler/cron-ticker.js';
+import { DrillScheduler } from '../scheduler/drill-scheduler.js';
 import { createRunRecords, type RunRecords } from '../scheduler/run-records.js';
 import { MongoSchedulerStateStore } from '../scheduler/scheduler-state-store.js';
 import { recoverInterruptedRestore } from '../restore/recover-interrupted-restore.js';
@@ -50,6 +51,8 @@ export interface BackupSystem {
   /** This process's running operation and the last one, for progress bars and "läuft bereits". */
   readonly tracker: OperationTracker;
   readonly scheduler: BackupScheduler;
+  /** The scheduled restore drills (BACKUP_DRILL). */
+  readonly drills: DrillScheduler;
   readonly log: EventLog;
   readonly notifier: BackupNotifier;
   readonly mail: MailStatus;
@@ -98,6 +101,7 @@ export function composeBackupSystem(options: ComposeOptions): BackupSystem {
 
   const manager = createBackupManager(
     createBackupContext(config, db, { emit, clock, lock: options.lock, failpoints: options.failpoints }),
+    { drillDatabase: config.backupDrillDb },
   );
   const tracker = new OperationTracker();
   const scheduler = new BackupScheduler({
@@ -122,6 +126,16 @@ export function composeBackupSystem(options: ComposeOptions): BackupSystem {
     lockHolder: () => manager.lockHolder(),
   });
 
+  const drills = new DrillScheduler({
+    schedule: () => config.backupDrill,
+    timeZone: () => config.backupTimezone,
+    runDrill: (drillOptions) => manager.drill(drillOptions),
+    lastDrill: () => manager.lastDrill(),
+    log: log.write,
+    clock,
+    ticker: options.ticker === false ? undefined : (options.ticker ?? everyMinute(config.backupTimezone, 'scandy-restore-drill')),
+  });
+
   const settled = async () => {
     await runs.flush();
     await Promise.all([...pendingMails]);
@@ -130,6 +144,7 @@ export function composeBackupSystem(options: ComposeOptions): BackupSystem {
     manager,
     tracker,
     scheduler,
+    drills,
     log,
     notifier,
     mail,
@@ -140,10 +155,11 @@ export function composeBackupSystem(options: ComposeOptions): BackupSystem {
     async startTicking() {
       log.write(mailer ? `E-Mail-Versand über ${mail.description}, Absender ${config.mailFrom}` : `E-Mail-Versand aus: ${MAIL_OFF_REASON}`);
       await scheduler.startTicking();
+      drills.startTicking();
     },
     settled,
     async close() {
-      await scheduler.shutdown();
+      await Promise.all([scheduler.shutdown(), drills.shutdown()]);
       await settled();
       await log.close();
     },
@@ -197,6 +213,7 @@ export function webDependencies(system: BackupSystem, config: Config, db: Db): A
     manager: system.manager,
     tracker: system.tracker,
     scheduler: system.scheduler,
+    drills: system.drills,
     logReader: system.log.reader,
     audit: system.log.write,
     mailBackup: system.mailBackup,
@@ -215,5 +232,6 @@ function engineEvents(log: EventLog, runs: RunRecords, notifier: BackupNotifier,
     // Once per pending safety archive, and once when it is written after all.
     if (event.type === 'restore.safety-pending' && event.attempt === 1) track(notifier.safetyArchivePending(event));
     if (event.type === 'restore.safety-written') track(notifier.safetyArchiveWritten(event));
+    if (event.type === 'drill.failed') track(notifier.drillFailed(event));
   };
 }

@@ -8,6 +8,7 @@ import { AppError } from '../shared/app-error.js';
 import { adminCommand } from './admin-command.js';
 import { formatBytes, formatDuration } from '../shared/human-units.js';
 import { table } from './cli-output.js';
+import { drillOutput } from './drill-output.js';
 
 export interface CommandInput {
   readonly args: readonly string[];
@@ -25,6 +26,8 @@ export interface CommandInput {
 export interface CommandOutput {
   readonly json: unknown;
   readonly text: string;
+  /** The command ran but its answer is "no" (a failed drill): exit status 1 with this line on stderr, after the output. */
+  readonly failure?: string;
 }
 
 const ACTOR = 'CLI';
@@ -106,6 +109,14 @@ export const COMMANDS: Record<string, (manager: BackupManager, input: CommandInp
       json: { name: result.backup.name, size: result.backup.size, documents: result.documents, skipped: result.skipped },
       text: `Importiert als ${result.backup.name} (${result.documents} Dokumente${skipped}). Wiederherstellen mit: scandy-backup restore ${result.backup.name} --yes`,
     };
+  },
+
+  async drill(manager, { args }) {
+    if (args.length > 1) throw new AppError('INVALID_INPUT', 'drill erwartet höchstens einen NAME');
+    const drill = await manager.drill({ actor: ACTOR, ...(args[0] ? { source: archiveSourceFromArgument(args[0]) } : {}) });
+    // Only a scheduled drill may be skipped; one asked for always runs.
+    if (!drill) throw new AppError('INTERNAL', 'Der Wiederherstellungstest wurde nicht ausgeführt');
+    return drillOutput(drill);
   },
 
   admin: adminCommand,

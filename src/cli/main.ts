@@ -19,6 +19,8 @@ const USAGE = `Aufruf: scandy-backup BEFEHL [--json]
   prune                           Alte Backups nach BACKUP_KEEP löschen
   import-legacy DATEI             Altes scandy_backup_*.json in ein Archiv umwandeln
   admin E-MAIL [--password P]     Admin anlegen oder Passwort neu setzen (ohne --password: erzeugt und ausgegeben)
+  drill [NAME]                    Wiederherstellung testen: neuestes (oder dieses) Backup in die Testdatenbank
+                                  (BACKUP_DRILL_DB) laden, byte-genau vergleichen, wieder löschen
   keygen                          Neues Schlüsselpaar (age) für verschlüsselte Backups ausgeben`;
 
 /**
@@ -82,7 +84,12 @@ async function main(argv: readonly string[]): Promise<number> {
         db: database.db,
       });
       if (showProgress) process.stderr.write('\r\x1b[K');
-      process.stdout.write((values.json ? JSON.stringify(output.json, null, 2) : output.text) + '\n');
+      const shown = values.json ? JSON.stringify(output.json, null, 2) : output.text;
+      if (shown) process.stdout.write(shown + '\n');
+      if (output.failure) {
+        process.stderr.write(`scandy-backup: ${output.failure}\n`);
+        return 1;
+      }
       return 0;
     } finally {
       await system.close();

@@ -5,7 +5,7 @@ import { AppError } from '../shared/app-error.js';
 import { SCANDY_COLLECTIONS, isSafeCollectionName } from './collections.js';
 import { smtpConfigFrom, smtpVariables, type SmtpConfig } from './smtp-config.js';
 import { trustProxyVariable } from './trust-proxy.js';
-import { EMAIL_MESSAGE, emptyToUndefined, backupTimes, positiveNumber, timezone, wholeNumber } from './config-values.js';
+import { EMAIL_MESSAGE, emptyToUndefined, backupTimes, drillSchedule, positiveNumber, timezone, wholeNumber, type DrillSchedule } from './config-values.js';
 
 export type { SmtpConfig } from './smtp-config.js';
 
@@ -29,6 +29,10 @@ export interface Config {
   readonly backupKeepMonthly: number;
   readonly backupCollections: readonly string[];
   readonly watchdogHours: number;
+  /** How often the restore drill runs (BACKUP_DRILL). */
+  readonly backupDrill: DrillSchedule;
+  /** The scratch database of the restore drill on the same server (BACKUP_DRILL_DB); never MONGODB_DB. */
+  readonly backupDrillDb: string;
   readonly smtp: SmtpConfig | undefined;
   readonly mailFrom: string;
   readonly mailAttachMaxBytes: number;
@@ -54,6 +58,9 @@ const collections = z.preprocess(
     .transform((names) => [...new Set(names)]),
 );
 
+const DATABASE_NAME = /^[A-Za-z0-9_-]{1,63}$/;
+const DATABASE_NAME_MESSAGE = 'muss ein Datenbankname sein (Buchstaben, Ziffern, _ und -)';
+
 const mongoUri = z.preprocess(
   emptyToUndefined,
   z
@@ -68,7 +75,7 @@ const schema = z.object({
     emptyToUndefined,
     z
       .string()
-      .regex(/^[A-Za-z0-9_-]{1,63}$/, 'muss ein Datenbankname sein (Buchstaben, Ziffern, _ und -)')
+      .regex(DATABASE_NAME, DATABASE_NAME_MESSAGE)
       .default('scandy'),
   ),
   PORT: wholeNumber(0, 65535, 3000),
@@ -95,6 +102,8 @@ const schema = z.object({
   BACKUP_KEEP_MONTHLY: wholeNumber(0, 10000, 0),
   BACKUP_COLLECTIONS: collections,
   BACKUP_WATCHDOG_HOURS: positiveNumber(26),
+  BACKUP_DRILL: z.preprocess(emptyToUndefined, drillSchedule.default('weekly')),
+  BACKUP_DRILL_DB: z.preprocess(emptyToUndefined, z.string().trim().regex(DATABASE_NAME, DATABASE_NAME_MESSAGE).optional()),
   ...smtpVariables,
   MAIL_FROM: z.preprocess(emptyToUndefined, z.string().default('Scandy Backup <backup@localhost>')),
   MAIL_ATTACH_MAX_MB: positiveNumber(18),
@@ -121,6 +130,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     throw new AppError('CONFIG_INVALID', `Ungültige Konfiguration: ${variable} ${issue?.message ?? 'ist ungültig'}${shown}`);
   }
   const e = result.data;
+  const drillDb = e.BACKUP_DRILL_DB ?? `${e.MONGODB_DB}_restore_test`.slice(0, 63);
+  if (drillDb === e.MONGODB_DB) {
+    throw new AppError('CONFIG_INVALID', `Ungültige Konfiguration: BACKUP_DRILL_DB darf nicht die Datenbank der App (MONGODB_DB) sein (erhalten: "${drillDb}")`);
+  }
   const smtp = smtpConfigFrom(e);
 
   return Object.freeze({
@@ -141,6 +154,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     backupKeepMonthly: e.BACKUP_KEEP_MONTHLY,
     backupCollections: Object.freeze(e.BACKUP_COLLECTIONS),
     watchdogHours: e.BACKUP_WATCHDOG_HOURS,
+    backupDrill: e.BACKUP_DRILL,
+    backupDrillDb: drillDb,
     smtp,
     mailFrom: e.MAIL_FROM,
     mailAttachMaxBytes: Math.floor(e.MAIL_ATTACH_MAX_MB * MB),

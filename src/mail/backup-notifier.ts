@@ -4,10 +4,12 @@ import { systemClock, type Clock } from '../shared/clock.js';
 import {
   backupFailedMail,
   backupSucceededMail,
+  drillFailedMail,
   restoreFailedMail,
   safetyArchivePendingMail,
   safetyArchiveWrittenMail,
   watchdogAlertMail,
+  type DrillFailure,
   type MailContent,
   type RestoreFailure,
   type SafetyArchivePending,
@@ -32,6 +34,8 @@ export interface BackupNotifier {
   safetyArchivePending(pending: SafetyArchivePending): Promise<MailOutcome>;
   safetyArchiveWritten(written: { readonly source: string; readonly name: string }): Promise<MailOutcome>;
   watchdogAlert(alert: WatchdogAlert): Promise<MailOutcome>;
+  /** A restore drill found the backup does not come back as it was saved. */
+  drillFailed(failure: DrillFailure): Promise<MailOutcome>;
 }
 
 export interface RecipientLookup {
@@ -85,5 +89,6 @@ export function createBackupNotifier(options: BackupNotifierOptions): BackupNoti
     safetyArchivePending: (pending) => deliver(safetyArchivePendingMail(pending, { at: clock.now(), timeZone })),
     safetyArchiveWritten: (written) => deliver(safetyArchiveWrittenMail(written, { at: clock.now(), timeZone })),
     watchdogAlert: (alert) => deliver(watchdogAlertMail(alert, { timeZone })),
+    drillFailed: (failure) => deliver(drillFailedMail(failure, { at: clock.now(), timeZone })),
   };
 }

@@ -5,6 +5,7 @@ import type { OperationTracker } from '../backup/operation-tracker.js';
 import type { Config } from '../config/config.js';
 import type { LogReader } from '../log/log-file-reader.js';
 import type { BackupManager } from '../manager/backup-manager.js';
+import type { DrillControl } from '../scheduler/drill-scheduler.js';
 import type { SchedulerControl } from '../scheduler/scheduler-status.js';
 import type { LoginRateLimit } from './middleware/login-rate-limits.js';
 
@@ -16,6 +17,8 @@ export interface AppDependencies {
   readonly manager: BackupManager;
   readonly tracker: OperationTracker;
   readonly scheduler: SchedulerControl;
+  /** The restore drill's schedule and last result; without it the pages show no drill card. */
+  readonly drills?: DrillControl;
   readonly logReader: LogReader;
   /** One line for the backup log: who downloaded, verified or uploaded what, who signed in. */
   readonly audit: (message: string) => void;

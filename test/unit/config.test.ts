@@ -16,7 +16,14 @@ describe('loadConfig', () => {
     expect(config.mongodbUri).toBeUndefined();
     expect(config.smtp).toBeUndefined();
     expect(config.mailAttachMaxBytes).toBe(18 * 1024 * 1024);
+    expect(config.backupDrill).toBe('weekly');
+    expect(config.backupDrillDb).toBe('scandy_restore_test');
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reads the restore drill schedule and its scratch database', () => {
+    expect(loadConfig({ MONGODB_DB: 'werkstatt', BACKUP_DRILL: 'daily' })).toMatchObject({ backupDrill: 'daily', backupDrillDb: 'werkstatt_restore_test' });
+    expect(loadConfig({ BACKUP_DRILL: 'off', BACKUP_DRILL_DB: 'probe' })).toMatchObject({ backupDrill: 'off', backupDrillDb: 'probe' });
   });
 
   it('reads the retention counts and tiers', () => {
@@ -52,6 +59,8 @@ describe('loadConfig', () => {
     ['ADMIN_EMAIL', 'not-an-email'],
     ['MAIL_ATTACH_MAX_MB', '-3'],
     ['TRUST_PROXY', 'alle'],
+    ['BACKUP_DRILL', '0 4 * * 0'],
+    ['BACKUP_DRILL_DB', 'a b'],
     ['SMTP_TLS', 'aus'],
     ['SMTP_URL', 'smtp://mail.example.org:25?ignoreTLS=true'],
   ])('refuses %s=%s with one line naming the variable', (variable, value) => {
@@ -75,6 +84,9 @@ describe('loadConfig', () => {
     ['MAIL_ATTACH_MAX_MB', '-3', 'MAIL_ATTACH_MAX_MB muss eine positive Zahl sein (erhalten: "-3")'],
     ['MAIL_ATTACH_MAX_MB', '0', 'MAIL_ATTACH_MAX_MB muss eine positive Zahl sein (erhalten: "0")'],
     ['PORT', '1.5', 'PORT muss eine ganze Zahl von 0 bis 65535 sein (erhalten: "1.5")'],
+    ['BACKUP_DRILL', 'monatlich', 'BACKUP_DRILL muss daily, weekly oder off sein (erhalten: "monatlich")'],
+    ['BACKUP_DRILL_DB', 'test/db', 'BACKUP_DRILL_DB muss ein Datenbankname sein (Buchstaben, Ziffern, _ und -) (erhalten: "test/db")'],
+    ['BACKUP_DRILL_DB', 'scandy', 'BACKUP_DRILL_DB darf nicht die Datenbank der App (MONGODB_DB) sein (erhalten: "scandy")'],
   ])('says %s=%s is wrong in the same words as always', (variable, value, message) => {
     expect(() => loadConfig({ [variable]: value })).toThrow(`Ungültige Konfiguration: ${message}`);
   });

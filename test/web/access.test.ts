@@ -44,6 +44,8 @@ const routes: Route[] = [
   { method: 'post', path: () => '/admin/api/scheduler/start' },
   { method: 'post', path: () => '/admin/api/scheduler/stop' },
   { method: 'get', path: () => '/admin/api/log?lines=5' },
+  { method: 'get', path: () => '/admin/api/drill' },
+  { method: 'post', path: () => '/admin/api/drill' },
 ];
 
 const label = (r: Route) => `${r.method.toUpperCase()} ${r.path().replace(/scandy-backup-[^/]+\.zip/, ':name')}`;

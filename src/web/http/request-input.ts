@@ -40,6 +40,15 @@ export function parseRestoreBody(body: unknown): RestoreRequest {
   return { collections: data.collections, confirmIndexes: data.confirmIndexes ?? false };
 }
 
+const drillBody = z.object({
+  name: z.string().refine((name) => parseBackupName(name) !== undefined, 'kein gültiger Backup-Name').optional(),
+});
+
+/** POST /admin/api/drill: `{name?}`, without a name the newest backup. */
+export function parseDrillBody(body: unknown): { name: string | undefined } {
+  return { name: parseBody(drillBody, body, 'Ungültige Anfrage: erwartet {name?: Backup-Name}').name };
+}
+
 export function parseLogLines(query: Request['query']): number | undefined {
   const raw = query.lines;
   if (raw === undefined) return undefined;
