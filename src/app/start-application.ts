@@ -40,7 +40,7 @@ export async function startApplication(config: Config, say: (line: string) => vo
   try {
     database = await openDatabase(config, say);
     automatic = createAutomaticBackups({ config, db: database.db, echo: say });
-    const backup = createBackupContext(config, database.db, { emit: automatic.emit });
+    const backup = createBackupContext(config, database.db, { emit: automatic.emit, beforeBackup: automatic.disk.beforeBackup });
     await backup.store.ensureDir();
     // Before anything looks at the data: a restore killed mid-way is rolled back (a committed one is complete already).
     await repairInterruptedRestore(backup, { resumeSafetyArchive: false });
@@ -65,6 +65,7 @@ export async function startApplication(config: Config, say: (line: string) => vo
         logReader: automatic.log.reader,
         audit: automatic.log.write,
         mailBackup: automatic.mailBackup,
+        disk: automatic.disk,
         trustProxy: config.trustProxy,
       }),
     );

@@ -1,4 +1,5 @@
 import type { Db } from 'mongodb';
+import type { BackupKind } from '../archive/backup-name.js';
 import type { ReadConsistency } from '../archive/manifest.js';
 import type { Config } from '../config/config.js';
 import { DEFAULT_RETENTION, type RetentionRules } from '../retention/retention-policy.js';
@@ -32,7 +33,11 @@ export interface BackupContext {
   readonly compressionLevel: number;
   capabilities(): Promise<ServerCapabilities>;
   readonly failpoints?: Failpoints;
+  /** Asked before each backup: undefined lets it start, a German sentence refuses it (disk space). */
+  readonly beforeBackup?: BeforeBackupCheck;
 }
+
+export type BeforeBackupCheck = (kind: BackupKind, actor: string | undefined) => Promise<string | undefined>;
 
 export interface BackupContextOptions {
   readonly emit?: EventSink;
@@ -43,6 +48,7 @@ export interface BackupContextOptions {
   readonly failpoints?: Failpoints;
   /** What the server offers, instead of asking it (tests: claim snapshot reads on FerretDB). */
   readonly capabilities?: ServerCapabilities;
+  readonly beforeBackup?: BeforeBackupCheck;
 }
 
 /** Retention settings beyond BACKUP_KEEP; any left out takes the documented default. */
@@ -79,5 +85,6 @@ export function createBackupContext(
     compressionLevel: options.compressionLevel ?? 6,
     capabilities: () => (capabilities ??= options.capabilities ? Promise.resolve(options.capabilities) : detectCapabilities(db)),
     ...(options.failpoints ? { failpoints: options.failpoints } : {}),
+    ...(options.beforeBackup ? { beforeBackup: options.beforeBackup } : {}),
   };
 }

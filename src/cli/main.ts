@@ -67,7 +67,7 @@ async function main(argv: readonly string[]): Promise<number> {
   // CLI operations go into auto_backup.log and the last-run record like any other.
   const automatic = createAutomaticBackups({ config, db: database.db });
   try {
-    const ctx = createBackupContext(config, database.db, { emit: automatic.emit });
+    const ctx = createBackupContext(config, database.db, { emit: automatic.emit, beforeBackup: automatic.disk.beforeBackup });
     await ctx.store.ensureDir();
     const showProgress = !values.json && process.stderr.isTTY;
     const output = await run(ctx, {

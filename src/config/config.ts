@@ -5,6 +5,7 @@ import { AppError } from '../shared/app-error.js';
 import { SCANDY_COLLECTIONS, isSafeCollectionName } from './collections.js';
 import { smtpConfigFrom, smtpVariables, type SmtpConfig } from './smtp-config.js';
 import { trustProxyVariable } from './trust-proxy.js';
+import { DEFAULT_MIN_FREE_MB } from '../storage/disk-space.js';
 import { EMAIL_MESSAGE, emptyToUndefined, backupTimes, positiveNumber, timezone, wholeNumber } from './config-values.js';
 
 export type { SmtpConfig } from './smtp-config.js';
@@ -29,6 +30,8 @@ export interface Config {
   readonly backupKeepMonthly: number;
   readonly backupCollections: readonly string[];
   readonly watchdogHours: number;
+  /** BACKUP_MIN_FREE_MB: a backup starts only with at least this much (and twice the newest archive) free. */
+  readonly backupMinFreeMb: number;
   readonly smtp: SmtpConfig | undefined;
   readonly mailFrom: string;
   readonly mailAttachMaxBytes: number;
@@ -95,6 +98,7 @@ const schema = z.object({
   BACKUP_KEEP_MONTHLY: wholeNumber(0, 10000, 0),
   BACKUP_COLLECTIONS: collections,
   BACKUP_WATCHDOG_HOURS: positiveNumber(26),
+  BACKUP_MIN_FREE_MB: wholeNumber(0, 100_000_000, DEFAULT_MIN_FREE_MB),
   ...smtpVariables,
   MAIL_FROM: z.preprocess(emptyToUndefined, z.string().default('Scandy Backup <backup@localhost>')),
   MAIL_ATTACH_MAX_MB: positiveNumber(18),
@@ -141,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     backupKeepMonthly: e.BACKUP_KEEP_MONTHLY,
     backupCollections: Object.freeze(e.BACKUP_COLLECTIONS),
     watchdogHours: e.BACKUP_WATCHDOG_HOURS,
+    backupMinFreeMb: e.BACKUP_MIN_FREE_MB,
     smtp,
     mailFrom: e.MAIL_FROM,
     mailAttachMaxBytes: Math.floor(e.MAIL_ATTACH_MAX_MB * MB),

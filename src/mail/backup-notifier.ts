@@ -13,6 +13,7 @@ import {
   type SafetyArchivePending,
   type WatchdogAlert,
 } from './backup-mails.js';
+import { diskSpaceLowMail } from './disk-space-mail.js';
 import type { Mailer } from './mailer.js';
 import { MAIL_OFF_REASON } from './smtp-mailer.js';
 
@@ -32,6 +33,8 @@ export interface BackupNotifier {
   safetyArchivePending(pending: SafetyArchivePending): Promise<MailOutcome>;
   safetyArchiveWritten(written: { readonly source: string; readonly name: string }): Promise<MailOutcome>;
   watchdogAlert(alert: WatchdogAlert): Promise<MailOutcome>;
+  /** The backup volume fell below 20 % free (once per episode, see DiskWatch). */
+  diskSpaceLow(warning: string): Promise<MailOutcome>;
 }
 
 export interface RecipientLookup {
@@ -85,5 +88,6 @@ export function createBackupNotifier(options: BackupNotifierOptions): BackupNoti
     safetyArchivePending: (pending) => deliver(safetyArchivePendingMail(pending, { at: clock.now(), timeZone })),
     safetyArchiveWritten: (written) => deliver(safetyArchiveWrittenMail(written, { at: clock.now(), timeZone })),
     watchdogAlert: (alert) => deliver(watchdogAlertMail(alert, { timeZone })),
+    diskSpaceLow: (warning) => deliver(diskSpaceLowMail(warning)),
   };
 }

@@ -5,6 +5,9 @@ import type { EventSink } from '../backup/backup-events.js';
 import { createBackup, type BackupResult } from '../backup/create-backup.js';
 import type { OperationTracker } from '../backup/operation-tracker.js';
 import type { Config } from '../config/config.js';
+import { BackupStore } from '../backup/backup-store.js';
+import { createDiskWatch, type DiskWatch } from '../storage/disk-watch.js';
+import type { DiskSpace } from '../storage/disk-space.js';
 import { createEventLog, type EventLog } from '../log/event-log.js';
 import { createRedactor, secretsFromConfig } from '../log/redact.js';
 import { createBackupNotifier, type BackupNotifier } from '../mail/backup-notifier.js';
@@ -33,6 +36,8 @@ export type AutomationConfig = Pick<
   | 'mongodbUri'
   | 'adminPassword'
   | 'sessionSecret'
+  | 'backupDir'
+  | 'backupMinFreeMb'
 >;
 
 export interface AutomaticBackupsOptions {
@@ -48,6 +53,8 @@ export interface AutomaticBackupsOptions {
   readonly claimLeaseMs?: number;
   /** Owner name in the slot claims (default host:pid). */
   readonly owner?: string;
+  /** Default: statfs of BACKUP_DIR's volume (tests inject a small disk). */
+  readonly readDiskSpace?: (dir: string) => Promise<DiskSpace>;
 }
 
 export interface SchedulerParts {
@@ -63,6 +70,8 @@ export interface AutomaticBackups {
   readonly mail: MailStatus;
   /** Give this to createBackupContext: engine events become log lines, run records and restore-failure mails. */
   readonly emit: EventSink;
+  /** Free space of the backup volume; give `disk.beforeBackup` to createBackupContext. */
+  readonly disk: DiskWatch;
   /** For the web's "send by mail" on a manual backup; never throws (the outcome is in the log). */
   mailBackup(result: BackupResult, actor: string): Promise<void>;
   /** Builds the scheduler on the context that was built with `emit`; once. */
@@ -125,6 +134,18 @@ export function createAutomaticBackups(options: AutomaticBackupsOptions): Automa
     if (event.type === 'restore.safety-written') track(notifier.safetyArchiveWritten(event));
   };
 
+  const disk = createDiskWatch({
+    backupDir: config.backupDir,
+    minFreeMb: config.backupMinFreeMb,
+    listBackups: () => new BackupStore(config.backupDir).list(),
+    db,
+    log: log.write,
+    mailLowSpace: (warning) => notifier.diskSpaceLow(warning),
+    mailRefusal: (refusal, trigger) => notifier.backupFailed(refusal, { trigger }),
+    clock,
+    ...(options.readDiskSpace ? { readSpace: options.readDiskSpace } : {}),
+  });
+
   let scheduler: BackupScheduler | undefined;
   const settled = async () => {
     await runs.flush();
@@ -136,6 +157,7 @@ export function createAutomaticBackups(options: AutomaticBackupsOptions): Automa
     notifier,
     mail,
     emit,
+    disk,
     mailBackup: async (result, actor) => {
       await notifier.backupSucceeded(result, { trigger: actor });
     },

@@ -5,6 +5,7 @@ import type { BackupContext } from '../backup/backup-context.js';
 import type { BackupResult } from '../backup/create-backup.js';
 import type { OperationTracker } from '../backup/operation-tracker.js';
 import type { Config } from '../config/config.js';
+import type { DiskWatch } from '../storage/disk-watch.js';
 import type { LoginRateLimit } from './middleware/login-rate-limits.js';
 
 /** Everything the web app uses, handed in by src/main.ts (or a test). */
@@ -27,4 +28,6 @@ export interface AppDependencies {
   readonly sessionCheckMs?: number;
   /** Sends a finished manual backup by mail (POST /admin/api/backups with {mail: true}); without it that option is refused. */
   readonly mailBackup?: (result: BackupResult, actor: string) => Promise<void>;
+  /** Free space of the backup volume for the pages; without it they show none. */
+  readonly disk?: DiskWatch;
 }

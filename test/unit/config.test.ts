@@ -16,6 +16,7 @@ describe('loadConfig', () => {
     expect(config.mongodbUri).toBeUndefined();
     expect(config.smtp).toBeUndefined();
     expect(config.mailAttachMaxBytes).toBe(18 * 1024 * 1024);
+    expect(config.backupMinFreeMb).toBe(100);
     expect(Object.isFrozen(config)).toBe(true);
   });
 
@@ -30,6 +31,11 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ backupKeepManual: 8, backupKeepPreRestore: 1, backupKeepDaily: 7, backupKeepWeekly: 4, backupKeepMonthly: 12 });
   });
 
+  it('reads BACKUP_MIN_FREE_MB', () => {
+    expect(loadConfig({ BACKUP_MIN_FREE_MB: '2048' }).backupMinFreeMb).toBe(2048);
+    expect(loadConfig({ BACKUP_MIN_FREE_MB: '0' }).backupMinFreeMb).toBe(0);
+  });
+
   it('sorts and de-duplicates backup times', () => {
     expect(loadConfig({ BACKUP_TIMES: '18:00, 06:00,18:00' }).backupTimes).toEqual(['06:00', '18:00']);
   });
@@ -42,6 +48,8 @@ describe('loadConfig', () => {
     ['BACKUP_KEEP_DAILY', '-1'],
     ['BACKUP_KEEP_WEEKLY', '1.5'],
     ['BACKUP_KEEP_MONTHLY', '10001'],
+    ['BACKUP_MIN_FREE_MB', 'viel'],
+    ['BACKUP_MIN_FREE_MB', '-5'],
     ['BACKUP_TIMES', '25:00'],
     ['BACKUP_TIMES', '6 Uhr'],
     ['BACKUP_TIMEZONE', 'Mars/Olympus'],

@@ -17,7 +17,7 @@ describe('.env.example', () => {
     for (const name of [
       'MONGODB_URI', 'MONGODB_DB', 'PORT', 'HOST', 'BACKUP_DIR', 'LOG_DIR', 'BACKUP_TIMES', 'BACKUP_TIMEZONE', 'BACKUP_KEEP',
       'BACKUP_COLLECTIONS', 'SMTP_URL', 'SMTP_HOST', 'SMTP_PORT', 'SMTP_SECURE', 'SMTP_USER', 'SMTP_PASS', 'SMTP_TLS', 'MAIL_FROM',
-      'MAIL_ATTACH_MAX_MB', 'SESSION_SECRET', 'ADMIN_EMAIL', 'ADMIN_PASSWORD',
+      'MAIL_ATTACH_MAX_MB', 'BACKUP_MIN_FREE_MB', 'SESSION_SECRET', 'ADMIN_EMAIL', 'ADMIN_PASSWORD',
     ]) {
       expect(names).toContain(name);
     }

@@ -11,6 +11,7 @@ import { OperationTracker } from '../../../src/backup/operation-tracker.js';
 import { loadConfig, type Config } from '../../../src/config/config.js';
 import type { EventLog } from '../../../src/log/event-log.js';
 import type { Mailer } from '../../../src/mail/mailer.js';
+import type { DiskSpace } from '../../../src/storage/disk-space.js';
 import { createAutomaticBackups, type AutomaticBackups } from '../../../src/scheduler/automatic-backups.js';
 import type { BackupScheduler } from '../../../src/scheduler/backup-scheduler.js';
 import type { AppDependencies } from '../../../src/web/app-dependencies.js';
@@ -47,6 +48,8 @@ export interface WebAppOptions {
   readonly lock?: (db: Db) => OperationLock;
   /** Default: no SMTP, mail off. */
   readonly mailer?: Mailer;
+  /** Default: statfs of the temporary backup folder. */
+  readonly readDiskSpace?: (dir: string) => Promise<DiskSpace>;
 }
 
 /** A real app on a fresh test database, with an admin and a non-admin account. */
@@ -65,11 +68,17 @@ export function useWebApp(options: WebAppOptions = {}): WebTestApp {
       SESSION_SECRET: 'test-secret-test-secret-test-secret',
       ...options.env,
     });
-    const automatic = createAutomaticBackups({ config, db: t.db, ...(options.mailer ? { mailer: options.mailer } : {}) });
+    const automatic = createAutomaticBackups({
+      config,
+      db: t.db,
+      ...(options.mailer ? { mailer: options.mailer } : {}),
+      ...(options.readDiskSpace ? { readDiskSpace: options.readDiskSpace } : {}),
+    });
     const log = automatic.log;
     const audit: string[] = [];
     const backup = createBackupContext(config, t.db, {
       emit: automatic.emit,
+      beforeBackup: automatic.disk.beforeBackup,
       ...(options.lock ? { lock: options.lock(t.db) } : {}),
     });
     await backup.store.ensureDir();
@@ -87,6 +96,7 @@ export function useWebApp(options: WebAppOptions = {}): WebTestApp {
         log.write(message);
       },
       mailBackup: automatic.mailBackup,
+      disk: automatic.disk,
       ...(options.loginRateLimit ? { loginRateLimit: options.loginRateLimit } : {}),
     };
     await setAdminAccount(t.db, ADMIN);
