@@ -66,6 +66,7 @@ export async function startApplication(config: Config, say: (line: string) => vo
         audit: automatic.log.write,
         mailBackup: automatic.mailBackup,
         disk: automatic.disk,
+        testMail: automatic.testMail,
         trustProxy: config.trustProxy,
       }),
     );

@@ -12,6 +12,7 @@ import { createEventLog, type EventLog } from '../log/event-log.js';
 import { createRedactor, secretsFromConfig } from '../log/redact.js';
 import { createBackupNotifier, type BackupNotifier } from '../mail/backup-notifier.js';
 import type { Mailer } from '../mail/mailer.js';
+import { sendTestMail, type TestMailResult } from '../mail/test-mail.js';
 import { rememberingRecipients, resolveRecipients } from '../mail/recipients.js';
 import { MAIL_OFF_REASON, createSmtpMailer, mailStatusOf } from '../mail/smtp-mailer.js';
 import { systemClock, type Clock } from '../shared/clock.js';
@@ -72,6 +73,8 @@ export interface AutomaticBackups {
   readonly emit: EventSink;
   /** Free space of the backup volume; give `disk.beforeBackup` to createBackupContext. */
   readonly disk: DiskWatch;
+  /** "Test-E-Mail senden": to the recipients of the backup mails; the outcome is logged and returned, never thrown. */
+  testMail(actor: string): Promise<TestMailResult>;
   /** For the web's "send by mail" on a manual backup; never throws (the outcome is in the log). */
   mailBackup(result: BackupResult, actor: string): Promise<void>;
   /** Builds the scheduler on the context that was built with `emit`; once. */
@@ -105,9 +108,10 @@ export function createAutomaticBackups(options: AutomaticBackupsOptions): Automa
     options.mailer && !config.smtp
       ? { ...mailStatusOf(config), enabled: true, description: 'eigener Versandweg (kein SMTP)' }
       : mailStatusOf(config);
+  const recipients = rememberingRecipients(() => resolveRecipients(db), config.adminEmail ? [config.adminEmail] : []);
   const notifier = createBackupNotifier({
     mailer,
-    recipients: rememberingRecipients(() => resolveRecipients(db), config.adminEmail ? [config.adminEmail] : []),
+    recipients,
     log: log.write,
     attachMaxBytes: config.mailAttachMaxBytes,
     timeZone: config.backupTimezone,
@@ -158,6 +162,16 @@ export function createAutomaticBackups(options: AutomaticBackupsOptions): Automa
     mail,
     emit,
     disk,
+    testMail: async (actor) => {
+      const result = await sendTestMail(mailer, (await recipients()).recipients, {
+        at: clock.now(),
+        timeZone: config.backupTimezone,
+        server: mail.description,
+        actor,
+      });
+      log.write(result.sent ? `Test-E-Mail an ${result.recipients.join(', ')} gesendet (${actor}): ${result.response}` : `Test-E-Mail nicht gesendet (${actor}): ${result.message}`);
+      return result;
+    },
     mailBackup: async (result, actor) => {
       await notifier.backupSucceeded(result, { trigger: actor });
     },

@@ -5,6 +5,7 @@ import type { BackupContext } from '../backup/backup-context.js';
 import type { BackupResult } from '../backup/create-backup.js';
 import type { OperationTracker } from '../backup/operation-tracker.js';
 import type { Config } from '../config/config.js';
+import type { TestMailResult } from '../mail/test-mail.js';
 import type { DiskWatch } from '../storage/disk-watch.js';
 import type { LoginRateLimit } from './middleware/login-rate-limits.js';
 
@@ -30,4 +31,6 @@ export interface AppDependencies {
   readonly mailBackup?: (result: BackupResult, actor: string) => Promise<void>;
   /** Free space of the backup volume for the pages; without it they show none. */
   readonly disk?: DiskWatch;
+  /** POST /admin/api/mail/test; without it the endpoint says mail is off. */
+  readonly testMail?: (actor: string) => Promise<TestMailResult>;
 }

@@ -14,6 +14,7 @@ import { authRoutes } from './routes/auth-routes.js';
 import { automationApiRoutes } from './routes/automation-api-routes.js';
 import { backupApiRoutes } from './routes/backup-api-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
+import { mailApiRoutes } from './routes/mail-api-routes.js';
 import { pageRoutes } from './routes/page-routes.js';
 import { viewFormat } from './views/view-format.js';
 
@@ -43,7 +44,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(prepareCsrf(sessionSecret));
 
   app.use(authRoutes(deps));
-  app.use('/admin/api', requireAdmin('api'), csrfProtection, backupApiRoutes(deps), automationApiRoutes(deps));
+  app.use('/admin/api', requireAdmin('api'), csrfProtection, backupApiRoutes(deps), automationApiRoutes(deps), mailApiRoutes(deps));
   app.use('/admin', requireAdmin('page'), pageRoutes(deps));
   app.get('/', (_req, res) => res.redirect('/admin'));
 

@@ -97,6 +97,7 @@ export function useWebApp(options: WebAppOptions = {}): WebTestApp {
       },
       mailBackup: automatic.mailBackup,
       disk: automatic.disk,
+      testMail: automatic.testMail,
       ...(options.loginRateLimit ? { loginRateLimit: options.loginRateLimit } : {}),
     };
     await setAdminAccount(t.db, ADMIN);

@@ -1,0 +1,26 @@
+import express, { type Router } from 'express';
+import { MAIL_OFF_REASON } from '../../mail/smtp-mailer.js';
+import type { AppDependencies } from '../app-dependencies.js';
+import { adminActor } from '../middleware/current-account.js';
+
+/** POST /admin/api/mail/test: behind requireAdmin('api') and the CSRF check. */
+export function mailApiRoutes(deps: Pick<AppDependencies, 'testMail'>): Router {
+  const router = express.Router();
+
+  router.post('/mail/test', async (_req, res) => {
+    if (!deps.testMail) {
+      res.status(409).json({ error: { code: 'MAIL_OFF', message: `E-Mail-Versand ist aus: ${MAIL_OFF_REASON}.` } });
+      return;
+    }
+    const result = await deps.testMail(adminActor(res));
+    if (result.sent) {
+      res.json({ sent: true, recipients: result.recipients, subject: result.subject, response: result.response });
+      return;
+    }
+    // Mail off or nobody to send to is the setup's state (409); an SMTP server that failed is a bad gateway (502).
+    const status = result.problem === 'mail-off' || result.problem === 'no-recipients' ? 409 : 502;
+    res.status(status).json({ error: { code: 'MAIL_FAILED', message: result.message, problem: result.problem, recipients: result.recipients } });
+  });
+
+  return router;
+}
