@@ -67,6 +67,7 @@ export async function startApplication(config: Config, say: (line: string) => vo
         mailBackup: automatic.mailBackup,
         disk: automatic.disk,
         testMail: automatic.testMail,
+        metrics: automatic.metrics,
         trustProxy: config.trustProxy,
       }),
     );

@@ -8,6 +8,8 @@ import type { Config } from '../config/config.js';
 import { BackupStore } from '../backup/backup-store.js';
 import { createDiskWatch, type DiskWatch } from '../storage/disk-watch.js';
 import type { DiskSpace } from '../storage/disk-space.js';
+import { createMonitoring } from '../monitoring/monitoring.js';
+import type { BackupMetrics } from '../monitoring/metrics.js';
 import { createEventLog, type EventLog } from '../log/event-log.js';
 import { createRedactor, secretsFromConfig } from '../log/redact.js';
 import { createBackupNotifier, type BackupNotifier } from '../mail/backup-notifier.js';
@@ -39,6 +41,8 @@ export type AutomationConfig = Pick<
   | 'sessionSecret'
   | 'backupDir'
   | 'backupMinFreeMb'
+  | 'backupPingUrl'
+  | 'metricsToken'
 >;
 
 export interface AutomaticBackupsOptions {
@@ -73,6 +77,8 @@ export interface AutomaticBackups {
   readonly emit: EventSink;
   /** Free space of the backup volume; give `disk.beforeBackup` to createBackupContext. */
   readonly disk: DiskWatch;
+  /** For GET /metrics, fed by `emit`. */
+  readonly metrics: BackupMetrics;
   /** "Test-E-Mail senden": to the recipients of the backup mails; the outcome is logged and returned, never thrown. */
   testMail(actor: string): Promise<TestMailResult>;
   /** For the web's "send by mail" on a manual backup; never throws (the outcome is in the log). */
@@ -126,8 +132,10 @@ export function createAutomaticBackups(options: AutomaticBackupsOptions): Automa
     void promise.finally(() => pendingMails.delete(promise));
   };
 
+  const monitoring = createMonitoring({ pingUrl: config.backupPingUrl, log: log.write, clock });
   const emit: EventSink = (event) => {
     log.sink(event);
+    monitoring.sink(event);
     runs.sink(event);
     if (event.type === 'restore.failed') {
       const { type: _type, ...failure } = event;
@@ -153,7 +161,7 @@ export function createAutomaticBackups(options: AutomaticBackupsOptions): Automa
   let scheduler: BackupScheduler | undefined;
   const settled = async () => {
     await runs.flush();
-    await Promise.all([...pendingMails]);
+    await Promise.all([...pendingMails, monitoring.settled()]);
   };
 
   return {
@@ -162,6 +170,7 @@ export function createAutomaticBackups(options: AutomaticBackupsOptions): Automa
     mail,
     emit,
     disk,
+    metrics: monitoring.metrics,
     testMail: async (actor) => {
       const result = await sendTestMail(mailer, (await recipients()).recipients, {
         at: clock.now(),

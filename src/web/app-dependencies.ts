@@ -6,6 +6,7 @@ import type { BackupResult } from '../backup/create-backup.js';
 import type { OperationTracker } from '../backup/operation-tracker.js';
 import type { Config } from '../config/config.js';
 import type { TestMailResult } from '../mail/test-mail.js';
+import type { BackupMetrics } from '../monitoring/metrics.js';
 import type { DiskWatch } from '../storage/disk-watch.js';
 import type { LoginRateLimit } from './middleware/login-rate-limits.js';
 
@@ -33,4 +34,6 @@ export interface AppDependencies {
   readonly disk?: DiskWatch;
   /** POST /admin/api/mail/test; without it the endpoint says mail is off. */
   readonly testMail?: (actor: string) => Promise<TestMailResult>;
+  /** GET /metrics; without it the route answers 404. */
+  readonly metrics?: BackupMetrics;
 }

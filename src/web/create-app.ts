@@ -15,6 +15,7 @@ import { automationApiRoutes } from './routes/automation-api-routes.js';
 import { backupApiRoutes } from './routes/backup-api-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { mailApiRoutes } from './routes/mail-api-routes.js';
+import { metricsRoutes } from './routes/metrics-routes.js';
 import { pageRoutes } from './routes/page-routes.js';
 import { viewFormat } from './views/view-format.js';
 
@@ -34,6 +35,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(securityHeaders());
   app.use('/static', express.static(path.join(projectRoot, 'public'), { index: false, maxAge: '1h' }));
   app.use(healthRoutes(deps));
+  app.use(metricsRoutes(deps));
 
   const sessionSecret = sessionSecretLoader(deps);
   app.use(sessionMiddleware(deps, sessionSecret));

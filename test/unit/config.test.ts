@@ -50,6 +50,8 @@ describe('loadConfig', () => {
     ['BACKUP_KEEP_MONTHLY', '10001'],
     ['BACKUP_MIN_FREE_MB', 'viel'],
     ['BACKUP_MIN_FREE_MB', '-5'],
+    ['BACKUP_PING_URL', 'ftp://hc-ping.com/abc'],
+    ['METRICS_TOKEN', 'kurz'],
     ['BACKUP_TIMES', '25:00'],
     ['BACKUP_TIMES', '6 Uhr'],
     ['BACKUP_TIMEZONE', 'Mars/Olympus'],

@@ -98,6 +98,7 @@ export function useWebApp(options: WebAppOptions = {}): WebTestApp {
       mailBackup: automatic.mailBackup,
       disk: automatic.disk,
       testMail: automatic.testMail,
+      metrics: automatic.metrics,
       ...(options.loginRateLimit ? { loginRateLimit: options.loginRateLimit } : {}),
     };
     await setAdminAccount(t.db, ADMIN);
