@@ -16,6 +16,7 @@ import { backupApiRoutes } from './routes/backup-api-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { mailApiRoutes } from './routes/mail-api-routes.js';
 import { metricsRoutes } from './routes/metrics-routes.js';
+import { pinApiRoutes } from './routes/pin-api-routes.js';
 import { pageRoutes } from './routes/page-routes.js';
 import { viewFormat } from './views/view-format.js';
 
@@ -46,7 +47,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(prepareCsrf(sessionSecret));
 
   app.use(authRoutes(deps));
-  app.use('/admin/api', requireAdmin('api'), csrfProtection, backupApiRoutes(deps), automationApiRoutes(deps), mailApiRoutes(deps));
+  app.use('/admin/api', requireAdmin('api'), csrfProtection, backupApiRoutes(deps), automationApiRoutes(deps), mailApiRoutes(deps), pinApiRoutes(deps));
   app.use('/admin', requireAdmin('page'), pageRoutes(deps));
   app.get('/', (_req, res) => res.redirect('/admin'));
 

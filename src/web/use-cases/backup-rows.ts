@@ -1,6 +1,7 @@
 import { KIND_LABELS, type BackupKind } from '../../archive/backup-name.js';
 import type { ReadConsistency } from '../../archive/manifest.js';
 import { listBackups } from '../../backup/list-backups.js';
+import { MongoPinStore } from '../../retention/pin-store.js';
 import type { AppDependencies } from '../app-dependencies.js';
 import { readVerifications, type VerificationRecord } from './verification-records.js';
 
@@ -17,15 +18,20 @@ export interface BackupRow {
   /** Why the manifest could not be read, if it could not. */
   readonly problem: string | null;
   readonly verification: VerificationRecord | null;
+  /** "Behalten": never removed by retention. */
+  readonly pinned: boolean;
 }
 
 /** Every backup, newest first, with manifest counts and the last verify result. */
 export async function listBackupRows(deps: Pick<AppDependencies, 'backup' | 'db'>): Promise<BackupRow[]> {
   const summaries = await listBackups(deps.backup);
-  const verifications = await readVerifications(
-    deps.db,
-    summaries.map((s) => s.name),
-  );
+  const [verifications, pinned] = await Promise.all([
+    readVerifications(
+      deps.db,
+      summaries.map((s) => s.name),
+    ),
+    new MongoPinStore(deps.db).pinnedNames(),
+  ]);
   return summaries.map((s) => ({
     name: s.name,
     createdAt: s.createdAt,
@@ -37,5 +43,6 @@ export async function listBackupRows(deps: Pick<AppDependencies, 'backup' | 'db'
     consistency: s.consistency ?? null,
     problem: s.problem ?? null,
     verification: verifications.get(s.name) ?? null,
+    pinned: pinned.has(s.name),
   }));
 }
