@@ -155,7 +155,7 @@ describe('the admin pages in a real Chromium', () => {
     // The page reloads when the backup is done: it is then the newest in the list.
     await page.locator('table tbody tr').first().filter({ hasText: 'manuell' }).waitFor({ timeout: 15_000 });
     expect((await w.backup.store.list()).length).toBe(before + 1);
-    expect(await page.locator('.facts').textContent()).toMatch(/Letztes Backup\s+(gerade eben|vor \d+ Minuten?)\s+erfolgreich\s+Backup \(manuell, von admin@example\.org\)/);
+    expect(await page.locator('#backup-card .facts').first().textContent()).toMatch(/Letztes Backup\s+(gerade eben|vor \d+ Minuten?)\s+erfolgreich\s+Backup \(manuell, von admin@example\.org\)/);
     await page.screenshot({ path: path.join(DOCS, 'dashboard.png'), fullPage: true });
   });
 
