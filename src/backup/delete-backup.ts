@@ -1,9 +1,10 @@
 import { MongoPinStore } from '../retention/pin-store.js';
 import { AppError } from '../shared/app-error.js';
-import { withOperation } from './acquire-operation.js';
 import type { BackupContext } from './backup-context.js';
+import { withOperation } from './operation-lock.js';
+import { forgetVerifications } from './verification-records.js';
 
-/** Deletes one backup by name; refuses one that is being read or restored. */
+/** Deletes one backup by name and its remembered verify result; refuses one that is being read or restored. */
 export async function deleteBackup(ctx: BackupContext, name: string, actor?: string): Promise<void> {
   await withOperation(ctx, 'delete', undefined, async () => {
     const backup = await ctx.store.find(name);
@@ -12,6 +13,7 @@ export async function deleteBackup(ctx: BackupContext, name: string, actor?: str
     }
     await ctx.store.remove(backup.name);
     await new MongoPinStore(ctx.db).unpin(backup.name);
-    ctx.emit({ type: 'backup.deleted', name: backup.name, ...(actor ? { actor } : {}) });
+    ctx.emit({ type: 'backup.deleted', name: backup.name, actor });
   });
+  await forgetVerifications(ctx.db, [name]);
 }

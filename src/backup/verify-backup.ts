@@ -1,14 +1,14 @@
 import { verifyArchive, type VerifyReport } from '../archive/verify-archive.js';
-import { resolveArchive, type ArchiveSource } from '../restore/archive-source.js';
+import { describeError, isAppError } from '../shared/app-error.js';
+import { resolveArchive, type ArchiveSource } from './archive-source.js';
 import type { BackupContext } from './backup-context.js';
 import type { ProgressListener } from './backup-events.js';
+import { recordVerification } from './verification-records.js';
+
+export type VerifiedBackup = VerifyReport & { readonly source: string };
 
 /** `check`, separate from use: reads every line of the archive, touches no database. */
-export async function verifyBackup(
-  ctx: BackupContext,
-  source: ArchiveSource,
-  onProgress?: ProgressListener,
-): Promise<VerifyReport & { readonly source: string }> {
+export async function verifyBackup(ctx: BackupContext, source: ArchiveSource, onProgress?: ProgressListener): Promise<VerifiedBackup> {
   const archive = await resolveArchive(ctx.store, source);
   const release = archive.storedName ? ctx.store.markInUse(archive.storedName) : () => undefined;
   try {
@@ -16,5 +16,20 @@ export async function verifyBackup(
     return { ...report, source: archive.label };
   } finally {
     release();
+  }
+}
+
+/** Verifies a backup of the store and remembers the result for the list, either way (a backup that is not there has nothing to remember). */
+export async function verifyAndRecord(ctx: BackupContext, name: string, actor: string): Promise<VerifiedBackup & { readonly checkedAt: Date }> {
+  const checkedAt = ctx.clock.now();
+  try {
+    const report = await verifyBackup(ctx, { name });
+    await recordVerification(ctx.db, name, { ok: true, checkedAt, checkedBy: actor, message: 'vollständig und unverändert', documents: report.documents });
+    return { ...report, checkedAt };
+  } catch (error) {
+    if (!isAppError(error) || error.code !== 'BACKUP_NOT_FOUND') {
+      await recordVerification(ctx.db, name, { ok: false, checkedAt, checkedBy: actor, message: describeError(error), documents: null });
+    }
+    throw error;
   }
 }

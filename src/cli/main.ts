@@ -1,10 +1,9 @@
 import { parseArgs } from 'node:util';
-import { createBackupContext } from '../backup/backup-context.js';
+import { composeBackupSystem } from '../app/compose.js';
 import type { OperationProgress } from '../backup/backup-events.js';
 import { loadConfig } from '../config/config.js';
 import { loadEnvFile } from '../config/load-env-file.js';
 import { openDatabase } from '../db/open-database.js';
-import { createAutomaticBackups } from '../scheduler/automatic-backups.js';
 import { AppError, describeError, isAppError } from '../shared/app-error.js';
 import { COMMANDS } from './cli-commands.js';
 import { keygenCommand } from './keygen-command.js';
@@ -64,25 +63,28 @@ async function main(argv: readonly string[]): Promise<number> {
   loadEnvFile();
   const config = loadConfig();
   const database = await openDatabase(config);
-  // CLI operations go into auto_backup.log and the last-run record like any other.
-  const automatic = createAutomaticBackups({ config, db: database.db });
   try {
-    const ctx = createBackupContext(config, database.db, { emit: automatic.emit, beforeBackup: automatic.disk.beforeBackup });
-    await ctx.store.ensureDir();
-    const showProgress = !values.json && process.stderr.isTTY;
-    const output = await run(ctx, {
-      args,
-      yes: values.yes,
-      preview: values.preview,
-      collections: values.collections?.split(',').map((c) => c.trim()).filter(Boolean),
-      onProgress: showProgress ? progressLine : undefined,
-      password: values.password,
-    });
-    if (showProgress) process.stderr.write('\r\x1b[K');
-    process.stdout.write((values.json ? JSON.stringify(output.json, null, 2) : output.text) + '\n');
-    return 0;
+    // CLI operations go into auto_backup.log and the last-run record like any other; the scheduler does not tick here.
+    const system = composeBackupSystem({ config, db: database.db, ticker: false });
+    try {
+      await system.manager.ensureDir();
+      const showProgress = !values.json && process.stderr.isTTY;
+      const output = await run(system.manager, {
+        args,
+        yes: values.yes,
+        preview: values.preview,
+        collections: values.collections?.split(',').map((c) => c.trim()).filter(Boolean),
+        onProgress: showProgress ? progressLine : undefined,
+        password: values.password,
+        db: database.db,
+      });
+      if (showProgress) process.stderr.write('\r\x1b[K');
+      process.stdout.write((values.json ? JSON.stringify(output.json, null, 2) : output.text) + '\n');
+      return 0;
+    } finally {
+      await system.close();
+    }
   } finally {
-    await automatic.close();
     await database.close();
   }
 }

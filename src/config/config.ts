@@ -5,9 +5,8 @@ import { AppError } from '../shared/app-error.js';
 import { SCANDY_COLLECTIONS, isSafeCollectionName } from './collections.js';
 import { smtpConfigFrom, smtpVariables, type SmtpConfig } from './smtp-config.js';
 import { trustProxyVariable } from './trust-proxy.js';
-import { parsePingUrl } from '../monitoring/ping.js';
-import { DEFAULT_MIN_FREE_MB } from '../storage/disk-space.js';
-import { EMAIL_MESSAGE, emptyToUndefined, backupTimes, positiveNumber, timezone, wholeNumber } from './config-values.js';
+import { parsePingUrl } from './ping-url.js';
+import { DEFAULT_MIN_FREE_MB, EMAIL_MESSAGE, emptyToUndefined, backupTimes, positiveNumber, timezone, wholeNumber } from './config-values.js';
 
 export type { SmtpConfig } from './smtp-config.js';
 

@@ -1,7 +1,7 @@
 import { withArchive } from '../archive/archive-reader.js';
 import type { BackupKind } from '../archive/backup-name.js';
 import type { BackupContext } from '../backup/backup-context.js';
-import { resolveArchive, type ArchiveSource } from './archive-source.js';
+import { resolveArchive, type ArchiveSource } from '../backup/archive-source.js';
 
 export interface RestorePreview {
   readonly source: string;

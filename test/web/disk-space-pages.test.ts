@@ -34,7 +34,7 @@ describe('disk space of the backup volume on the pages and before each backup', 
     const admin = await signIn(w.app, ADMIN);
     await admin.agent.post('/admin/api/backups').set('x-csrf-token', admin.csrf).send({}).expect(202);
     expect(await waitForIdle(w.tracker)).toMatchObject({ ok: true });
-    const [newest] = await w.backup.store.list();
+    const [newest] = await w.manager.list();
 
     for (const page of ['/admin', '/admin/auto-backup']) {
       const html = (await admin.agent.get(page).expect(200)).text;
@@ -70,7 +70,7 @@ describe('disk space of the backup volume on the pages and before each backup', 
 
   it('refuses a backup below max(2 × newest archive, BACKUP_MIN_FREE_MB) in German, with a log line and a mail, and writes nothing', async () => {
     const admin = await signIn(w.app, ADMIN);
-    const archives = (await w.backup.store.list()).length;
+    const archives = (await w.manager.list()).length;
     const before = smtp.received.length;
     space = { free: 40 * MB, total: 1000 * MB };
 
@@ -79,7 +79,7 @@ describe('disk space of the backup volume on the pages and before each backup', 
     const last = await waitForIdle(w.tracker);
     expect(last).toMatchObject({ ok: false });
     expect(last?.message).toContain('Nicht genug Speicherplatz für ein Backup: frei sind 40,0 MiB, nötig sind mindestens 100,0 MiB (Mindestwert BACKUP_MIN_FREE_MB = 100)');
-    expect(await w.backup.store.list()).toHaveLength(archives);
+    expect(await w.manager.list()).toHaveLength(archives);
     await logLine(w, 'Nicht genug Speicherplatz für ein Backup');
 
     const mails = await smtp.waitFor(before + 1);

@@ -12,7 +12,7 @@ beforeAll(async () => {
 async function manualBackup(admin: SignedIn): Promise<string> {
   await admin.agent.post('/admin/api/backups').set('x-csrf-token', admin.csrf).send({}).expect(202);
   expect(await waitForIdle(w.tracker)).toMatchObject({ ok: true });
-  const [newest] = await w.backup.store.list();
+  const [newest] = await w.manager.list();
   return newest!.name;
 }
 
@@ -26,7 +26,7 @@ describe('"Behalten": pinned backups', () => {
 
     const second = await manualBackup(admin);
     const third = await manualBackup(admin);
-    const names = (await w.backup.store.list()).map((b) => b.name);
+    const names = (await w.manager.list()).map((b) => b.name);
     expect(names).toContain(first);
     expect(names).toContain(third);
     expect(names).not.toContain(second);
@@ -42,16 +42,16 @@ describe('"Behalten": pinned backups', () => {
 
   it('unpins, so retention may remove it again', async () => {
     const admin = await signIn(w.app, ADMIN);
-    const [oldest] = (await w.backup.store.list()).slice(-1);
+    const [oldest] = (await w.manager.list()).slice(-1);
     const res = await admin.agent.delete(`/admin/api/backups/${oldest!.name}/pin`).set('x-csrf-token', admin.csrf).expect(200);
     expect(res.body).toEqual({ name: oldest!.name, wasPinned: true });
     await manualBackup(admin);
-    expect((await w.backup.store.list()).map((b) => b.name)).not.toContain(oldest!.name);
+    expect((await w.manager.list()).map((b) => b.name)).not.toContain(oldest!.name);
   });
 
   it('deleting a pinned backup removes its pin; an unknown backup cannot be pinned', async () => {
     const admin = await signIn(w.app, ADMIN);
-    const [newest] = await w.backup.store.list();
+    const [newest] = await w.manager.list();
     await admin.agent.post(`/admin/api/backups/${newest!.name}/pin`).set('x-csrf-token', admin.csrf).expect(200);
     expect(await w.t.db.collection(PINS_COLLECTION).countDocuments({ _id: newest!.name } as never)).toBe(1);
     await admin.agent.delete(`/admin/api/backups/${newest!.name}`).set('x-csrf-token', admin.csrf).expect(200);

@@ -1,18 +1,14 @@
 import express, { type Router } from 'express';
-import { MAIL_OFF_REASON } from '../../mail/smtp-mailer.js';
 import type { AppDependencies } from '../app-dependencies.js';
 import { adminActor } from '../middleware/current-account.js';
+import { sendAdminTestMail } from '../use-cases/send-test-mail.js';
 
 /** POST /admin/api/mail/test: behind requireAdmin('api') and the CSRF check. */
 export function mailApiRoutes(deps: Pick<AppDependencies, 'testMail'>): Router {
   const router = express.Router();
 
   router.post('/mail/test', async (_req, res) => {
-    if (!deps.testMail) {
-      res.status(409).json({ error: { code: 'MAIL_OFF', message: `E-Mail-Versand ist aus: ${MAIL_OFF_REASON}.` } });
-      return;
-    }
-    const result = await deps.testMail(adminActor(res));
+    const result = await sendAdminTestMail(deps, adminActor(res));
     if (result.sent) {
       res.json({ sent: true, recipients: result.recipients, subject: result.subject, response: result.response });
       return;

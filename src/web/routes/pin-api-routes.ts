@@ -5,7 +5,7 @@ import { adminActor } from '../middleware/current-account.js';
 import { pinBackup, unpinBackup } from '../use-cases/pin-backup.js';
 
 /** /admin/api/backups/:name/pin ("Behalten"): behind requireAdmin('api') and the CSRF check. */
-export function pinApiRoutes(deps: Pick<AppDependencies, 'backup' | 'db' | 'audit'>): Router {
+export function pinApiRoutes(deps: Pick<AppDependencies, 'manager' | 'audit'>): Router {
   const router = express.Router();
   router.post('/backups/:name/pin', async (req, res) => {
     res.json({ pin: await pinBackup(deps, backupNameParam(req), adminActor(res)) });

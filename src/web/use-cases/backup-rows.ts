@@ -1,9 +1,7 @@
 import { KIND_LABELS, type BackupKind } from '../../archive/backup-name.js';
 import type { ReadConsistency } from '../../archive/manifest.js';
-import { listBackups } from '../../backup/list-backups.js';
-import { MongoPinStore } from '../../retention/pin-store.js';
 import type { AppDependencies } from '../app-dependencies.js';
-import { readVerifications, type VerificationRecord } from './verification-records.js';
+import type { VerificationRecord } from '../../backup/verification-records.js';
 
 export interface BackupRow {
   readonly name: string;
@@ -23,15 +21,9 @@ export interface BackupRow {
 }
 
 /** Every backup, newest first, with manifest counts and the last verify result. */
-export async function listBackupRows(deps: Pick<AppDependencies, 'backup' | 'db'>): Promise<BackupRow[]> {
-  const summaries = await listBackups(deps.backup);
-  const [verifications, pinned] = await Promise.all([
-    readVerifications(
-      deps.db,
-      summaries.map((s) => s.name),
-    ),
-    new MongoPinStore(deps.db).pinnedNames(),
-  ]);
+export async function listBackupRows(deps: Pick<AppDependencies, 'manager'>): Promise<BackupRow[]> {
+  const summaries = await deps.manager.list();
+  const [verifications, pinned] = await Promise.all([deps.manager.verifications(summaries.map((s) => s.name)), deps.manager.pinnedNames()]);
   return summaries.map((s) => ({
     name: s.name,
     createdAt: s.createdAt,
