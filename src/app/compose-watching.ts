@@ -27,7 +27,7 @@ export interface WatchingParts {
   readonly notifier: BackupNotifier;
   readonly mailer: Mailer | undefined;
   readonly mail: MailStatus;
-  readonly recipients: () => Promise<{ recipients: string[] }>;
+  readonly recipients: () => Promise<{ readonly recipients: readonly string[] }>;
   readonly log: (line: string) => void;
   readonly clock: Clock;
   /** Default: statfs of BACKUP_DIR's volume (tests inject a small disk). */

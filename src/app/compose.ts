@@ -20,10 +20,13 @@ import { createRunRecords, type RunRecords } from '../scheduler/run-records.js';
 import { MongoSchedulerStateStore } from '../scheduler/scheduler-state-store.js';
 import { recoverInterruptedRestore } from '../restore/recover-interrupted-restore.js';
 import { MongoSlotClaims } from '../scheduler/slot-claims.js';
+import { describeError } from '../shared/app-error.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import type { DiskSpace } from '../storage/disk-space.js';
 import type { AppDependencies } from '../web/app-dependencies.js';
 import { composeWatching, type Watching } from './compose-watching.js';
+import { composeSettings, initialMailSettings, liveMailOptions, withExtraRecipients } from './compose-settings.js';
+import type { LiveSettings } from '../settings/live-settings.js';
 
 export interface ComposeOptions {
   readonly config: Config;
@@ -61,6 +64,8 @@ export interface BackupSystem {
   readonly emit: EventSink;
   /** The disk, pings, metrics and test mail. */
   readonly watching: Watching;
+  /** The admins' settings (times, retention, mail) over the environment; `startTicking` reads them and keeps polling. */
+  readonly settings: LiveSettings;
   /** Sends a finished manual backup by mail; never throws (the outcome is in the log). */
   mailBackup(result: BackupResult, actor: string): Promise<void>;
   /** Says once whether mail is on and starts ticking; the first tick catches up a missed slot. */
@@ -84,12 +89,12 @@ export function composeBackupSystem(options: ComposeOptions): BackupSystem {
   const mailer = options.mailer ?? (config.smtp ? createSmtpMailer(config.smtp, config.mailFrom) : undefined);
   const mail: MailStatus =
     options.mailer && !config.smtp ? { ...mailStatusOf(config), enabled: true, description: 'eigener Versandweg (kein SMTP)' } : mailStatusOf(config);
-  const recipients = rememberingRecipients(() => resolveRecipients(db), config.adminEmail ? [config.adminEmail] : []);
+  const mailSettings = initialMailSettings(config, mailer);
+  const recipients = withExtraRecipients(rememberingRecipients(() => resolveRecipients(db), config.adminEmail ? [config.adminEmail] : []), mailSettings);
   const notifier = createBackupNotifier({
-    mailer,
+    ...liveMailOptions(mailer, mailSettings),
     recipients,
     log: log.write,
-    attachMaxBytes: config.mailAttachMaxBytes,
     timeZone: config.backupTimezone,
     redact: createRedactor(secrets),
     clock,
@@ -105,9 +110,8 @@ export function composeBackupSystem(options: ComposeOptions): BackupSystem {
   const watching = composeWatching({ config, db, store, notifier, mailer, mail, recipients, log: log.write, clock, readDiskSpace: options.readDiskSpace });
   const emit = engineEvents(log, runs, notifier, track, watching.monitoring.sink);
 
-  const manager = createBackupManager(
-    createBackupContext(config, db, { emit, clock, store, lock: options.lock, failpoints: options.failpoints, beforeBackup: watching.disk.beforeBackup }),
-  );
+  const ctx = createBackupContext(config, db, { emit, clock, store, lock: options.lock, failpoints: options.failpoints, beforeBackup: watching.disk.beforeBackup });
+  const manager = createBackupManager(ctx);
   const tracker = new OperationTracker();
   const scheduler = new BackupScheduler({
     schedule: { times: config.backupTimes, timeZone: config.backupTimezone },
@@ -130,6 +134,7 @@ export function composeBackupSystem(options: ComposeOptions): BackupSystem {
     runningOperation: () => tracker.state().running,
     lockHolder: () => manager.lockHolder(),
   });
+  const settings = composeSettings({ config, db, clock, log: log.write, mailer, mail: mailSettings, scheduler, ctx });
 
   const settled = async () => {
     await runs.flush();
@@ -144,15 +149,19 @@ export function composeBackupSystem(options: ComposeOptions): BackupSystem {
     mail,
     emit,
     watching,
+    settings,
     mailBackup: async (result, actor) => {
       await notifier.backupSucceeded(result, { trigger: actor });
     },
     async startTicking() {
       log.write(mailer ? `E-Mail-Versand über ${mail.description}, Absender ${config.mailFrom}` : `E-Mail-Versand aus: ${MAIL_OFF_REASON}`);
+      await settings.refresh().catch((error: unknown) => log.write(`Einstellungen nicht lesbar, es gilt die Umgebung: ${describeError(error)}`));
+      settings.startPolling();
       await scheduler.startTicking();
     },
     settled,
     async close() {
+      settings.stop();
       await scheduler.shutdown();
       await settled();
       await log.close();
@@ -215,6 +224,7 @@ export function webDependencies(system: BackupSystem, config: Config, db: Db): A
     disk: system.watching.disk,
     testMail: system.watching.testMail,
     metrics: system.watching.monitoring.metrics,
+    settings: system.settings,
   };
 }
 

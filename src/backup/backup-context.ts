@@ -25,8 +25,8 @@ export type AfterLock = (ctx: BackupContext, lease: LockLease, options: AfterLoc
 export interface BackupContext {
   readonly db: Db;
   readonly collections: readonly string[];
-  /** What prune keeps (besides pinned backups and those in use). */
-  readonly retention: RetentionRules;
+  /** What prune keeps (besides pinned backups and those in use); replaced when the admins change it (settings). */
+  retention: RetentionRules;
   readonly store: BackupStore;
   readonly lock: OperationLock;
   readonly clock: Clock;

@@ -9,6 +9,7 @@ import type { SchedulerControl } from '../scheduler/scheduler-status.js';
 import type { TestMailResult } from '../mail/test-mail.js';
 import type { BackupMetrics } from '../monitoring/metrics.js';
 import type { DiskWatch } from '../storage/disk-watch.js';
+import type { SettingsControl } from '../settings/live-settings.js';
 import type { LoginRateLimit } from './middleware/login-rate-limits.js';
 
 /** Everything the web app uses, handed in by the composition root (src/app/compose.ts) or a test. */
@@ -38,4 +39,6 @@ export interface AppDependencies {
   readonly testMail?: (actor: string) => Promise<TestMailResult>;
   /** GET /metrics; without it the route answers 404. */
   readonly metrics?: BackupMetrics;
+  /** "Einstellungen" on /admin/auto-backup and GET/PUT /admin/api/settings; without it they are not offered. */
+  readonly settings?: SettingsControl;
 }

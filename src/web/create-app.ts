@@ -17,6 +17,7 @@ import { healthRoutes } from './routes/health-routes.js';
 import { mailApiRoutes } from './routes/mail-api-routes.js';
 import { metricsRoutes } from './routes/metrics-routes.js';
 import { pinApiRoutes } from './routes/pin-api-routes.js';
+import { settingsApiRoutes } from './routes/settings-api-routes.js';
 import { pageRoutes } from './routes/page-routes.js';
 import { viewFormat } from './views/view-format.js';
 
@@ -47,7 +48,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(prepareCsrf(sessionSecret));
 
   app.use(authRoutes(deps));
-  app.use('/admin/api', requireAdmin('api'), csrfProtection, backupApiRoutes(deps), automationApiRoutes(deps), mailApiRoutes(deps), pinApiRoutes(deps));
+  app.use('/admin/api', requireAdmin('api'), csrfProtection, backupApiRoutes(deps), automationApiRoutes(deps), mailApiRoutes(deps), pinApiRoutes(deps), settingsApiRoutes(deps));
   app.use('/admin', requireAdmin('page'), pageRoutes(deps));
   app.get('/', (_req, res) => res.redirect('/admin'));
 

@@ -6,6 +6,7 @@ import { csrfToken } from '../middleware/csrf.js';
 import { adminActor } from '../middleware/current-account.js';
 import { openBackupDownload } from '../use-cases/open-backup-download.js';
 import { loadDiskView } from '../use-cases/disk-view.js';
+import { loadSettingsView } from '../use-cases/settings-view.js';
 import { loadAutoBackupPage, loadBackupsPage, loadDashboard, loadRestorePage } from '../use-cases/page-models.js';
 
 /** The admin pages under /admin, behind requireAdmin('page'). Their buttons call the JSON API. */
@@ -35,7 +36,10 @@ export function pageRoutes(deps: AppDependencies): Router {
   });
 
   router.get('/auto-backup', async (_req, res) => {
-    res.render('auto-backup', { title: 'Automatisches Backup', page: 'auto-backup', ...(await loadAutoBackupPage(deps)), disk: await loadDiskView(deps) });
+    res.render('auto-backup', { title: 'Automatisches Backup', page: 'auto-backup', ...(await loadAutoBackupPage(deps)),
+      disk: await loadDiskView(deps),
+      settings: await loadSettingsView(deps),
+    });
   });
 
   return router;
