@@ -1,7 +1,7 @@
 import type { Db } from 'mongodb';
 import type { BackupContext } from '../backup/backup-context.js';
 import type { Config } from '../config/config.js';
-import type { RecipientLookup } from '../mail/backup-notifier.js';
+import type { BackupNotifierOptions, RecipientLookup } from '../mail/backup-notifier.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { BackupScheduler } from '../scheduler/backup-scheduler.js';
 import type { Clock } from '../shared/clock.js';
@@ -22,9 +22,14 @@ export function initialMailSettings(config: Pick<Config, 'mailAttachMaxBytes'>, 
   return { enabled: mailer !== undefined, attachMaxBytes: config.mailAttachMaxBytes, extraRecipients: [] };
 }
 
-/** The notifier's mailer and attachment limit as the settings say now (mail off: no mailer). */
-export function liveMailOptions(mailer: Mailer | undefined, settings: MailSettings): { readonly mailer: Mailer | undefined; readonly attachMaxBytes: number } {
+/** The notifier's options with its mailer and attachment limit as the settings say at each mail (mail off: no mailer). */
+export function liveMailOptions(
+  mailer: Mailer | undefined,
+  settings: MailSettings,
+  rest: Omit<BackupNotifierOptions, 'mailer' | 'attachMaxBytes'>,
+): BackupNotifierOptions {
   return {
+    ...rest,
     get mailer() {
       return settings.enabled ? mailer : undefined;
     },
@@ -38,7 +43,8 @@ export function liveMailOptions(mailer: Mailer | undefined, settings: MailSettin
 export function withExtraRecipients(lookup: RecipientLookup, settings: MailSettings): RecipientLookup {
   return async () => {
     const found = await lookup();
-    const seen = new Map([...found.recipients, ...settings.extraRecipients].map((a) => [a.toLowerCase(), a]));
+    const seen = new Map<string, string>();
+    for (const address of [...found.recipients, ...settings.extraRecipients]) if (!seen.has(address.toLowerCase())) seen.set(address.toLowerCase(), address);
     return { ...found, recipients: [...seen.values()] };
   };
 }

@@ -91,14 +91,9 @@ export function composeBackupSystem(options: ComposeOptions): BackupSystem {
     options.mailer && !config.smtp ? { ...mailStatusOf(config), enabled: true, description: 'eigener Versandweg (kein SMTP)' } : mailStatusOf(config);
   const mailSettings = initialMailSettings(config, mailer);
   const recipients = withExtraRecipients(rememberingRecipients(() => resolveRecipients(db), config.adminEmail ? [config.adminEmail] : []), mailSettings);
-  const notifier = createBackupNotifier({
-    ...liveMailOptions(mailer, mailSettings),
-    recipients,
-    log: log.write,
-    timeZone: config.backupTimezone,
-    redact: createRedactor(secrets),
-    clock,
-  });
+  const notifier = createBackupNotifier(
+    liveMailOptions(mailer, mailSettings, { recipients, log: log.write, timeZone: config.backupTimezone, redact: createRedactor(secrets), clock }),
+  );
   const state = new MongoSchedulerStateStore(db);
   const runs = createRunRecords(state, clock, log.write);
   const pendingMails = new Set<Promise<unknown>>();
