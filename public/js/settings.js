@@ -60,7 +60,7 @@ async function change(body, button) {
     showMessage(result, 'Einstellungen gespeichert.', 'ok');
     window.location.reload();
   } catch (error) {
-    showMessage(result, error.message, "err");
+    showMessage(result, error.message, 'err');
     if (button) button.disabled = false;
   }
 }

@@ -36,7 +36,10 @@ export function pageRoutes(deps: AppDependencies): Router {
   });
 
   router.get('/auto-backup', async (_req, res) => {
-    res.render('auto-backup', { title: 'Automatisches Backup', page: 'auto-backup', ...(await loadAutoBackupPage(deps)),
+    res.render('auto-backup', {
+      title: 'Automatisches Backup',
+      page: 'auto-backup',
+      ...(await loadAutoBackupPage(deps)),
       disk: await loadDiskView(deps),
       settings: await loadSettingsView(deps),
     });
