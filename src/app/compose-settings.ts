@@ -68,8 +68,9 @@ export function composeSettings(parts: SettingsParts): LiveSettings {
     store: new MongoSettingsStore(parts.db, parts.clock),
     defaults: { ...settingsDefaultsFrom(parts.config), mailEnabled: parts.mailer !== undefined },
     log: parts.log,
-    apply(settings) {
-      parts.scheduler.reschedule({ times: settings.backupTimes, timeZone: settings.timeZone }, settings.keep);
+    apply(settings, { initial }) {
+      // At the start, a slot of the saved times missed while the app was down is caught up as usual.
+      parts.scheduler.reschedule({ times: settings.backupTimes, timeZone: settings.timeZone }, settings.keep, { catchUpMissed: initial });
       parts.ctx.retention = retentionRulesFrom(settings);
       mail.enabled = settings.mailEnabled && parts.mailer !== undefined;
       mail.attachMaxBytes = Math.floor(settings.mailAttachMaxMb * MB);

@@ -112,13 +112,17 @@ export class BackupScheduler implements SchedulerControl {
     return work;
   }
 
-  /** New times, time zone or retention count (the admins' settings): the next runs and the next tick use them at once. */
-  reschedule(schedule: DailySchedule, keep: number): void {
+  /**
+   * New times, time zone or retention count (the admins' settings): the next
+   * runs and the next tick use them at once. A slot of the new times before
+   * now is not caught up unless `catchUpMissed` (the settings read at start).
+   */
+  reschedule(schedule: DailySchedule, keep: number, options: { readonly catchUpMissed?: boolean } = {}): void {
     const same = schedule.timeZone === this.options.schedule.timeZone && schedule.times.join() === this.options.schedule.times.join();
     this.options.keep = keep;
     if (same) return;
     this.options.schedule = { times: [...schedule.times], timeZone: schedule.timeZone };
-    this.rescheduledAt = this.options.clock.now();
+    if (!options.catchUpMissed) this.rescheduledAt = this.options.clock.now();
   }
 
   async start(actor: string): Promise<void> {

@@ -27,8 +27,8 @@ export interface LiveSettingsOptions {
   readonly store: Pick<MongoSettingsStore, 'effective' | 'save' | 'reset'>;
   /** The environment as parsed at start. */
   readonly defaults: BackupSettings;
-  /** Puts new values in force (scheduler, retention, mail). */
-  readonly apply: (settings: BackupSettings) => void;
+  /** Puts new values in force (scheduler, retention, mail); `initial`: the first values this process applies (at its start). */
+  readonly apply: (settings: BackupSettings, change: { readonly initial: boolean }) => void;
   readonly log: (line: string) => void;
 }
 
@@ -42,8 +42,9 @@ export function createLiveSettings(options: LiveSettingsOptions): LiveSettings {
 
   const applyIfNew = (effective: EffectiveSettings): EffectiveSettings => {
     if (effective.version !== appliedVersion) {
+      const initial = appliedVersion === undefined;
       appliedVersion = effective.version;
-      options.apply(effective.values);
+      options.apply(effective.values, { initial });
     }
     return effective;
   };

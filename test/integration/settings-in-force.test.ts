@@ -49,6 +49,7 @@ describe('saved settings are in force in the scheduler and the mail', () => {
     const app = appProcess();
     try {
       now = new Date('2026-06-10T04:00:30Z'); // 06:00:30 in Berlin
+      await app.settings.refresh(); // as startTicking does
       expect((await app.scheduler.tick()).decision).toMatchObject({ kind: 'succeeded', trigger: 'Zeitplan' });
       now = new Date('2026-06-10T10:00:00Z'); // 12:00 in Berlin: 11:30 has just passed
       await app.settings.save({ backupTimes: '06:00, 11:30' }, 0, 'admin@example.org');
@@ -61,19 +62,38 @@ describe('saved settings are in force in the scheduler and the mail', () => {
     }
   });
 
+  it('a process starting with saved times catches up the slot of those times it missed', async () => {
+    const app = appProcess();
+    try {
+      now = new Date('2026-06-11T12:00:00Z');
+      await app.settings.save({ backupTimes: '13:00' }, 1, 'admin@example.org');
+    } finally {
+      await app.close();
+    }
+    const restarted = appProcess();
+    try {
+      now = new Date('2026-06-11T16:00:00Z'); // 18:00 in Berlin: 13:00 was missed while the app was down
+      await restarted.settings.refresh();
+      expect((await restarted.scheduler.status()).times).toEqual(['13:00']);
+      expect((await restarted.scheduler.tick()).decision).toMatchObject({ kind: 'succeeded', trigger: 'Nachholen' });
+    } finally {
+      await restarted.close();
+    }
+  });
+
   it('extra recipients get the backup mails; mail off sends none', async () => {
     const app = appProcess();
     try {
       await app.settings.refresh();
-      await app.settings.save({ extraRecipients: 'werkstatt@example.org, Admin@example.org' }, 1, 'admin@example.org');
-      now = new Date('2026-06-12T04:00:20Z');
+      await app.settings.save({ extraRecipients: 'werkstatt@example.org, Admin@example.org' }, 2, 'admin@example.org');
+      now = new Date('2026-06-12T11:00:20Z'); // 13:00:20 in Berlin, the saved time
       const before = smtp.received.length;
       expect((await app.scheduler.tick()).decision).toMatchObject({ kind: 'succeeded', mail: { sent: true } });
       const mails = await smtp.waitFor(before + 1);
       expect(mails.at(-1)?.envelopeTo).toEqual(['admin@example.org', 'werkstatt@example.org']);
 
-      await app.settings.save({ mailEnabled: false }, 2, 'admin@example.org');
-      now = new Date('2026-06-13T04:00:20Z');
+      await app.settings.save({ mailEnabled: false }, 3, 'admin@example.org');
+      now = new Date('2026-06-13T11:00:20Z');
       expect((await app.scheduler.tick()).decision).toMatchObject({ kind: 'succeeded', mail: { sent: false } });
       await app.settled();
       expect(smtp.received).toHaveLength(before + 1);
