@@ -42,6 +42,21 @@ drillButton?.addEventListener('click', async () => {
   }
 });
 
+const testMailButton = document.querySelector('[data-action="test-mail"]');
+const testMailResult = document.querySelector('[data-role="test-mail-result"]');
+testMailButton?.addEventListener('click', async () => {
+  testMailButton.disabled = true;
+  showMessage(testMailResult, 'Test-E-Mail wird gesendet …');
+  try {
+    const sent = await api('POST', '/admin/api/mail/test');
+    showMessage(testMailResult, `Test-E-Mail an ${sent.recipients.join(', ')} gesendet. Antwort des Servers: ${sent.response}`, 'ok');
+  } catch (error) {
+    showMessage(testMailResult, error.message, 'err');
+  } finally {
+    testMailButton.disabled = false;
+  }
+});
+
 let refresher;
 
 async function refreshLog() {

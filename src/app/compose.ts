@@ -1,5 +1,5 @@
 import type { Db } from 'mongodb';
-import { injectFailpoints, retentionRulesOf, type BackupContext, type Failpoints, type RetentionConfig } from '../backup/backup-context.js';
+import { injectFailpoints, retentionRulesOf, type BackupContext, type BeforeBackupCheck, type Failpoints, type RetentionConfig } from '../backup/backup-context.js';
 import type { EventSink } from '../backup/backup-events.js';
 import type { BackupResult } from '../backup/create-backup.js';
 import { BackupStore } from '../backup/backup-store.js';
@@ -21,8 +21,13 @@ import { createRunRecords, type RunRecords } from '../scheduler/run-records.js';
 import { MongoSchedulerStateStore } from '../scheduler/scheduler-state-store.js';
 import { recoverInterruptedRestore } from '../restore/recover-interrupted-restore.js';
 import { MongoSlotClaims } from '../scheduler/slot-claims.js';
+import { describeError } from '../shared/app-error.js';
 import { systemClock, type Clock } from '../shared/clock.js';
+import type { DiskSpace } from '../storage/disk-space.js';
 import type { AppDependencies } from '../web/app-dependencies.js';
+import { composeWatching, type Watching } from './compose-watching.js';
+import { composeSettings, initialMailSettings, liveMailOptions, withExtraRecipients } from './compose-settings.js';
+import type { LiveSettings } from '../settings/live-settings.js';
 
 export interface ComposeOptions {
   readonly config: Config;
@@ -43,6 +48,8 @@ export interface ComposeOptions {
   readonly claimLeaseMs?: number;
   /** Test-only: a failure injected at a precise point of a restore. */
   readonly failpoints?: Failpoints;
+  /** Default: statfs of BACKUP_DIR's volume (tests inject a small disk). */
+  readonly readDiskSpace?: (dir: string) => Promise<DiskSpace>;
 }
 
 /** The backup system of one process: the engine, the scheduler, the log and the mail, wired once. */
@@ -58,6 +65,10 @@ export interface BackupSystem {
   readonly mail: MailStatus;
   /** Where engine events go: log lines, run records, restore mails. The engine emits here; a test may too. */
   readonly emit: EventSink;
+  /** The disk, pings, metrics and test mail. */
+  readonly watching: Watching;
+  /** The admins' settings (times, retention, mail) over the environment; `startTicking` reads them and keeps polling. */
+  readonly settings: LiveSettings;
   /** Sends a finished manual backup by mail; never throws (the outcome is in the log). */
   mailBackup(result: BackupResult, actor: string): Promise<void>;
   /** Says once whether mail is on and starts ticking; the first tick catches up a missed slot. */
@@ -81,15 +92,11 @@ export function composeBackupSystem(options: ComposeOptions): BackupSystem {
   const mailer = options.mailer ?? (config.smtp ? createSmtpMailer(config.smtp, config.mailFrom) : undefined);
   const mail: MailStatus =
     options.mailer && !config.smtp ? { ...mailStatusOf(config), enabled: true, description: 'eigener Versandweg (kein SMTP)' } : mailStatusOf(config);
-  const notifier = createBackupNotifier({
-    mailer,
-    recipients: rememberingRecipients(() => resolveRecipients(db), config.adminEmail ? [config.adminEmail] : []),
-    log: log.write,
-    attachMaxBytes: config.mailAttachMaxBytes,
-    timeZone: config.backupTimezone,
-    redact: createRedactor(secrets),
-    clock,
-  });
+  const mailSettings = initialMailSettings(config, mailer);
+  const recipients = withExtraRecipients(rememberingRecipients(() => resolveRecipients(db), config.adminEmail ? [config.adminEmail] : []), mailSettings);
+  const notifier = createBackupNotifier(
+    liveMailOptions(mailer, mailSettings, { recipients, log: log.write, timeZone: config.backupTimezone, redact: createRedactor(secrets), clock }),
+  );
   const state = new MongoSchedulerStateStore(db);
   const runs = createRunRecords(state, clock, log.write);
   const pendingMails = new Set<Promise<unknown>>();
@@ -97,12 +104,12 @@ export function composeBackupSystem(options: ComposeOptions): BackupSystem {
     pendingMails.add(promise);
     void promise.finally(() => pendingMails.delete(promise));
   };
-  const emit = engineEvents(log, runs, notifier, track);
+  const store = new BackupStore(config.backupDir);
+  const watching = composeWatching({ config, db, store, notifier, mailer, mail, recipients, log: log.write, clock, readDiskSpace: options.readDiskSpace });
+  const emit = engineEvents(log, runs, notifier, track, watching.monitoring.sink);
 
-  const manager = createBackupManager(
-    createBackupContext(config, db, { emit, clock, lock: options.lock, failpoints: options.failpoints }),
-    { drillDatabase: config.backupDrillDb },
-  );
+  const ctx = createBackupContext(config, db, { emit, clock, store, lock: options.lock, failpoints: options.failpoints, beforeBackup: watching.disk.beforeBackup });
+  const manager = createBackupManager(ctx, { drillDatabase: config.backupDrillDb });
   const tracker = new OperationTracker();
   const scheduler = new BackupScheduler({
     schedule: { times: config.backupTimes, timeZone: config.backupTimezone },
@@ -125,6 +132,7 @@ export function composeBackupSystem(options: ComposeOptions): BackupSystem {
     runningOperation: () => tracker.state().running,
     lockHolder: () => manager.lockHolder(),
   });
+  const settings = composeSettings({ config, db, clock, log: log.write, mailer, mail: mailSettings, scheduler, ctx });
 
   const drills = new DrillScheduler({
     schedule: () => config.backupDrill,
@@ -138,7 +146,7 @@ export function composeBackupSystem(options: ComposeOptions): BackupSystem {
 
   const settled = async () => {
     await runs.flush();
-    await Promise.all([...pendingMails]);
+    await Promise.all([...pendingMails, watching.monitoring.settled()]);
   };
   return {
     manager,
@@ -149,16 +157,21 @@ export function composeBackupSystem(options: ComposeOptions): BackupSystem {
     notifier,
     mail,
     emit,
+    watching,
+    settings,
     mailBackup: async (result, actor) => {
       await notifier.backupSucceeded(result, { trigger: actor });
     },
     async startTicking() {
       log.write(mailer ? `E-Mail-Versand über ${mail.description}, Absender ${config.mailFrom}` : `E-Mail-Versand aus: ${MAIL_OFF_REASON}`);
+      await settings.refresh().catch((error: unknown) => log.write(`Einstellungen nicht lesbar, es gilt die Umgebung: ${describeError(error)}`));
+      settings.startPolling();
       await scheduler.startTicking();
       drills.startTicking();
     },
     settled,
     async close() {
+      settings.stop();
       await Promise.all([scheduler.shutdown(), drills.shutdown()]);
       await settled();
       await log.close();
@@ -176,6 +189,7 @@ export interface BackupContextOptions {
   readonly failpoints?: Failpoints;
   /** What the server offers, instead of asking it (tests: claim snapshot reads on FerretDB). */
   readonly capabilities?: ServerCapabilities;
+  readonly beforeBackup?: BeforeBackupCheck;
 }
 
 /**
@@ -200,6 +214,7 @@ export function createBackupContext(
     compressionLevel: options.compressionLevel ?? 6,
     capabilities: () => (capabilities ??= options.capabilities ? Promise.resolve(options.capabilities) : detectCapabilities(db)),
     afterLock: recoverInterruptedRestore,
+    ...(options.beforeBackup ? { beforeBackup: options.beforeBackup } : {}),
   };
   if (options.failpoints) injectFailpoints(ctx, options.failpoints);
   return ctx;
@@ -217,13 +232,18 @@ export function webDependencies(system: BackupSystem, config: Config, db: Db): A
     logReader: system.log.reader,
     audit: system.log.write,
     mailBackup: system.mailBackup,
+    disk: system.watching.disk,
+    testMail: system.watching.testMail,
+    metrics: system.watching.monitoring.metrics,
+    settings: system.settings,
   };
 }
 
 /** Engine events become log lines, run records, and the mails of restores. */
-function engineEvents(log: EventLog, runs: RunRecords, notifier: BackupNotifier, track: (mail: Promise<unknown>) => void): EventSink {
+function engineEvents(log: EventLog, runs: RunRecords, notifier: BackupNotifier, track: (mail: Promise<unknown>) => void, monitor: EventSink): EventSink {
   return (event) => {
     log.sink(event);
+    monitor(event);
     runs.sink(event);
     if (event.type === 'restore.failed') {
       const { type: _type, ...failure } = event;

@@ -72,6 +72,8 @@ async function main(argv: readonly string[]): Promise<number> {
     const system = composeBackupSystem({ config, db: database.db, ticker: false });
     try {
       await system.manager.ensureDir();
+      // The admins' retention and schedule (settings on /admin/auto-backup) apply to the command line too.
+      await system.settings.refresh();
       const showProgress = !values.json && process.stderr.isTTY;
       const output = await run(system.manager, {
         args,

@@ -5,7 +5,8 @@ import { AppError } from '../shared/app-error.js';
 import { SCANDY_COLLECTIONS, isSafeCollectionName } from './collections.js';
 import { smtpConfigFrom, smtpVariables, type SmtpConfig } from './smtp-config.js';
 import { trustProxyVariable } from './trust-proxy.js';
-import { EMAIL_MESSAGE, emptyToUndefined, backupTimes, drillSchedule, positiveNumber, timezone, wholeNumber, type DrillSchedule } from './config-values.js';
+import { DEFAULT_MIN_FREE_MB, EMAIL_MESSAGE, emptyToUndefined, backupTimes, drillSchedule, positiveNumber, timezone, wholeNumber, type DrillSchedule } from './config-values.js';
+import { parsePingUrl } from './ping-url.js';
 
 export type { SmtpConfig } from './smtp-config.js';
 
@@ -33,6 +34,12 @@ export interface Config {
   readonly backupDrill: DrillSchedule;
   /** The scratch database of the restore drill on the same server (BACKUP_DRILL_DB); never MONGODB_DB. */
   readonly backupDrillDb: string;
+  /** BACKUP_MIN_FREE_MB: a backup starts only with at least this much (and twice the newest archive) free. */
+  readonly backupMinFreeMb: number;
+  /** BACKUP_PING_URL (healthchecks.io / Uptime Kuma style); may hold a token: never logged. */
+  readonly backupPingUrl: string | undefined;
+  /** METRICS_TOKEN: GET /metrics needs it as a Bearer token; unset: loopback clients only. */
+  readonly metricsToken: string | undefined;
   readonly smtp: SmtpConfig | undefined;
   readonly mailFrom: string;
   readonly mailAttachMaxBytes: number;
@@ -44,7 +51,7 @@ export interface Config {
   readonly trustProxy: false | number | string;
 }
 
-const SECRET_VARIABLES = new Set(['SMTP_PASS', 'SESSION_SECRET', 'ADMIN_PASSWORD', 'MONGODB_URI', 'SMTP_URL']);
+const SECRET_VARIABLES = new Set(['SMTP_PASS', 'SESSION_SECRET', 'ADMIN_PASSWORD', 'MONGODB_URI', 'SMTP_URL', 'BACKUP_PING_URL', 'METRICS_TOKEN']);
 
 const collections = z.preprocess(
   emptyToUndefined,
@@ -104,6 +111,9 @@ const schema = z.object({
   BACKUP_WATCHDOG_HOURS: positiveNumber(26),
   BACKUP_DRILL: z.preprocess(emptyToUndefined, drillSchedule.default('weekly')),
   BACKUP_DRILL_DB: z.preprocess(emptyToUndefined, z.string().trim().regex(DATABASE_NAME, DATABASE_NAME_MESSAGE).optional()),
+  BACKUP_MIN_FREE_MB: wholeNumber(0, 100_000_000, DEFAULT_MIN_FREE_MB),
+  BACKUP_PING_URL: z.preprocess(emptyToUndefined, z.string().optional()),
+  METRICS_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16, 'muss mindestens 16 Zeichen lang sein').optional()),
   ...smtpVariables,
   MAIL_FROM: z.preprocess(emptyToUndefined, z.string().default('Scandy Backup <backup@localhost>')),
   MAIL_ATTACH_MAX_MB: positiveNumber(18),
@@ -156,6 +166,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     watchdogHours: e.BACKUP_WATCHDOG_HOURS,
     backupDrill: e.BACKUP_DRILL,
     backupDrillDb: drillDb,
+    backupMinFreeMb: e.BACKUP_MIN_FREE_MB,
+    backupPingUrl: e.BACKUP_PING_URL === undefined ? undefined : parsePingUrl(e.BACKUP_PING_URL).href,
+    metricsToken: e.METRICS_TOKEN,
     smtp,
     mailFrom: e.MAIL_FROM,
     mailAttachMaxBytes: Math.floor(e.MAIL_ATTACH_MAX_MB * MB),

@@ -15,6 +15,7 @@ import {
   type SafetyArchivePending,
   type WatchdogAlert,
 } from './backup-mails.js';
+import { diskSpaceLowMail } from './disk-space-mail.js';
 import type { Mailer } from './mailer.js';
 import { MAIL_OFF_REASON } from './smtp-mailer.js';
 
@@ -36,6 +37,8 @@ export interface BackupNotifier {
   watchdogAlert(alert: WatchdogAlert): Promise<MailOutcome>;
   /** A restore drill found the backup does not come back as it was saved. */
   drillFailed(failure: DrillFailure): Promise<MailOutcome>;
+  /** The backup volume fell below 20 % free (once per episode, see DiskWatch). */
+  diskSpaceLow(warning: string): Promise<MailOutcome>;
 }
 
 export interface RecipientLookup {
@@ -90,5 +93,6 @@ export function createBackupNotifier(options: BackupNotifierOptions): BackupNoti
     safetyArchiveWritten: (written) => deliver(safetyArchiveWrittenMail(written, { at: clock.now(), timeZone })),
     watchdogAlert: (alert) => deliver(watchdogAlertMail(alert, { timeZone })),
     drillFailed: (failure) => deliver(drillFailedMail(failure, { at: clock.now(), timeZone })),
+    diskSpaceLow: (warning) => deliver(diskSpaceLowMail(warning)),
   };
 }

@@ -19,6 +19,7 @@ import { restoreBackup, type RestoreOptions, type RestoreResult } from '../resto
 import type { DrillRecord } from '../restore/drill/drill-records.js';
 import { lastDrill } from '../restore/drill/drill-records.js';
 import { runRestoreDrill, type DrillOptions } from '../restore/drill/restore-drill.js';
+import { MongoPinStore, type Pin } from '../retention/pin-store.js';
 import type { Clock } from '../shared/clock.js';
 
 /**
@@ -67,6 +68,11 @@ export interface BackupManager {
   drill(options: DrillOptions): Promise<DrillRecord | undefined>;
   /** The newest recorded restore drill. */
   lastDrill(): Promise<DrillRecord | undefined>;
+  /** "Behalten": the backup must exist; retention never removes it while pinned. */
+  pin(name: string, actor: string): Promise<Pin>;
+  /** True when there was a pin to remove. */
+  unpin(name: string): Promise<boolean>;
+  pinnedNames(): Promise<Set<string>>;
 }
 
 export interface BackupManagerOptions {
@@ -78,6 +84,7 @@ export function createBackupManager(
   ctx: BackupContext,
   options: BackupManagerOptions = { drillDatabase: `${ctx.db.databaseName}_restore_test` },
 ): BackupManager {
+  const pins = new MongoPinStore(ctx.db);
   return {
     backupDir: ctx.store.dir,
     clock: ctx.clock,
@@ -102,5 +109,8 @@ export function createBackupManager(
     resumePendingSafetyArchive: () => resumePendingSafetyArchive(ctx),
     drill: (drillOptions) => runRestoreDrill(ctx, options.drillDatabase, drillOptions),
     lastDrill: () => lastDrill(ctx.db),
+    pin: async (name, actor) => pins.pin((await ctx.store.find(name)).name, actor, ctx.clock.now()),
+    unpin: (name) => pins.unpin(name),
+    pinnedNames: () => pins.pinnedNames(),
   };
 }

@@ -18,6 +18,7 @@ describe('loadConfig', () => {
     expect(config.mailAttachMaxBytes).toBe(18 * 1024 * 1024);
     expect(config.backupDrill).toBe('weekly');
     expect(config.backupDrillDb).toBe('scandy_restore_test');
+    expect(config.backupMinFreeMb).toBe(100);
     expect(Object.isFrozen(config)).toBe(true);
   });
 
@@ -37,6 +38,11 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ backupKeepManual: 8, backupKeepPreRestore: 1, backupKeepDaily: 7, backupKeepWeekly: 4, backupKeepMonthly: 12 });
   });
 
+  it('reads BACKUP_MIN_FREE_MB', () => {
+    expect(loadConfig({ BACKUP_MIN_FREE_MB: '2048' }).backupMinFreeMb).toBe(2048);
+    expect(loadConfig({ BACKUP_MIN_FREE_MB: '0' }).backupMinFreeMb).toBe(0);
+  });
+
   it('sorts and de-duplicates backup times', () => {
     expect(loadConfig({ BACKUP_TIMES: '18:00, 06:00,18:00' }).backupTimes).toEqual(['06:00', '18:00']);
   });
@@ -49,6 +55,10 @@ describe('loadConfig', () => {
     ['BACKUP_KEEP_DAILY', '-1'],
     ['BACKUP_KEEP_WEEKLY', '1.5'],
     ['BACKUP_KEEP_MONTHLY', '10001'],
+    ['BACKUP_MIN_FREE_MB', 'viel'],
+    ['BACKUP_MIN_FREE_MB', '-5'],
+    ['BACKUP_PING_URL', 'ftp://hc-ping.com/abc'],
+    ['METRICS_TOKEN', 'kurz'],
     ['BACKUP_TIMES', '25:00'],
     ['BACKUP_TIMES', '6 Uhr'],
     ['BACKUP_TIMEZONE', 'Mars/Olympus'],

@@ -13,6 +13,7 @@ import { loadConfig, type Config } from '../../../src/config/config.js';
 import type { EventLog } from '../../../src/log/event-log.js';
 import type { Mailer } from '../../../src/mail/mailer.js';
 import type { BackupManager } from '../../../src/manager/backup-manager.js';
+import type { DiskSpace } from '../../../src/storage/disk-space.js';
 import type { BackupScheduler } from '../../../src/scheduler/backup-scheduler.js';
 import type { AppDependencies } from '../../../src/web/app-dependencies.js';
 import { createApp } from '../../../src/web/create-app.js';
@@ -51,6 +52,8 @@ export interface WebAppOptions {
   readonly mailer?: Mailer;
   /** Test-only: failures injected at precise points of a backup or restore. */
   readonly failpoints?: Failpoints;
+  /** Default: statfs of the temporary backup folder. */
+  readonly readDiskSpace?: (dir: string) => Promise<DiskSpace>;
 }
 
 /** A real app on a fresh test database, with an admin and a non-admin account. */
@@ -69,7 +72,15 @@ export function useWebApp(options: WebAppOptions = {}): WebTestApp {
       SESSION_SECRET: 'test-secret-test-secret-test-secret',
       ...options.env,
     });
-    const automatic = composeBackupSystem({ config, db: t.db, mailer: options.mailer, lock: options.lock?.(t.db), failpoints: options.failpoints, ticker: false });
+    const automatic = composeBackupSystem({
+      config,
+      db: t.db,
+      mailer: options.mailer,
+      lock: options.lock?.(t.db),
+      failpoints: options.failpoints,
+      ticker: false,
+      readDiskSpace: options.readDiskSpace,
+    });
     const { log, manager, tracker, scheduler } = automatic;
     const audit: string[] = [];
     await manager.ensureDir();
