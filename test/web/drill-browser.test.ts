@@ -82,4 +82,23 @@ describe('the restore drill in a real Chromium', () => {
     await page.goto(`${base}/admin`);
     expect((await page.locator('[data-role="drill-summary"]').innerText()).replace(/\s+/g, ' ').trim()).toMatch(/^fehlgeschlagen heute scandy-backup-20990101T000000000Z-manual.zip Ungültiges Backup-Archiv: .*SHA-256/);
   });
+
+  it('choose the drill schedule in "Einstellungen": the drill card shows the schedule in force', async () => {
+    await page.goto(`${base}/admin/auto-backup`);
+    const schedule = page.locator('[data-role="drill-schedule"]');
+    expect(await schedule.textContent()).toContain('wöchentlich, sonntags um 04:00 Uhr');
+    const settings = page.locator('#settings-card');
+    await settings.getByLabel('Wiederherstellungstest').selectOption({ label: 'aus' });
+    await settings.getByRole('button', { name: 'Speichern' }).click();
+    await page.locator('#settings-card [data-field="drill"] [data-role="source"]', { hasText: 'Einstellungen' }).waitFor();
+    expect((await schedule.textContent())?.trim()).toBe('aus');
+    expect((await w.automatic.drills.status()).schedule).toBe('off');
+
+    await settings.getByLabel('Wiederherstellungstest').selectOption({ label: 'täglich um 04:00 Uhr' });
+    await settings.getByRole('button', { name: 'Speichern' }).click();
+    await schedule.filter({ hasText: 'täglich um 04:00 Uhr' }).waitFor();
+    expect(await schedule.textContent()).toContain('nächster:');
+    expect((await w.automatic.drills.status()).schedule).toBe('daily');
+    expect(problems).toEqual([]);
+  });
 });
