@@ -16,8 +16,8 @@ import { MAIL_OFF_REASON, createSmtpMailer, mailStatusOf, type MailStatus } from
 import { createBackupManager, type BackupManager } from '../manager/backup-manager.js';
 import { BackupScheduler } from '../scheduler/backup-scheduler.js';
 import { everyMinute, type StartTicker } from '../scheduler/cron-ticker.js';
-import { DrillScheduler } from '../scheduler/drill-scheduler.js';
-import { createRunRecords, type RunRecords } from '../scheduler/run-records.js';
+import type { DrillScheduler } from '../scheduler/drill-scheduler.js';
+import { createRunRecords } from '../scheduler/run-records.js';
 import { MongoSchedulerStateStore } from '../scheduler/scheduler-state-store.js';
 import { recoverInterruptedRestore } from '../restore/recover-interrupted-restore.js';
 import { MongoSlotClaims } from '../scheduler/slot-claims.js';
@@ -25,6 +25,8 @@ import { describeError } from '../shared/app-error.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import type { DiskSpace } from '../storage/disk-space.js';
 import type { AppDependencies } from '../web/app-dependencies.js';
+import { composeDrillScheduler, drillEvents } from './compose-drills.js';
+import { engineEvents, pendingMails } from './compose-events.js';
 import { composeWatching, type Watching } from './compose-watching.js';
 import { composeSettings, initialMailSettings, liveMailOptions, withExtraRecipients } from './compose-settings.js';
 import type { LiveSettings } from '../settings/live-settings.js';
@@ -58,7 +60,7 @@ export interface BackupSystem {
   /** This process's running operation and the last one, for progress bars and "läuft bereits". */
   readonly tracker: OperationTracker;
   readonly scheduler: BackupScheduler;
-  /** The scheduled restore drills (BACKUP_DRILL). */
+  /** The scheduled restore drills (BACKUP_DRILL or the page's setting). */
   readonly drills: DrillScheduler;
   readonly log: EventLog;
   readonly notifier: BackupNotifier;
@@ -99,14 +101,11 @@ export function composeBackupSystem(options: ComposeOptions): BackupSystem {
   );
   const state = new MongoSchedulerStateStore(db);
   const runs = createRunRecords(state, clock, log.write);
-  const pendingMails = new Set<Promise<unknown>>();
-  const track = (promise: Promise<unknown>) => {
-    pendingMails.add(promise);
-    void promise.finally(() => pendingMails.delete(promise));
-  };
+  const mails = pendingMails();
   const store = new BackupStore(config.backupDir);
   const watching = composeWatching({ config, db, store, notifier, mailer, mail, recipients, log: log.write, clock, readDiskSpace: options.readDiskSpace });
-  const emit = engineEvents(log, runs, notifier, track, watching.monitoring.sink);
+  const drillSink = drillEvents({ notifier, metrics: watching.monitoring.metrics, clock, track: mails.track });
+  const emit = engineEvents(log, runs, notifier, mails, [watching.monitoring.sink, drillSink]);
 
   const ctx = createBackupContext(config, db, { emit, clock, store, lock: options.lock, failpoints: options.failpoints, beforeBackup: watching.disk.beforeBackup });
   const manager = createBackupManager(ctx, { drillDatabase: config.backupDrillDb });
@@ -134,19 +133,12 @@ export function composeBackupSystem(options: ComposeOptions): BackupSystem {
   });
   const settings = composeSettings({ config, db, clock, log: log.write, mailer, mail: mailSettings, scheduler, ctx });
 
-  const drills = new DrillScheduler({
-    schedule: () => config.backupDrill,
-    timeZone: () => config.backupTimezone,
-    runDrill: (drillOptions) => manager.drill(drillOptions),
-    lastDrill: () => manager.lastDrill(),
-    log: log.write,
-    clock,
-    ticker: options.ticker === false ? undefined : (options.ticker ?? everyMinute(config.backupTimezone, 'scandy-restore-drill')),
-  });
+  const drillTicker = options.ticker === false ? undefined : (options.ticker ?? everyMinute(config.backupTimezone, 'scandy-restore-drill'));
+  const drills = composeDrillScheduler({ manager, settings, metrics: watching.monitoring.metrics, log: log.write, clock, ticker: drillTicker });
 
   const settled = async () => {
     await runs.flush();
-    await Promise.all([...pendingMails, watching.monitoring.settled()]);
+    await Promise.all([mails.settled(), watching.monitoring.settled()]);
   };
   return {
     manager,
@@ -236,22 +228,5 @@ export function webDependencies(system: BackupSystem, config: Config, db: Db): A
     testMail: system.watching.testMail,
     metrics: system.watching.monitoring.metrics,
     settings: system.settings,
-  };
-}
-
-/** Engine events become log lines, run records, and the mails of restores. */
-function engineEvents(log: EventLog, runs: RunRecords, notifier: BackupNotifier, track: (mail: Promise<unknown>) => void, monitor: EventSink): EventSink {
-  return (event) => {
-    log.sink(event);
-    monitor(event);
-    runs.sink(event);
-    if (event.type === 'restore.failed') {
-      const { type: _type, ...failure } = event;
-      track(notifier.restoreFailed(failure));
-    }
-    // Once per pending safety archive, and once when it is written after all.
-    if (event.type === 'restore.safety-pending' && event.attempt === 1) track(notifier.safetyArchivePending(event));
-    if (event.type === 'restore.safety-written') track(notifier.safetyArchiveWritten(event));
-    if (event.type === 'drill.failed') track(notifier.drillFailed(event));
   };
 }

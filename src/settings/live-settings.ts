@@ -16,6 +16,8 @@ export interface SettingsControl {
 }
 
 export interface LiveSettings extends SettingsControl {
+  /** The values last put in force in this process (the environment's until the first refresh); no store read. */
+  inForce(): BackupSettings;
   /** Reads the store and applies a version this process has not applied yet. */
   refresh(): Promise<EffectiveSettings>;
   /** Refreshes every `pollMs` until `stop`; a failed read is logged and retried at the next poll. */
@@ -38,12 +40,14 @@ export interface LiveSettingsOptions {
  */
 export function createLiveSettings(options: LiveSettingsOptions): LiveSettings {
   let appliedVersion: number | undefined;
+  let applied: BackupSettings = options.defaults;
   let timer: NodeJS.Timeout | undefined;
 
   const applyIfNew = (effective: EffectiveSettings): EffectiveSettings => {
     if (effective.version !== appliedVersion) {
       const initial = appliedVersion === undefined;
       appliedVersion = effective.version;
+      applied = effective.values;
       options.apply(effective.values, { initial });
     }
     return effective;
@@ -53,6 +57,7 @@ export function createLiveSettings(options: LiveSettingsOptions): LiveSettings {
   return {
     refresh,
     current: refresh,
+    inForce: () => applied,
     async save(change, version, actor) {
       await options.store.save(change, version, actor);
       return refresh();

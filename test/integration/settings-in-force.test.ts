@@ -101,4 +101,26 @@ describe('saved settings are in force in the scheduler and the mail', () => {
       await app.close();
     }
   });
+
+  it('the drill schedule: switched from weekly to daily, the drill runs at the next 04:00; switched off, none runs', async () => {
+    now = new Date('2026-06-15T01:00:00Z'); // Monday, 03:00 in Berlin
+    const app = appProcess();
+    try {
+      await app.settings.refresh();
+      await app.manager.create({ kind: 'manual', actor: 'test' });
+      now = new Date('2026-06-15T02:00:30Z'); // Monday 04:00:30: weekly drills are on Sundays
+      expect(await app.drills.tick()).toMatchObject({ kind: 'up-to-date' });
+      await app.settings.save({ drill: 'daily' }, 4, 'admin@example.org');
+      expect((await app.drills.status()).schedule).toBe('daily');
+      expect(await app.drills.tick()).toMatchObject({ kind: 'ran', slot: new Date('2026-06-15T02:00:00Z'), drill: { ok: true, actor: 'Zeitplan' } });
+
+      await app.settings.save({ drill: 'off' }, 5, 'admin@example.org');
+      now = new Date('2026-06-16T02:00:30Z'); // Tuesday 04:00:30
+      expect(await app.drills.tick()).toEqual({ kind: 'off' });
+      expect(await app.drills.status()).toMatchObject({ schedule: 'off', nextRun: undefined });
+      expect((await app.manager.lastDrill())?.startedAt).toEqual(new Date('2026-06-15T02:00:30Z'));
+    } finally {
+      await app.close();
+    }
+  });
 });

@@ -1,11 +1,16 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
+import { ObjectId } from 'mongodb';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { composeBackupSystem } from '../../src/app/compose.js';
+import { documentToLine } from '../../src/archive/extended-json.js';
+import type { DrillRecord } from '../../src/restore/drill/drill-records.js';
 import type { DiskSpace } from '../../src/storage/disk-space.js';
 import { seedDatabase } from '../../src/seed/seed-database.js';
 import { createApp } from '../../src/web/create-app.js';
+import { collectionFileText, writeHandmadeArchive } from '../helpers/handmade-archive.js';
 import { ADMIN, logLine, signIn, useWebApp, waitForIdle } from './helpers/web-app.js';
 
 const MB = 1024 * 1024;
@@ -77,6 +82,37 @@ describe('GET /metrics', () => {
     expect(res.text).toMatch(/^scandy_backup_last_success_timestamp_seconds [1-9]\d+/m);
     expect(res.text).toMatch(/^scandy_backup_disk_free_bytes 734003200$/m);
     expect(res.text).toMatch(/scandy_backup_failures_total\{operation="backup"\} 1/);
+  });
+
+  it('shows the result and time of the last restore drill once one ran, from the drill button', async () => {
+    expect((await request(w.app).get('/metrics').expect(200)).text).not.toMatch(/^scandy_backup_drill_last_success /m);
+    const admin = await signIn(w.app, ADMIN);
+    const { drill } = (await admin.agent.post('/admin/api/drill').set('x-csrf-token', admin.csrf).send({}).expect(200)).body as { drill: { ok: boolean; finishedAt: string } };
+    expect(drill.ok).toBe(true);
+    const res = await request(w.app).get('/metrics').expect(200);
+    expect(res.text).toMatch(/^scandy_backup_drill_last_success 1$/m);
+    const at = Number(/^scandy_backup_drill_last_timestamp_seconds (\S+)$/m.exec(res.text)?.[1]);
+    expect(Math.abs(at * 1000 - new Date(drill.finishedAt).getTime())).toBeLessThan(5000);
+  });
+
+  it('and from the drill record, for a drill another process (the CLI) ran, at the next minute\'s tick', async () => {
+    const other = composeBackupSystem({ config: w.config, db: w.t.db, ticker: false });
+    let record: DrillRecord | undefined;
+    try {
+      // An archive whose entry no longer matches its manifest makes the other process's drill fail.
+      const lines = [documentToLine({ _id: new ObjectId(), name: 'Feile' })];
+      const bad = 'scandy-backup-20990101T000000000Z-manual.zip';
+      writeHandmadeArchive(w.backupDir, bad, w.t.dbName, [{ name: 'tools', promised: collectionFileText(lines), held: collectionFileText(lines).replace('Feile', 'Feilx') }]);
+      record = await other.manager.drill({ actor: 'CLI', source: { name: bad } });
+    } finally {
+      await other.close();
+    }
+    expect(record).toMatchObject({ ok: false, actor: 'CLI' });
+    expect((await request(w.app).get('/metrics').expect(200)).text).toMatch(/^scandy_backup_drill_last_success 1$/m);
+    await w.automatic.drills.tick(); // what the minute ticker does: reads the newest drill record
+    const res = await request(w.app).get('/metrics').expect(200);
+    expect(res.text).toMatch(/^scandy_backup_drill_last_success 0$/m);
+    expect(res.text).toContain(`scandy_backup_drill_last_timestamp_seconds ${record!.finishedAt.getTime() / 1000}`);
   });
 
   it('refuses other hosts without METRICS_TOKEN, by the socket address even with X-Forwarded-For: 127.0.0.1', async () => {

@@ -29,7 +29,7 @@ describe('GET/PUT /admin/api/settings ("Einstellungen")', () => {
     expect(res.body.settings.version).toBe(0);
     expect(field(res.body, 'backupTimes')).toMatchObject({ value: ['06:00', '18:00'], source: 'environment', sourceLabel: 'Umgebung (BACKUP_TIMES)' });
     expect(field(res.body, 'keepManual')).toMatchObject({ value: 5, default: 5, source: 'environment' });
-    expect(res.body.settings.fields.map((f: FieldView) => f.name)).not.toContain('drill');
+    expect(field(res.body, 'drill')).toMatchObject({ value: 'weekly', source: 'environment', sourceLabel: 'Umgebung (BACKUP_DRILL)', defaultText: 'wöchentlich, sonntags um 04:00 Uhr' });
     expect((await admin.agent.get('/admin/auto-backup').expect(200)).text).toContain('Umgebung (BACKUP_KEEP)');
   });
 
@@ -39,8 +39,8 @@ describe('GET/PUT /admin/api/settings ("Einstellungen")', () => {
     expect(bad.body.error.message).toMatch(/^Ungültige Einstellung „Automatische Backups behalten“ \(keep\): /);
     const times = await put({ version: 0, values: { backupTimes: '25:00' } }).expect(400);
     expect(times.body.error.message).toMatch(/„Backup-Zeiten“ \(backupTimes\): muss eine kommagetrennte Liste von Uhrzeiten HH:MM sein/);
-    const drill = await put({ version: 0, values: { drill: 'off' } }).expect(400);
-    expect(drill.body.error.message).toContain('„drill“');
+    const drill = await put({ version: 0, values: { drill: 'monthly' } }).expect(400);
+    expect(drill.body.error.message).toBe('Ungültige Einstellung „Wiederherstellungstest“ (drill): muss daily, weekly oder off sein');
     await put({ values: { keep: 3 } }).expect(400);
     expect(await w.t.db.collection(SETTINGS_COLLECTION).countDocuments()).toBe(0);
   });
@@ -89,13 +89,38 @@ describe('GET/PUT /admin/api/settings ("Einstellungen")', () => {
     expect((await admin.agent.get('/admin/auto-backup').expect(200)).text).toContain('data-action="reset-setting" data-field="keepManual"');
   });
 
+  it('the drill schedule: GET /admin/api/drill and the drill scheduler follow the setting at once', async () => {
+    const drillStatus = async () => (await admin.agent.get('/admin/api/drill').expect(200)).body as { schedule: string; scheduleText: string; nextRun?: string };
+    expect(await drillStatus()).toMatchObject({ schedule: 'weekly', scheduleText: 'wöchentlich, sonntags um 04:00 Uhr' });
+    const off = await put({ version: 2, values: { drill: 'off' } }).expect(200);
+    expect(field(off.body, 'drill')).toMatchObject({ value: 'off', source: 'settings' });
+    const status = await drillStatus();
+    expect(status).toMatchObject({ schedule: 'off', scheduleText: 'aus' });
+    expect(status.nextRun).toBeUndefined();
+    expect(await w.automatic.drills.tick()).toEqual({ kind: 'off' });
+    await logLine(w, `Einstellungen geändert von ${ADMIN.email} (Version 3): Wiederherstellungstest: wöchentlich, sonntags um 04:00 Uhr → aus`);
+    expect((await admin.agent.get('/admin/auto-backup').expect(200)).text).toMatch(/<option value="off" selected>aus<\/option>/);
+
+    await put({ version: 3, values: { drill: 'daily' } }).expect(200);
+    const daily = await drillStatus();
+    expect(daily).toMatchObject({ schedule: 'daily', scheduleText: 'täglich um 04:00 Uhr' });
+    const next = new Date(daily.nextRun!);
+    expect(next.getTime() - Date.now()).toBeGreaterThan(0);
+    expect(next.getTime() - Date.now()).toBeLessThanOrEqual(24 * 3_600_000 + 3_600_000);
+    // Before its first slot on a system that never drilled, the daily drill waits (nothing ran), but it is no longer "off".
+    expect((await w.automatic.drills.tick()).kind).not.toBe('off');
+
+    await put({ version: 4, reset: ['drill'] }).expect(200);
+    expect(await drillStatus()).toMatchObject({ schedule: 'weekly' });
+  });
+
   it('reaches another app process by its poll, with its next runs recomputed', async () => {
     const other = composeBackupSystem({ config: w.config, db: w.t.db, ticker: false });
     try {
       await other.settings.refresh();
       expect((await other.scheduler.status()).times).toEqual(['06:00', '18:00']);
       other.settings.startPolling(50);
-      await put({ version: 2, values: { backupTimes: '12:15' } }).expect(200);
+      await put({ version: 5, values: { backupTimes: '12:15' } }).expect(200);
       const deadline = Date.now() + 5000;
       while ((await other.scheduler.status()).times.join() !== '12:15' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
       const status = await other.scheduler.status();

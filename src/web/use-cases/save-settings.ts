@@ -38,7 +38,7 @@ export async function saveSettings(deps: Pick<AppDependencies, 'settings' | 'aud
     ? await settings.reset(change.reset, change.version, actor)
     : await settings.save(change.values, change.version, actor);
   const changed = PAGE_FIELDS.filter((field) => formText(before.values[field]) !== formText(after.values[field]) || before.sources[field] !== after.sources[field]);
-  const what = changed.map((field) => `${SETTINGS_FIELDS[field].label}: ${shownValue(before.values[field])} → ${shownValue(after.values[field])}${after.sources[field] === 'environment' ? ' (Standard)' : ''}`);
+  const what = changed.map((field) => `${SETTINGS_FIELDS[field].label}: ${shownValue(before.values[field], field)} → ${shownValue(after.values[field], field)}${after.sources[field] === 'environment' ? ' (Standard)' : ''}`);
   deps.audit(`Einstellungen geändert von ${actor} (Version ${after.version}): ${what.length > 0 ? what.join('; ') : 'keine Änderung'}`);
   return settingsView(after);
 }

@@ -1,9 +1,12 @@
+import { DRILL_SCHEDULES, type DrillSchedule } from '../../config/config-values.js';
 import { SETTINGS_FIELD_NAMES, SETTINGS_FIELDS, type BackupSettings, type SettingsField } from '../../settings/settings-schema.js';
 import type { EffectiveSettings, SettingSource } from '../../settings/settings-store.js';
 import type { AppDependencies } from '../app-dependencies.js';
 
-/** The fields of "Einstellungen"; the drill schedule joins once BACKUP_DRILL exists. */
-export const PAGE_FIELDS: readonly SettingsField[] = SETTINGS_FIELD_NAMES.filter((field) => field !== 'drill');
+import { drillScheduleText } from '../wording/drill-text.js';
+
+/** The fields of "Einstellungen". */
+export const PAGE_FIELDS: readonly SettingsField[] = SETTINGS_FIELD_NAMES;
 
 export interface SettingFieldView {
   readonly name: SettingsField;
@@ -17,8 +20,10 @@ export interface SettingFieldView {
   readonly sourceLabel: string;
   /** The value as a form field holds it: lists comma-separated, on/off as "true"/"false". */
   readonly text: string;
-  /** The default as the page says it ("an", "06:00, 18:00", "(keine)"). */
+  /** The default as the page says it ("an", "06:00, 18:00", "(keine)", "wöchentlich, sonntags um 04:00 Uhr"). */
   readonly defaultText: string;
+  /** A field chosen from a list (the drill schedule): each value and how the page says it. */
+  readonly choices?: readonly { readonly value: string; readonly text: string }[];
 }
 
 export interface SettingsView {
@@ -35,7 +40,8 @@ export function formText(value: unknown): string {
 }
 
 /** A value as the page and the log say it. */
-export function shownValue(value: unknown): string {
+export function shownValue(value: unknown, field?: SettingsField): string {
+  if (field === 'drill') return drillScheduleText(value as DrillSchedule);
   if (typeof value === 'boolean') return value ? 'an' : 'aus';
   return formText(value) || '(keine)';
 }
@@ -58,7 +64,8 @@ export function settingsView(effective: EffectiveSettings): SettingsView {
         source,
         sourceLabel: source === 'settings' ? 'Einstellungen' : variable ? `Umgebung (${variable})` : 'Umgebung',
         text: formText(effective.values[name]),
-        defaultText: shownValue(effective.defaults[name]),
+        defaultText: shownValue(effective.defaults[name], name),
+        ...(name === 'drill' ? { choices: DRILL_SCHEDULES.map((value) => ({ value, text: drillScheduleText(value) })) } : {}),
       };
     }),
   };

@@ -20,9 +20,9 @@ export function drillSummaryText(last: { readonly ok: boolean; readonly finished
   return `${last.ok ? 'erfolgreich' : 'fehlgeschlagen'}, ${daysAgoText(last.finishedAt, now, timeZone)}`;
 }
 
-/** "wöchentlich, sonntags um 04:00 Uhr", "täglich um 04:00 Uhr", "aus". */
+/** "wöchentlich, sonntags um 04:00 Uhr", "täglich um 04:00 Uhr", "aus" (BACKUP_DRILL or the page's setting). */
 export function drillScheduleText(schedule: DrillSchedule): string {
   if (schedule === 'weekly') return 'wöchentlich, sonntags um 04:00 Uhr';
   if (schedule === 'daily') return 'täglich um 04:00 Uhr';
-  return 'aus (BACKUP_DRILL=off)';
+  return 'aus';
 }
