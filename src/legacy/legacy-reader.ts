@@ -1,19 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { getManyValues, isMany, none } from 'stream-chain/defs.js';
 import { jsonParser, type Token } from 'stream-json/core/parser.js';
 import { jsonVerifier } from 'stream-json/core/utils/verifier.js';
 import { isSafeCollectionName } from '../config/collections.js';
 import { AppError } from '../shared/app-error.js';
+import { NonFiniteQuoter } from './non-finite-quoter.js';
 
 /** One document of the old format is a few KiB; more than this is refused rather than held. */
 export const MAX_LEGACY_DOCUMENT_CHARS = 16 * 1024 * 1024;
 
-/**
- * Python writes non-finite floats as bare NaN/Infinity (not JSON); they are
- * quoted behind this marker before parsing. The random part makes a clash
- * with a real string impossible.
- */
-export const NON_FINITE_MARKER = `\u0000scandy-non-finite-${randomUUID()}:`;
+export { NON_FINITE_MARKER } from './non-finite-quoter.js';
 
 export type LegacyEvent =
   | { readonly type: 'collection'; readonly name: string }
@@ -212,50 +207,6 @@ export class SyntaxErrorLocator {
       const { line, pos } = error as { line?: number; pos?: number };
       return line !== undefined && pos !== undefined ? `Zeile ${line}, Spalte ${pos}` : 'Stelle unbekannt';
     }
-  }
-}
-
-const NON_FINITE = ['NaN', 'Infinity', '-Infinity'];
-
-/** Replaces bare NaN / Infinity / -Infinity outside strings by marked strings, piece by piece. */
-class NonFiniteQuoter {
-  private inString = false;
-  private escaped = false;
-  private carry = '';
-
-  push(piece: string): string {
-    const text = this.carry + piece;
-    this.carry = '';
-    let result = '';
-    let copied = 0;
-    for (let i = 0; i < text.length; i++) {
-      const char = text[i]!;
-      if (this.inString) {
-        if (this.escaped) this.escaped = false;
-        else if (char === '\\') this.escaped = true;
-        else if (char === '"') this.inString = false;
-      } else if (char === '"') {
-        this.inString = true;
-      } else if (char === 'N' || char === 'I' || char === '-') {
-        const rest = text.slice(i, i + 9);
-        const token = NON_FINITE.find((t) => rest.startsWith(t));
-        if (token) {
-          result += text.slice(copied, i) + JSON.stringify(NON_FINITE_MARKER + token);
-          i += token.length - 1;
-          copied = i + 1;
-        } else if (i + 9 > text.length && NON_FINITE.some((t) => t.startsWith(rest))) {
-          this.carry = text.slice(i);
-          return result + text.slice(copied, i);
-        }
-      }
-    }
-    return result + text.slice(copied);
-  }
-
-  end(): string {
-    const rest = this.carry;
-    this.carry = '';
-    return rest;
   }
 }
 
