@@ -16,6 +16,8 @@ type Env = Readonly<Record<string, string | undefined>>;
 const URL_VARIABLE = 'BACKUP_S3_URL';
 const KEEP_VARIABLE = 'BACKUP_S3_KEEP';
 const PATH_STYLE_VARIABLE = 'BACKUP_S3_FORCE_PATH_STYLE';
+/** The AWS SDK's own endpoint settings: checked here so a typo stops the start instead of every copy. */
+const ENDPOINT_VARIABLES = ['AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL'] as const;
 const MAX_PREFIX_LENGTH = 900;
 const TRUE_WORDS = new Set(['true', '1', 'yes']);
 const FALSE_WORDS = new Set(['false', '0', 'no']);
@@ -35,6 +37,7 @@ export function parseS3Config(env: Env, backupKeep: number): S3Config | undefine
     return undefined;
   }
   const { bucket, prefix } = parseUrl(rawUrl);
+  for (const variable of ENDPOINT_VARIABLES) checkEndpoint(variable, present(env[variable]));
   return Object.freeze({
     bucket,
     prefix,
@@ -68,6 +71,19 @@ export function bucketNameProblem(bucket: string): string | undefined {
   if (/\.\.|\.-|-\./.test(bucket)) return `„${bucket}“ darf keine zwei Punkte und keinen Punkt neben einem Bindestrich enthalten`;
   if (/^\d+\.\d+\.\d+\.\d+$/.test(bucket)) return `„${bucket}“ darf keine IP-Adresse sein`;
   return undefined;
+}
+
+function checkEndpoint(variable: string, raw: string | undefined): void {
+  if (raw === undefined) return;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (url && (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password) return;
+  const shown = raw.includes('@') ? '' : ` (erhalten: "${raw}")`;
+  throw invalid(`${variable} muss eine Adresse wie https://s3.example.com sein, ohne Zugangsdaten${shown}`);
 }
 
 function parseKeep(raw: string): number {

@@ -30,6 +30,19 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ backupKeepManual: 8, backupKeepPreRestore: 1, backupKeepDaily: 7, backupKeepWeekly: 4, backupKeepMonthly: 12 });
   });
 
+  it('wires the bucket in: off without BACKUP_S3_URL, BACKUP_S3_KEEP defaults to BACKUP_KEEP', () => {
+    expect(loadConfig({}).s3).toBeUndefined();
+    expect(loadConfig({ BACKUP_S3_URL: 's3://scandy-backups/werkstatt', BACKUP_KEEP: '4' }).s3).toEqual({
+      bucket: 'scandy-backups',
+      prefix: 'werkstatt',
+      url: 's3://scandy-backups/werkstatt',
+      keep: 4,
+      forcePathStyle: false,
+    });
+    expect(loadConfig({ BACKUP_S3_URL: 's3://abc', BACKUP_S3_KEEP: '30', BACKUP_S3_FORCE_PATH_STYLE: 'true' }).s3).toMatchObject({ keep: 30, forcePathStyle: true });
+    expect(() => loadConfig({ BACKUP_S3_URL: 's3://Falsch' })).toThrow(/^Ungültige Konfiguration: BACKUP_S3_URL /);
+  });
+
   it('sorts and de-duplicates backup times', () => {
     expect(loadConfig({ BACKUP_TIMES: '18:00, 06:00,18:00' }).backupTimes).toEqual(['06:00', '18:00']);
   });

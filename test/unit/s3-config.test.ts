@@ -69,6 +69,25 @@ describe('parseS3Config', () => {
     expect(message).not.toContain('\n');
   });
 
+  it.each([
+    [{ AWS_ENDPOINT_URL_S3: 'localhost:9000' }, 'AWS_ENDPOINT_URL_S3 muss eine Adresse'],
+    [{ AWS_ENDPOINT_URL: 'ftp://s3.example.com' }, 'AWS_ENDPOINT_URL muss eine Adresse'],
+  ])('refuses the SDK endpoint %j with a line naming it', (env, expected) => {
+    expect(() => parseS3Config({ BACKUP_S3_URL: 's3://abc', ...env }, 10)).toThrow(expected);
+  });
+
+  it('accepts an http(s) endpoint and never repeats one with credentials in it', () => {
+    expect(parseS3Config({ BACKUP_S3_URL: 's3://abc', AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:7070' }, 10)?.bucket).toBe('abc');
+    let message = '';
+    try {
+      parseS3Config({ BACKUP_S3_URL: 's3://abc', AWS_ENDPOINT_URL_S3: 'https://key:geheim@s3.example.com' }, 10);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^Ungültige Konfiguration: AWS_ENDPOINT_URL_S3 /);
+    expect(message).not.toContain('geheim');
+  });
+
   it('does not repeat a URL that carries what looks like credentials', () => {
     const message = refusal({ BACKUP_S3_URL: 's3://AKIAEXAMPLE:geheim@bucket/x' });
     expect(message).toContain('BACKUP_S3_URL');
