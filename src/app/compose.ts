@@ -21,6 +21,10 @@ import { MongoSchedulerStateStore } from '../scheduler/scheduler-state-store.js'
 import { recoverInterruptedRestore } from '../restore/recover-interrupted-restore.js';
 import { MongoSlotClaims } from '../scheduler/slot-claims.js';
 import { systemClock, type Clock } from '../shared/clock.js';
+import { CopyRecords } from '../offsite/copy-records.js';
+import { OffsiteCopies } from '../offsite/offsite-copies.js';
+import { createS3Place } from '../storage/s3-place.js';
+import type { StoragePlace } from '../storage/storage-place.js';
 import type { AppDependencies } from '../web/app-dependencies.js';
 
 export interface ComposeOptions {
@@ -42,6 +46,8 @@ export interface ComposeOptions {
   readonly claimLeaseMs?: number;
   /** Test-only: a failure injected at a precise point of a restore. */
   readonly failpoints?: Failpoints;
+  /** Instead of the bucket of config.s3 (tests: a client with the test server's keys). */
+  readonly offsitePlace?: StoragePlace;
 }
 
 /** The backup system of one process: the engine, the scheduler, the log and the mail, wired once. */
@@ -97,7 +103,7 @@ export function composeBackupSystem(options: ComposeOptions): BackupSystem {
   const emit = engineEvents(log, runs, notifier, track);
 
   const manager = createBackupManager(
-    createBackupContext(config, db, { emit, clock, lock: options.lock, failpoints: options.failpoints }),
+    createBackupContext(config, db, { emit, clock, lock: options.lock, failpoints: options.failpoints, offsitePlace: options.offsitePlace }),
   );
   const tracker = new OperationTracker();
   const scheduler = new BackupScheduler({
@@ -123,6 +129,7 @@ export function composeBackupSystem(options: ComposeOptions): BackupSystem {
   });
 
   const settled = async () => {
+    await manager.offsiteSettled();
     await runs.flush();
     await Promise.all([...pendingMails]);
   };
@@ -140,10 +147,12 @@ export function composeBackupSystem(options: ComposeOptions): BackupSystem {
     async startTicking() {
       log.write(mailer ? `E-Mail-Versand über ${mail.description}, Absender ${config.mailFrom}` : `E-Mail-Versand aus: ${MAIL_OFF_REASON}`);
       await scheduler.startTicking();
+      manager.startOffsiteRetries();
     },
     settled,
     async close() {
       await scheduler.shutdown();
+      manager.stopOffsiteRetries();
       await settled();
       await log.close();
     },
@@ -160,6 +169,8 @@ export interface BackupContextOptions {
   readonly failpoints?: Failpoints;
   /** What the server offers, instead of asking it (tests: claim snapshot reads on FerretDB). */
   readonly capabilities?: ServerCapabilities;
+  /** The bucket, instead of the one config.s3 names (tests). */
+  readonly offsitePlace?: StoragePlace;
 }
 
 /**
@@ -168,25 +179,41 @@ export interface BackupContextOptions {
  * is registered here, so the engine below never imports it.
  */
 export function createBackupContext(
-  config: Pick<Config, 'backupDir' | 'backupCollections' | 'backupKeep'> & RetentionConfig,
+  config: Pick<Config, 'backupDir' | 'backupCollections' | 'backupKeep'> & Partial<Pick<Config, 's3'>> & RetentionConfig,
   db: Db,
   options: BackupContextOptions = {},
 ): BackupContext {
   let capabilities: Promise<ServerCapabilities> | undefined;
+  const store = options.store ?? new BackupStore(config.backupDir);
+  const clock = options.clock ?? systemClock;
+  const emit = options.emit ?? (() => undefined);
   const ctx: BackupContext = {
     db,
     collections: config.backupCollections,
     retention: retentionRulesOf(config),
-    store: options.store ?? new BackupStore(config.backupDir),
+    store,
     lock: options.lock ?? new MongoOperationLock(db, config.backupTimezone ? { timeZone: config.backupTimezone } : {}),
-    clock: options.clock ?? systemClock,
-    emit: options.emit ?? (() => undefined),
+    clock,
+    emit,
     compressionLevel: options.compressionLevel ?? 6,
     capabilities: () => (capabilities ??= options.capabilities ? Promise.resolve(options.capabilities) : detectCapabilities(db)),
     afterLock: recoverInterruptedRestore,
+    offsite: offsiteCopiesOf(config, db, { store, clock, emit, place: options.offsitePlace }),
   };
   if (options.failpoints) injectFailpoints(ctx, options.failpoints);
   return ctx;
+}
+
+/** The copies to the bucket of config.s3 (or to the place given), or undefined when off. */
+function offsiteCopiesOf(
+  config: Partial<Pick<Config, 's3' | 'backupKeep'>>,
+  db: Db,
+  parts: { store: BackupStore; clock: Clock; emit: EventSink; place: StoragePlace | undefined },
+): OffsiteCopies | undefined {
+  const place = parts.place ?? (config.s3 ? createS3Place(config.s3) : undefined);
+  if (!place) return undefined;
+  const keep = config.s3?.keep ?? config.backupKeep ?? 10;
+  return new OffsiteCopies({ place, store: parts.store, records: new CopyRecords(db), clock: parts.clock, emit: parts.emit, keep });
 }
 
 /** What the web pages get of the system; a caller adds its own options (trust proxy, rate limits). */
@@ -215,5 +242,6 @@ function engineEvents(log: EventLog, runs: RunRecords, notifier: BackupNotifier,
     // Once per pending safety archive, and once when it is written after all.
     if (event.type === 'restore.safety-pending' && event.attempt === 1) track(notifier.safetyArchivePending(event));
     if (event.type === 'restore.safety-written') track(notifier.safetyArchiveWritten(event));
+    if (event.type === 'offsite.copy-failed' && event.firstOfOutage) track(notifier.offsiteOutage(event));
   };
 }

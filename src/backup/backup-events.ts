@@ -28,7 +28,18 @@ export type BackupEvent =
   | { type: 'restore.safety-written'; source: string; name: string; actor?: string }
   /** Documents the app wrote during a restore that a unique index refused to merge; kept in a collection of their own. */
   | { type: 'restore.writes-kept-apart'; collection: string; keptIn: string; documents: number }
-  | { type: 'lock.taken-over'; from: string; purpose: string };
+  | { type: 'lock.taken-over'; from: string; purpose: string }
+  /** The copy of a backup reached the bucket and was checked (size and SHA-256). */
+  | { type: 'offsite.copied'; name: string; size: number; durationMs: number }
+  /** A copy failed; it is retried at `nextAttemptAt`. `firstOfOutage`: no copy failed before since the last success. */
+  | { type: 'offsite.copy-failed'; name: string; reason: string; attempt: number; nextAttemptAt: Date; retryInMs: number; firstOfOutage: boolean }
+  /** The first copy that succeeded after an outage. */
+  | { type: 'offsite.recovered'; name: string }
+  /** A pending copy given up: its local archive is gone. */
+  | { type: 'offsite.dropped'; name: string; reason: string }
+  | { type: 'offsite.pruned'; removed: readonly string[] }
+  | { type: 'offsite.prune-failed'; reason: string }
+  | { type: 'offsite.deleted'; name: string; actor?: string };
 
 /** In this order; the restored data is live once 'swap' is done, the safety archive ('pre-restore') comes after. */
 export type RestoreStep = 'verify' | 'load' | 'swap' | 'pre-restore' | 'cleanup';

@@ -14,6 +14,7 @@ import {
   type WatchdogAlert,
 } from './backup-mails.js';
 import type { Mailer } from './mailer.js';
+import { offsiteOutageMail, type OffsiteOutage } from './offsite-mails.js';
 import { MAIL_OFF_REASON } from './smtp-mailer.js';
 
 export interface MailOutcome {
@@ -32,6 +33,8 @@ export interface BackupNotifier {
   safetyArchivePending(pending: SafetyArchivePending): Promise<MailOutcome>;
   safetyArchiveWritten(written: { readonly source: string; readonly name: string }): Promise<MailOutcome>;
   watchdogAlert(alert: WatchdogAlert): Promise<MailOutcome>;
+  /** Copies to the bucket began to fail (once per outage). */
+  offsiteOutage(outage: OffsiteOutage): Promise<MailOutcome>;
 }
 
 export interface RecipientLookup {
@@ -85,5 +88,6 @@ export function createBackupNotifier(options: BackupNotifierOptions): BackupNoti
     safetyArchivePending: (pending) => deliver(safetyArchivePendingMail(pending, { at: clock.now(), timeZone })),
     safetyArchiveWritten: (written) => deliver(safetyArchiveWrittenMail(written, { at: clock.now(), timeZone })),
     watchdogAlert: (alert) => deliver(watchdogAlertMail(alert, { timeZone })),
+    offsiteOutage: (outage) => deliver(offsiteOutageMail(outage, { at: clock.now(), timeZone })),
   };
 }

@@ -56,6 +56,13 @@ export interface BackupManager {
   /** The periodic check: repairs an interrupted restore once the lock is free; true when nothing is left. */
   repairIfInterrupted(): Promise<boolean>;
   resumePendingSafetyArchive(): Promise<void>;
+  /** Off-site copies: retry due ones now and then (a no-op when BACKUP_S3_URL is unset). */
+  startOffsiteRetries(): void;
+  stopOffsiteRetries(): void;
+  /** Copies the due pending copies of this backup folder now. */
+  copyDueOffsite(): Promise<void>;
+  /** Waits until the copies this process is making are done. */
+  offsiteSettled(): Promise<void>;
 }
 
 export function createBackupManager(ctx: BackupContext): BackupManager {
@@ -81,5 +88,9 @@ export function createBackupManager(ctx: BackupContext): BackupManager {
     repairInterruptedRestore: (options) => repairInterruptedRestore(ctx, options),
     repairIfInterrupted: () => repairIfInterrupted(ctx),
     resumePendingSafetyArchive: () => resumePendingSafetyArchive(ctx),
+    startOffsiteRetries: () => ctx.offsite?.startRetrying(),
+    stopOffsiteRetries: () => ctx.offsite?.stop(),
+    copyDueOffsite: async () => ctx.offsite?.copyDue(),
+    offsiteSettled: async () => ctx.offsite?.settled(),
   };
 }
