@@ -7,6 +7,8 @@ import { composeBackupSystem, type BackupSystem } from '../../src/app/compose.js
 import { MongoOperationLock } from '../../src/backup/operation-lock.js';
 import { loadConfig } from '../../src/config/config.js';
 import { CopyRecords } from '../../src/offsite/copy-records.js';
+import { COMMANDS, type CommandInput } from '../../src/cli/cli-commands.js';
+import { listBackupRows } from '../../src/web/use-cases/backup-rows.js';
 import { projectRoot } from '../../src/shared/project.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { objectSha256, testBucketPlace } from '../helpers/offsite.js';
@@ -89,6 +91,10 @@ describe('off-site copies', () => {
         expect(record).toMatchObject({ state: 'pending', attempts: 1 });
         expect(record?.lastError).toMatch(/S3|erreich/i);
       }
+      const listed = (await app.manager.list()).find((b) => b.name === first.backup.name);
+      expect(listed).toMatchObject({ locations: ['local'], offsite: { state: 'failed' } });
+      const rows = await listBackupRows(app);
+      expect(rows.find((r) => r.name === first.backup.name)?.offsiteNote).toMatch(/^extern fehlgeschlagen: S3-Server nicht erreichbar/);
       const mails = await smtp.waitFor(1);
       expect(mails.map((m) => m.subject)).toEqual(['Scandy-Backup: externe Kopie FEHLGESCHLAGEN']);
       expect(mails[0]!.text).toContain('lokale Backup ist vollständig');
@@ -110,9 +116,28 @@ describe('off-site copies', () => {
         expect(await objectSha256(server, backup.name)).toBe(fileSha256(backup.path));
       }
       expect(log()).toContain('Externe Kopien funktionieren wieder');
+      expect((await app.manager.list()).find((b) => b.name === first.backup.name)).toMatchObject({ locations: ['local', 's3'], offsite: { state: 'copied' } });
       expect(smtp.received).toHaveLength(1);
     } finally {
       await server.start();
     }
+  });
+
+  it('another backup folder sharing bucket and database lists the same backups, its own as "lokal"/"beide", the others as "extern" with their counts', async () => {
+    const a = appProcess(dir, 'host-a:5');
+    const b = appProcess(path.join(root, 'backups-c'), 'host-c:1');
+    const own = await b.manager.create({ kind: 'manual', actor: 'test' });
+    await b.settled();
+    const [listA, listB] = await Promise.all([a.manager.list(), b.manager.list()]);
+    expect(listA.map((x) => x.name)).toEqual(listB.map((x) => x.name));
+    const inA = listA.find((x) => x.name === own.backup.name)!;
+    expect(inA).toMatchObject({ locations: ['s3'], documents: own.documents, problem: undefined });
+    expect(listB.find((x) => x.name === own.backup.name)?.locations).toEqual(['local', 's3']);
+    const json = (await COMMANDS.list!(a.manager, {} as CommandInput)).json as { name: string; locations: string[] }[];
+    expect(json.find((x) => x.name === own.backup.name)?.locations).toEqual(['s3']);
+    const text = (await COMMANDS.list!(a.manager, {} as CommandInput)).text;
+    expect(text).toMatch(new RegExp(`${own.backup.name}.*extern`));
+    expect((await listBackupRows(a)).find((r) => r.name === own.backup.name)?.locationLabel).toBe('extern');
+    expect((await listBackupRows(b)).find((r) => r.name === own.backup.name)?.locationLabel).toBe('beide');
   });
 });
