@@ -1,6 +1,6 @@
 import { verifyArchive, type VerifyReport } from '../archive/verify-archive.js';
 import { describeError, isAppError } from '../shared/app-error.js';
-import { resolveArchive, type ArchiveSource } from './archive-source.js';
+import { openArchiveSource, type ArchiveSource } from './archive-source.js';
 import type { BackupContext } from './backup-context.js';
 import type { ProgressListener } from './backup-events.js';
 import { recordVerification } from './verification-records.js';
@@ -9,13 +9,12 @@ export type VerifiedBackup = VerifyReport & { readonly source: string };
 
 /** `check`, separate from use: reads every line of the archive, touches no database. */
 export async function verifyBackup(ctx: BackupContext, source: ArchiveSource, onProgress?: ProgressListener): Promise<VerifiedBackup> {
-  const archive = await resolveArchive(ctx.store, source);
-  const release = archive.storedName ? ctx.store.markInUse(archive.storedName) : () => undefined;
+  const archive = await openArchiveSource(ctx, source);
   try {
     const report = await verifyArchive(archive.path, (p) => onProgress?.({ operation: 'restore', phase: 'verify', ...p }));
     return { ...report, source: archive.label };
   } finally {
-    release();
+    await archive.dispose();
   }
 }
 
