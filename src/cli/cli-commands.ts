@@ -90,7 +90,7 @@ export const COMMANDS: Record<string, (manager: BackupManager, input: CommandInp
 
   async prune(manager) {
     const result = await manager.prune();
-    const removed = [...result.removed, ...result.tempFilesRemoved];
+    const removed = [...result.removed, ...result.tempFilesRemoved, ...result.removedOffsite.map((name) => `${name} (extern)`)];
     return { json: result, text: removed.length === 0 ? `Nichts zu löschen (${result.kept} Backups behalten).` : `Gelöscht: ${removed.join(', ')}` };
   },
 

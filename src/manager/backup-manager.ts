@@ -17,6 +17,7 @@ import { previewRestore, type RestorePreview } from '../restore/preview-restore.
 import { repairIfInterrupted, repairInterruptedRestore, resumePendingSafetyArchive } from '../restore/repair-interrupted-restore.js';
 import { restoreBackup, type RestoreOptions, type RestoreResult } from '../restore/restore-backup.js';
 import type { Clock } from '../shared/clock.js';
+import type { PlaceKind } from '../storage/storage-place.js';
 
 /**
  * The backup engine as one object: what the pages, the scheduler and the
@@ -42,7 +43,8 @@ export interface BackupManager {
   previewRestore(source: ArchiveSource): Promise<RestorePreview>;
   restore(options: RestoreOptions): Promise<RestoreResult>;
   prune(): Promise<PruneResult>;
-  delete(name: string, actor?: string): Promise<void>;
+  /** From the places chosen (default: wherever it is); says where it was removed. */
+  delete(name: string, actor?: string, places?: readonly PlaceKind[]): Promise<PlaceKind[]>;
   importLegacy(filePath: string, actor?: string): Promise<LegacyImportResult>;
   /** Keeps an uploaded archive that verifyArchive accepted, as a backup of kind "upload". */
   storeVerifiedUpload(filePath: string, verified: { readonly documents: number; readonly actor: string }): Promise<StoredBackup>;
@@ -79,7 +81,7 @@ export function createBackupManager(ctx: BackupContext): BackupManager {
     previewRestore: (source) => previewRestore(ctx, source),
     restore: (options) => restoreBackup(ctx, options),
     prune: () => pruneBackups(ctx),
-    delete: (name, actor) => deleteBackup(ctx, name, actor),
+    delete: (name, actor, places) => deleteBackup(ctx, name, actor, places),
     importLegacy: (filePath, actor) => importLegacyBackup(ctx, filePath, actor),
     storeVerifiedUpload: (filePath, verified) => storeVerifiedArchive(ctx, filePath, verified),
     openBackup: (name) => openBackup(ctx, name),

@@ -10,6 +10,8 @@ import { CopyRecords } from '../../src/offsite/copy-records.js';
 import { COMMANDS, type CommandInput } from '../../src/cli/cli-commands.js';
 import { listBackupRows } from '../../src/web/use-cases/backup-rows.js';
 import { projectRoot } from '../../src/shared/project.js';
+import { S3Place } from '../../src/storage/s3-place.js';
+import { S3Target } from '../../src/storage/s3-target.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { objectSha256, testBucketPlace } from '../helpers/offsite.js';
 import { TestS3Server } from '../helpers/s3-server.js';
@@ -139,5 +141,30 @@ describe('off-site copies', () => {
     expect(text).toMatch(new RegExp(`${own.backup.name}.*extern`));
     expect((await listBackupRows(a)).find((r) => r.name === own.backup.name)?.locationLabel).toBe('extern');
     expect((await listBackupRows(b)).find((r) => r.name === own.backup.name)?.locationLabel).toBe('beide');
+  });
+
+  it('retention runs per place: BACKUP_S3_KEEP automatic backups stay in the bucket, BACKUP_KEEP on the disk', async () => {
+    const config = loadConfig(
+      { BACKUP_DIR: path.join(root, 'backups-keep'), LOG_DIR: path.join(root, 'logs'), BACKUP_KEEP: '1', BACKUP_S3_URL: 's3://scandy-backups/werkstatt', BACKUP_S3_KEEP: '3' },
+      root,
+    );
+    const place = new S3Place(new S3Target(server.client(), server.bucket!, 'keep-test'));
+    const app = composeBackupSystem({ config, db: t.db, clock, ticker: false, offsitePlace: place });
+    systems.push(app);
+    const names: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      now = new Date(now.getTime() + 3_600_000);
+      names.push((await app.manager.create({ kind: 'auto', actor: 'Zeitplan' })).backup.name);
+      await app.settled();
+    }
+    // The last prune ran before the newest copy arrived: the bucket holds the three newest it saw, plus the newest.
+    const result = await app.manager.prune();
+    expect(result.removedOffsite).toEqual([names[1]]);
+    expect((await place.list()).map((f) => f.name)).toEqual(names.slice(2).reverse());
+    expect((await app.manager.list()).filter((b) => names.includes(b.name)).map((b) => [b.name, b.locations])).toEqual([
+      [names[4], ['local', 's3']],
+      [names[3], ['s3']],
+      [names[2], ['s3']],
+    ]);
   });
 });
