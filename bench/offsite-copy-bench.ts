@@ -34,6 +34,8 @@ async function main(): Promise<void> {
     const config = loadConfig({ BACKUP_DIR: path.join(work, 'backups'), LOG_DIR: path.join(work, 'logs') }, work);
     const place = new S3Place(new S3Target(s3.client(), s3.bucket!, 'bench'));
     const system = composeBackupSystem({ config, db, ticker: false, offsitePlace: place });
+    global.gc?.();
+    const rssBefore = process.memoryUsage.rss();
     const phase = { name: 'backup', peaks: new Map<string, number>() };
     const timer = setInterval(() => phase.peaks.set(phase.name, Math.max(phase.peaks.get(phase.name) ?? 0, process.memoryUsage.rss())), 20);
     const result = await system.manager.create({ kind: 'manual', actor: 'bench' });
@@ -47,10 +49,11 @@ async function main(): Promise<void> {
     await system.close();
     console.log(`archive ${(result.backup.size / MiB).toFixed(1)} MiB, ${result.documents} documents, copy in bucket: ${copied ? 'yes' : 'NO'}`);
     console.log(`backup ${(result.durationMs / 1000).toFixed(2)} s, copy ${(copyMs / 1000).toFixed(2)} s`);
+    console.log(`RSS before the backup (after seeding in this process): ${(rssBefore / MiB).toFixed(0)} MiB`);
     console.log(`peak RSS: backup ${((phase.peaks.get('backup') ?? 0) / MiB).toFixed(0)} MiB, copy ${((phase.peaks.get('copy') ?? 0) / MiB).toFixed(0)} MiB`);
     const faster = copyMs < result.durationMs;
-    const small = Math.max(...phase.peaks.values()) < 200 * MiB;
-    console.log(`goals: copy faster than backup ${faster ? 'met' : 'NOT met'}; peak RSS < 200 MiB ${small ? 'met' : 'NOT met'}`);
+    const small = (phase.peaks.get('copy') ?? 0) < 200 * MiB;
+    console.log(`goals: copy faster than backup ${faster ? 'met' : 'NOT met'}; peak RSS during the copy < 200 MiB ${small ? 'met' : 'NOT met'}`);
   } finally {
     await client.close();
     await s3.stop();

@@ -11,6 +11,9 @@ export const OFFSITE_COLLECTION = 'scandy_backup_offsite';
 
 const OUTAGE_ID = '~outage';
 
+/** The fields of a record that nothing has been tried for yet. */
+const NOTHING_YET = { attempts: 0, last_error: null, claim_until: null, size: null, sha256: null, summary: null, copied_at: null } as const;
+
 export interface CopyRecord {
   readonly name: string;
   /** The archive first, then its companion files (a sidecar), all copied together. */
@@ -55,19 +58,7 @@ export class CopyRecords {
     await this.collection.updateOne(
       { _id: name },
       {
-        $setOnInsert: {
-          files: [...files],
-          origin,
-          state: 'pending',
-          attempts: 0,
-          next_attempt_at: now,
-          last_error: null,
-          claim_until: null,
-          size: null,
-          sha256: null,
-          summary: null,
-          copied_at: null,
-        },
+        $setOnInsert: { files: [...files], origin, state: 'pending', next_attempt_at: now, ...NOTHING_YET },
       },
       { upsert: true },
     );
@@ -144,19 +135,7 @@ export class CopyRecords {
   }
 }
 
-const EMPTY_OUTAGE: Omit<CopyDocument, 'next_attempt_at'> = {
-  _id: OUTAGE_ID,
-  files: [],
-  origin: '',
-  state: 'pending',
-  attempts: 0,
-  last_error: null,
-  claim_until: null,
-  size: null,
-  sha256: null,
-  summary: null,
-  copied_at: null,
-};
+const EMPTY_OUTAGE: Omit<CopyDocument, 'next_attempt_at'> = { _id: OUTAGE_ID, files: [], origin: '', state: 'pending', ...NOTHING_YET };
 
 function recordOf(d: CopyDocument): CopyRecord {
   return {
