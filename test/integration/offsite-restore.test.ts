@@ -86,6 +86,10 @@ describe('a backup only in the bucket', () => {
     expect(result.documents).toBe(made.documents);
     expect(await tools().countDocuments()).toBe(40);
     expect(readdirSync(path.join(root, 'host-b')).filter((n) => n.startsWith('.upload-'))).toEqual([]);
+    // The safety archive of the replaced data is a new archive too: copied like any other.
+    await b.settled();
+    expect(result.preRestoreBackup).not.toBeNull();
+    expect((await a.manager.list()).find((x) => x.name === result.preRestoreBackup)?.locations).toEqual(['s3']);
   });
 
   it('overwritten through the S3 API with other bytes: verify, download and restore refuse it, the database stays as it is', async () => {

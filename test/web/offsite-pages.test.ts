@@ -57,6 +57,19 @@ describe('pages and API with off-site copies', () => {
     await admin.agent.delete(`/admin/api/backups/${made.backup.name}`).set('x-csrf-token', admin.csrf).expect(404);
   });
 
+  it('copies an uploaded archive to the bucket too', async () => {
+    const made = await w.manager.create({ kind: 'manual', actor: 'test' });
+    await w.automatic.settled();
+    const res = await admin.agent
+      .post('/admin/api/backups/upload')
+      .set('x-csrf-token', admin.csrf)
+      .attach('file', readFileSync(made.backup.path), 'von-altem-server.zip')
+      .expect(201);
+    await w.automatic.settled();
+    const uploaded = (res.body as { backup: { name: string } }).backup.name;
+    expect((await rows()).find((r) => r.name === uploaded)).toMatchObject({ locations: ['local', 's3'], locationLabel: 'beide' });
+  });
+
   it('shows "extern fehlgeschlagen: Grund" while the bucket is down, and never a key', async () => {
     await server.kill();
     try {
