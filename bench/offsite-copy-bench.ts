@@ -14,6 +14,7 @@ import { composeBackupSystem } from '../src/app/compose.js';
 import { loadConfig } from '../src/config/config.js';
 import { startFerretDb } from '../src/db/local-ferretdb.js';
 import { seedDatabase } from '../src/seed/seed-database.js';
+import { LocalFolderPlace } from '../src/storage/local-folder-place.js';
 import { S3Place } from '../src/storage/s3-place.js';
 import { S3Target } from '../src/storage/s3-target.js';
 import { TestS3Server } from '../test/helpers/s3-server.js';
@@ -46,17 +47,25 @@ async function main(): Promise<void> {
     const copyStarted = performance.now();
     await system.settled();
     const copyMs = performance.now() - copyStarted;
+    // The same copy again, timed from start to checked end: folder place -> bucket place under another prefix.
+    phase.name = 'copy again';
+    const again = new S3Place(new S3Target(s3.client(), s3.bucket!, 'bench-again'));
+    const local = new LocalFolderPlace(config.backupDir);
+    const againStarted = performance.now();
+    await again.writeNew(result.backup.name, await local.openRead(result.backup.name), { size: result.backup.size });
+    const copyAloneMs = performance.now() - againStarted;
     clearInterval(timer);
     const copied = await place.stat(result.backup.name);
     await system.close();
     console.log(`archive ${(result.backup.size / MiB).toFixed(1)} MiB, ${result.documents} documents, copy in bucket: ${copied ? 'yes' : 'NO'}`);
-    console.log(`backup ${(result.durationMs / 1000).toFixed(2)} s, copy ${(copyMs / 1000).toFixed(2)} s`);
+    console.log(`backup ${(result.durationMs / 1000).toFixed(2)} s; copy: ${(copyMs / 1000).toFixed(2)} s left after create() returned, ${(copyAloneMs / 1000).toFixed(2)} s timed alone`);
     console.log(`RSS before the backup (after seeding in this process): ${(rssBefore / MiB).toFixed(0)} MiB`);
-    console.log(`peak RSS: backup ${((phase.peaks.get('backup') ?? 0) / MiB).toFixed(0)} MiB, copy ${((phase.peaks.get('copy') ?? 0) / MiB).toFixed(0)} MiB`);
-    const faster = copyMs < result.durationMs;
+    const peak = (name: string) => `${((phase.peaks.get(name) ?? 0) / MiB).toFixed(0)} MiB`;
+    console.log(`peak RSS: backup ${peak('backup')}, copy ${peak('copy')}, copy again ${peak('copy again')}`);
+    const faster = copyAloneMs < result.durationMs;
     const copyGrowth = Math.max(0, (phase.peaks.get('copy') ?? rssAtCopy) - rssAtCopy);
     console.log(`the copy added ${(copyGrowth / MiB).toFixed(0)} MiB to the ${(rssAtCopy / MiB).toFixed(0)} MiB RSS it started with`);
-    const small = (phase.peaks.get('copy') ?? 0) < 200 * MiB;
+    const small = Math.max(phase.peaks.get('copy') ?? 0, phase.peaks.get('copy again') ?? 0) < 200 * MiB;
     console.log(`goals: copy faster than backup ${faster ? 'met' : 'NOT met'}; peak RSS during the copy < 200 MiB ${small ? 'met' : 'NOT met'} (in a process that also seeded and backed up)`);
   } finally {
     await client.close();
