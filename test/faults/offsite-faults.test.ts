@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { ObjectId } from 'mongodb';
@@ -40,6 +40,24 @@ function killingMidUpload(place: S3Place, afterBytes: number): StoragePlace {
         },
       });
       return place.writeNew(name, source.pipe(watch), expected);
+    },
+  });
+}
+
+/** The real bucket; the first download stops the server once `afterBytes` have come through. */
+function killingMidDownload(place: S3Place, afterBytes: number): StoragePlace {
+  let armed = true;
+  return Object.assign(Object.create(place) as S3Place, {
+    async openRead(name: string, expected?: ExpectedContent) {
+      const stream = await place.openRead(name, expected);
+      if (!armed) return stream;
+      armed = false;
+      let seen = 0;
+      stream.on('data', (chunk: Buffer) => {
+        seen += chunk.length;
+        if (seen >= afterBytes && seen - chunk.length < afterBytes) void server.kill();
+      });
+      return stream;
     },
   });
 }
@@ -101,5 +119,30 @@ describe('off-site copy faults (real S3 server)', () => {
       expect(text).not.toContain(wrongSecret);
       expect(text).not.toContain(server.secretAccessKey);
     }
+  });
+
+  it('server stopped in the middle of a restore from the bucket: refused in German, database and folder untouched; works once it is back', async () => {
+    // A backup name is unique per folder and millisecond: another hour, so no earlier test's backup has this one's name.
+    now = new Date(now.getTime() + 3_600_000);
+    const maker = appProcess('maker', bucketPlace());
+    const made = await maker.manager.create({ kind: 'manual', actor: 'test' });
+    await maker.settled();
+    const other = appProcess('restorer', killingMidDownload(bucketPlace(), 6 * MiB));
+    await t.db.collection('tools').insertOne({ _id: new ObjectId(), name: 'nach dem Backup' });
+    const before = await t.db.collection('tools').countDocuments();
+    let message = '';
+    try {
+      await other.manager.restore({ source: { name: made.backup.name }, actor: 'test' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^Verbindung zum S3-Server abgebrochen|S3-Server nicht erreichbar/);
+    expect(await t.db.collection('tools').countDocuments()).toBe(before);
+    expect(readdirSync(path.join(root, 'restorer')).filter((n) => n.startsWith('.upload-'))).toEqual([]);
+
+    await server.start();
+    const result = await other.manager.restore({ source: { name: made.backup.name }, actor: 'test' });
+    expect(result.documents).toBe(made.documents);
+    expect(await t.db.collection('tools').countDocuments()).toBe(160);
   });
 });
