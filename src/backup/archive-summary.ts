@@ -1,5 +1,5 @@
 import { withArchive } from '../archive/archive-reader.js';
-import type { ReadConsistency } from '../archive/manifest.js';
+import type { Manifest, ReadConsistency } from '../archive/manifest.js';
 
 /** What the list shows of an archive without reading a document: counts from its manifest. */
 export interface ArchiveSummary {
@@ -11,7 +11,10 @@ export interface ArchiveSummary {
 
 /** Reads the manifest of an archive file (checked as verify checks it), no document. */
 export async function readArchiveSummary(filePath: string): Promise<ArchiveSummary> {
-  const manifest = await withArchive(filePath, async (archive) => archive.manifest);
+  return summaryOf(await withArchive(filePath, async (archive) => archive.manifest));
+}
+
+export function summaryOf(manifest: Manifest): ArchiveSummary {
   const collections = manifest.collections.map((c) => ({ name: c.name, count: c.count }));
   const documents = collections.reduce((sum, c) => sum + c.count, 0);
   return { documents, collections, consistency: manifest.consistency };

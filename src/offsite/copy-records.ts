@@ -114,6 +114,16 @@ export class CopyRecords {
     return document && document._id !== OUTAGE_ID ? recordOf(document) : undefined;
   }
 
+  /** The counts of a backup found only in the bucket, read when it was verified (its record may be gone with an old database). */
+  async rememberSummary(name: string, summary: ArchiveSummary, now: Date): Promise<void> {
+    const { summary: _unset, ...fresh } = NOTHING_YET;
+    await this.collection.updateOne(
+      { _id: name },
+      { $set: { summary }, $setOnInsert: { files: [name], origin: '', state: 'copied', next_attempt_at: now, ...fresh } },
+      { upsert: true },
+    );
+  }
+
   async forget(names: readonly string[]): Promise<void> {
     if (names.length > 0) await this.collection.deleteMany({ _id: { $in: [...names] } });
   }

@@ -7,6 +7,8 @@ import { composeBackupSystem, type BackupSystem } from '../../src/app/compose.js
 import type { BackupResult } from '../../src/backup/create-backup.js';
 import { MongoOperationLock } from '../../src/backup/operation-lock.js';
 import { loadConfig } from '../../src/config/config.js';
+import { COUNTS_NOT_RECORDED } from '../../src/backup/list-backups.js';
+import { CopyRecords } from '../../src/offsite/copy-records.js';
 import { isAppError } from '../../src/shared/app-error.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { OFFSITE_PREFIX, testBucketPlace } from '../helpers/offsite.js';
@@ -108,5 +110,16 @@ describe('a backup only in the bucket', () => {
     expect(restore.code).toBe('ARCHIVE_INVALID');
     expect(await tools().countDocuments()).toBe(41);
     expect(readdirSync(path.join(root, 'host-b')).filter((n) => n.startsWith('.upload-'))).toEqual([]);
+  });
+
+  it('without its copy record (a lost catalog): listed without counts until a verify reads them', async () => {
+    const lost = await a.manager.create({ kind: 'manual', actor: 'test' });
+    await a.settled();
+    await new CopyRecords(t.db).forget([lost.backup.name]);
+    const before = (await b.manager.list()).find((x) => x.name === lost.backup.name);
+    expect(before).toMatchObject({ locations: ['s3'], documents: undefined, problem: COUNTS_NOT_RECORDED });
+    await b.manager.verifyAndRecord(lost.backup.name, 'test');
+    const after = (await b.manager.list()).find((x) => x.name === lost.backup.name);
+    expect(after).toMatchObject({ locations: ['s3'], documents: lost.documents, problem: undefined });
   });
 });
