@@ -3,7 +3,7 @@ import { redactSecrets } from '../shared/app-error.js';
 
 export const REDACTED = '***';
 
-const AWS_SECRET_VARIABLES = ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'] as const;
+const AWS_SECRET_VARIABLES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'] as const;
 
 /** age secret keys (X25519 and post-quantum), in either case, wherever they appear. */
 const AGE_SECRET_KEY = /AGE-SECRET-KEY-(?:PQ-)?1[0-9A-Z]+/gi;

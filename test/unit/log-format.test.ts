@@ -132,7 +132,7 @@ describe('redaction', () => {
   it('also blanks the bucket keys the AWS SDK reads from the environment', () => {
     const env = { AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'wJalr/Secret+Key', AWS_SESSION_TOKEN: 'Session-Token-1' };
     const redact = createRedactor(secretsFromConfig({ ...config, smtp: undefined }, env));
-    expect(redact('signing with wJalr/Secret+Key and Session-Token-1')).toBe('signing with *** and ***');
+    expect(redact('key AKIDEXAMPLE signing with wJalr/Secret+Key and Session-Token-1')).toBe('key *** signing with *** and ***');
   });
 
   it('blanks URL credentials and every literal secret, wherever they appear', () => {
