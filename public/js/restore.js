@@ -7,11 +7,15 @@ const form = document.getElementById('restore-form');
 const message = document.getElementById('message');
 const submit = form.querySelector('button[type="submit"]');
 const word = document.getElementById('confirm-word');
+const confirmIndexes = document.getElementById('confirm-indexes');
 let started;
 
 const selected = () => [...form.querySelectorAll('input[name="collections"]:checked')].map((box) => box.value);
+/** New TTL or unique indexes of the chosen collections need their own confirmation. */
+const indexesNeedConfirmation = () =>
+  [...document.querySelectorAll('#new-indexes li')].some((item) => selected().includes(item.dataset.collection)) && !confirmIndexes.checked;
 const update = () => {
-  submit.disabled = started !== undefined || word.value.trim() !== CONFIRM_WORD || selected().length === 0;
+  submit.disabled = started !== undefined || word.value.trim() !== CONFIRM_WORD || selected().length === 0 || indexesNeedConfirmation();
 };
 form.addEventListener('input', update);
 form.addEventListener('change', update);
@@ -38,7 +42,7 @@ form.addEventListener('submit', async (event) => {
   submit.disabled = true;
   showMessage(message, '');
   try {
-    const result = await api('POST', backupUrl(form.dataset.name, '/restore'), { collections: selected(), confirm: true });
+    const result = await api('POST', backupUrl(form.dataset.name, '/restore'), { collections: selected(), confirm: true, confirmIndexes: confirmIndexes?.checked === true });
     started = result.operation.id;
     showStarting(`Wiederherstellung aus ${form.dataset.name} läuft …`);
   } catch (error) {

@@ -1,4 +1,5 @@
 import type { Db } from 'mongodb';
+import type { BackupKind } from '../archive/backup-name.js';
 import type { ReadConsistency } from '../archive/manifest.js';
 import type { Config } from '../config/config.js';
 import type { ServerCapabilities } from '../db/server-capabilities.js';
@@ -25,8 +26,8 @@ export type AfterLock = (ctx: BackupContext, lease: LockLease, options: AfterLoc
 export interface BackupContext {
   readonly db: Db;
   readonly collections: readonly string[];
-  /** What prune keeps (besides pinned backups and those in use). */
-  readonly retention: RetentionRules;
+  /** What prune keeps (besides pinned backups and those in use); replaced when the admins change it (settings). */
+  retention: RetentionRules;
   readonly store: BackupStore;
   readonly lock: OperationLock;
   readonly clock: Clock;
@@ -36,7 +37,11 @@ export interface BackupContext {
   readonly afterLock: AfterLock;
   /** Copies to the bucket (BACKUP_S3_URL); undefined when off. */
   readonly offsite: OffsiteCopies | undefined;
+  /** Asked before each backup: undefined lets it start, a German sentence refuses it (disk space). */
+  readonly beforeBackup?: BeforeBackupCheck;
 }
+
+export type BeforeBackupCheck = (kind: BackupKind, actor: string | undefined) => Promise<string | undefined>;
 
 /** Test-only hooks to inject a failure at a precise point of a backup or a restore. */
 export interface Failpoints {

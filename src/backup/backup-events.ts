@@ -39,7 +39,11 @@ export type BackupEvent =
   | { type: 'offsite.dropped'; name: string; reason: string }
   | { type: 'offsite.pruned'; removed: readonly string[] }
   | { type: 'offsite.prune-failed'; reason: string }
-  | { type: 'offsite.deleted'; name: string; actor?: string };
+  | { type: 'offsite.deleted'; name: string; actor?: string }
+  /** The restore drill: a backup restored into the scratch database and compared with its archive. */
+  | { type: 'drill.started'; backup: string; actor: string }
+  | { type: 'drill.succeeded'; backup: string; documents: number; durationMs: number; actor: string }
+  | { type: 'drill.failed'; backup: string; documents: number; durationMs: number; reason: string; actor: string };
 
 /** In this order; the restored data is live once 'swap' is done, the safety archive ('pre-restore') comes after. */
 export type RestoreStep = 'verify' | 'load' | 'swap' | 'pre-restore' | 'cleanup';

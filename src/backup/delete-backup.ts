@@ -1,3 +1,4 @@
+import { MongoPinStore } from '../retention/pin-store.js';
 import { AppError, isAppError } from '../shared/app-error.js';
 import type { PlaceKind } from '../storage/storage-place.js';
 import type { BackupContext } from './backup-context.js';
@@ -8,8 +9,8 @@ export const ALL_PLACES: readonly PlaceKind[] = ['local', 's3'];
 
 /**
  * Deletes one backup by name from the chosen places (default: wherever it
- * is); refuses one that is being read or restored. Its remembered verify
- * result goes once no place holds it any more.
+ * is); refuses one that is being read or restored. Its pin and remembered
+ * verify result go once no place holds it any more.
  */
 export async function deleteBackup(ctx: BackupContext, name: string, actor?: string, places: readonly PlaceKind[] = ALL_PLACES): Promise<PlaceKind[]> {
   const removed = await withOperation(ctx, 'delete', undefined, async () => {
@@ -38,6 +39,9 @@ export async function deleteBackup(ctx: BackupContext, name: string, actor?: str
     const left = (local && !done.includes('local')) || (inBucket && !done.includes('s3'));
     return { done, left };
   });
-  if (!removed.left) await forgetVerifications(ctx.db, [name]);
+  if (!removed.left) {
+    await new MongoPinStore(ctx.db).unpin(name);
+    await forgetVerifications(ctx.db, [name]);
+  }
   return removed.done;
 }

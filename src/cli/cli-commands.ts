@@ -2,12 +2,14 @@ import type { Db } from 'mongodb';
 import { archiveSourceFromArgument } from '../backup/archive-source.js';
 import type { ProgressListener } from '../backup/backup-events.js';
 import type { BackupManager } from '../manager/backup-manager.js';
+import { describeIndexToConfirm, requireIndexConfirmation } from '../restore/index-review.js';
 import { safetyArchiveNote } from '../restore/restore-backup.js';
 import { AppError } from '../shared/app-error.js';
 import { adminCommand } from './admin-command.js';
 import { formatBytes, formatDuration } from '../shared/human-units.js';
 import { table } from './cli-output.js';
 import { locationLabel, offsiteStateText } from '../offsite/offsite-wording.js';
+import { drillOutput } from './drill-output.js';
 
 export interface CommandInput {
   readonly args: readonly string[];
@@ -16,6 +18,8 @@ export interface CommandInput {
   readonly collections: readonly string[] | undefined;
   readonly onProgress: ProgressListener | undefined;
   readonly password?: string | undefined;
+  /** restore: creates TTL and unique indexes the collections do not have now. */
+  readonly acceptIndexes?: boolean;
   /** For the accounts (`admin`); backups go through the manager. */
   readonly db: Db;
 }
@@ -23,6 +27,8 @@ export interface CommandInput {
 export interface CommandOutput {
   readonly json: unknown;
   readonly text: string;
+  /** The command ran but its answer is "no" (a failed drill): exit status 1 with this line on stderr, after the output. */
+  readonly failure?: string;
 }
 
 const ACTOR = 'CLI';
@@ -65,12 +71,14 @@ export const COMMANDS: Record<string, (manager: BackupManager, input: CommandInp
     };
   },
 
-  async restore(manager, { args, yes, preview, collections, onProgress }) {
+  async restore(manager, { args, yes, preview, collections, onProgress, acceptIndexes }) {
     const source = archiveSourceFromArgument(oneArgument('restore', args));
     if (preview) {
       const result = await manager.previewRestore(source);
       const rows = [['Collection', 'jetzt', 'im Backup'], ...result.collections.map((c) => [c.name, String(c.current), String(c.backup)])];
-      return { json: result, text: table(rows) };
+      const indexes = result.indexesToConfirm.map((index) => `\n  ${describeIndexToConfirm(index)}`).join('');
+      const note = indexes ? `\nNeue Indizes, die mit --accept-indexes bestätigt werden müssen:${indexes}` : '';
+      return { json: result, text: table(rows) + note };
     }
     if (!yes) {
       throw new AppError(
@@ -79,6 +87,8 @@ export const COMMANDS: Record<string, (manager: BackupManager, input: CommandInp
           'Änderungen, die während der Wiederherstellung in Scandy gemacht werden, landen im Sicherungs-Backup, nicht in den wiederhergestellten Daten.',
       );
     }
+    const { indexesToConfirm } = await manager.previewRestore(source);
+    requireIndexConfirmation(indexesToConfirm, collections, acceptIndexes === true, 'mit --accept-indexes');
     const result = await manager.restore({ source, actor: ACTOR, collections, onProgress });
     return {
       json: result,
@@ -101,6 +111,14 @@ export const COMMANDS: Record<string, (manager: BackupManager, input: CommandInp
       json: { name: result.backup.name, size: result.backup.size, documents: result.documents, skipped: result.skipped },
       text: `Importiert als ${result.backup.name} (${result.documents} Dokumente${skipped}). Wiederherstellen mit: scandy-backup restore ${result.backup.name} --yes`,
     };
+  },
+
+  async drill(manager, { args }) {
+    if (args.length > 1) throw new AppError('INVALID_INPUT', 'drill erwartet höchstens einen NAME');
+    const drill = await manager.drill({ actor: ACTOR, ...(args[0] ? { source: archiveSourceFromArgument(args[0]) } : {}) });
+    // Only a scheduled drill may be skipped; one asked for always runs.
+    if (!drill) throw new AppError('INTERNAL', 'Der Wiederherstellungstest wurde nicht ausgeführt');
+    return drillOutput(drill);
   },
 
   admin: adminCommand,

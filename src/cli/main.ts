@@ -14,10 +14,13 @@ const USAGE = `Aufruf: scandy-backup BEFEHL [--json]
   verify NAME|DATEI               Archiv vollständig prüfen (ohne Datenbank)
   restore NAME|DATEI --yes        Wiederherstellen (der ersetzte Stand wird als Sicherungs-Backup aufbewahrt;
                                   Änderungen in Scandy währenddessen landen dort, nicht in den wiederhergestellten Daten)
-        [--collections a,b] [--preview]
+        [--collections a,b] [--preview] [--accept-indexes]
+                                  --accept-indexes: neue TTL- und eindeutige Indizes aus dem Backup anlegen (--preview zeigt sie)
   prune                           Alte Backups nach BACKUP_KEEP löschen
   import-legacy DATEI             Altes scandy_backup_*.json in ein Archiv umwandeln
   admin E-MAIL [--password P]     Admin anlegen oder Passwort neu setzen (ohne --password: erzeugt und ausgegeben)
+  drill [NAME]                    Wiederherstellung testen: neuestes (oder dieses) Backup in die Testdatenbank
+                                  (BACKUP_DRILL_DB) laden, byte-genau vergleichen, wieder löschen
   keygen                          Neues Schlüsselpaar (age) für verschlüsselte Backups ausgeben`;
 
 /**
@@ -42,6 +45,7 @@ async function main(argv: readonly string[]): Promise<number> {
         json: { type: 'boolean', default: false },
         yes: { type: 'boolean', short: 'y', default: false },
         preview: { type: 'boolean', default: false },
+        'accept-indexes': { type: 'boolean', default: false },
         collections: { type: 'string' },
         password: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -68,6 +72,8 @@ async function main(argv: readonly string[]): Promise<number> {
     const system = composeBackupSystem({ config, db: database.db, ticker: false });
     try {
       await system.manager.ensureDir();
+      // The admins' retention and schedule (settings on /admin/auto-backup) apply to the command line too.
+      await system.settings.refresh();
       const showProgress = !values.json && process.stderr.isTTY;
       const output = await run(system.manager, {
         args,
@@ -76,10 +82,16 @@ async function main(argv: readonly string[]): Promise<number> {
         collections: values.collections?.split(',').map((c) => c.trim()).filter(Boolean),
         onProgress: showProgress ? progressLine : undefined,
         password: values.password,
+        acceptIndexes: values['accept-indexes'],
         db: database.db,
       });
       if (showProgress) process.stderr.write('\r\x1b[K');
-      process.stdout.write((values.json ? JSON.stringify(output.json, null, 2) : output.text) + '\n');
+      const shown = values.json ? JSON.stringify(output.json, null, 2) : output.text;
+      if (shown) process.stdout.write(shown + '\n');
+      if (output.failure) {
+        process.stderr.write(`scandy-backup: ${output.failure}\n`);
+        return 1;
+      }
       return 0;
     } finally {
       await system.close();

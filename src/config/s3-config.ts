@@ -7,7 +7,8 @@ export interface S3Config {
   readonly prefix: string;
   /** `s3://bucket/prefix`, for messages. */
   readonly url: string;
-  readonly keep: number;
+  /** BACKUP_S3_KEEP; undefined: the bucket keeps as many automatic backups as BACKUP_KEEP in force (environment or settings page). */
+  readonly keep: number | undefined;
   readonly forcePathStyle: boolean;
 }
 
@@ -23,11 +24,11 @@ const TRUE_WORDS = new Set(['true', '1', 'yes']);
 const FALSE_WORDS = new Set(['false', '0', 'no']);
 
 /**
- * Reads BACKUP_S3_URL, BACKUP_S3_KEEP (default: `backupKeep`) and
+ * Reads BACKUP_S3_URL, BACKUP_S3_KEEP (default: BACKUP_KEEP in force) and
  * BACKUP_S3_FORCE_PATH_STYLE. Undefined when BACKUP_S3_URL is unset; a bad
  * value throws an AppError whose message is one German line naming the variable.
  */
-export function parseS3Config(env: Env, backupKeep: number): S3Config | undefined {
+export function parseS3Config(env: Env): S3Config | undefined {
   const rawUrl = present(env[URL_VARIABLE]);
   const rawKeep = present(env[KEEP_VARIABLE]);
   const rawPathStyle = present(env[PATH_STYLE_VARIABLE]);
@@ -42,7 +43,7 @@ export function parseS3Config(env: Env, backupKeep: number): S3Config | undefine
     bucket,
     prefix,
     url: prefix ? `s3://${bucket}/${prefix}` : `s3://${bucket}`,
-    keep: rawKeep === undefined ? backupKeep : parseKeep(rawKeep),
+    keep: rawKeep === undefined ? undefined : parseKeep(rawKeep),
     forcePathStyle: rawPathStyle === undefined ? false : parseFlag(rawPathStyle),
   });
 }

@@ -26,12 +26,14 @@ export function createRedactor(secrets: readonly (string | undefined)[]): (text:
 
 /** The literal secret values of a configuration that must never reach a log or a mail. */
 export function secretsFromConfig(
-  config: Pick<Config, 'mongodbUri' | 'smtp' | 'adminPassword' | 'sessionSecret'>,
+  config: Pick<Config, 'mongodbUri' | 'smtp' | 'adminPassword' | 'sessionSecret'> & Partial<Pick<Config, 'backupPingUrl' | 'metricsToken'>>,
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): string[] {
   return [
     // The bucket's keys come from the AWS SDK's own variables, not from Config.
     ...AWS_SECRET_VARIABLES.map((name) => env[name]),
+    config.backupPingUrl,
+    config.metricsToken,
     config.smtp?.pass,
     config.adminPassword,
     config.sessionSecret,

@@ -4,15 +4,18 @@ import { systemClock, type Clock } from '../shared/clock.js';
 import {
   backupFailedMail,
   backupSucceededMail,
+  drillFailedMail,
   restoreFailedMail,
   safetyArchivePendingMail,
   safetyArchiveWrittenMail,
   watchdogAlertMail,
+  type DrillFailure,
   type MailContent,
   type RestoreFailure,
   type SafetyArchivePending,
   type WatchdogAlert,
 } from './backup-mails.js';
+import { diskSpaceLowMail } from './disk-space-mail.js';
 import type { Mailer } from './mailer.js';
 import { offsiteOutageMail, type OffsiteOutage } from './offsite-mails.js';
 import { MAIL_OFF_REASON } from './smtp-mailer.js';
@@ -35,6 +38,10 @@ export interface BackupNotifier {
   watchdogAlert(alert: WatchdogAlert): Promise<MailOutcome>;
   /** Copies to the bucket began to fail (once per outage). */
   offsiteOutage(outage: OffsiteOutage): Promise<MailOutcome>;
+  /** A restore drill found the backup does not come back as it was saved. */
+  drillFailed(failure: DrillFailure): Promise<MailOutcome>;
+  /** The backup volume fell below 20 % free (once per episode, see DiskWatch). */
+  diskSpaceLow(warning: string): Promise<MailOutcome>;
 }
 
 export interface RecipientLookup {
@@ -89,5 +96,7 @@ export function createBackupNotifier(options: BackupNotifierOptions): BackupNoti
     safetyArchiveWritten: (written) => deliver(safetyArchiveWrittenMail(written, { at: clock.now(), timeZone })),
     watchdogAlert: (alert) => deliver(watchdogAlertMail(alert, { timeZone })),
     offsiteOutage: (outage) => deliver(offsiteOutageMail(outage, { at: clock.now(), timeZone })),
+    drillFailed: (failure) => deliver(drillFailedMail(failure, { at: clock.now(), timeZone })),
+    diskSpaceLow: (warning) => deliver(diskSpaceLowMail(warning)),
   };
 }

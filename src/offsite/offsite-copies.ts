@@ -21,8 +21,8 @@ export interface OffsiteCopiesOptions {
   readonly records: CopyRecords;
   readonly clock: Clock;
   readonly emit: EventSink;
-  /** Automatic backups kept in the bucket (BACKUP_S3_KEEP). */
-  readonly keep: number;
+  /** Automatic backups kept in the bucket (BACKUP_S3_KEEP); undefined: as many as the retention in force. */
+  readonly keep: number | undefined;
   /** Default: this host and the backup folder. */
   readonly origin?: string;
   /** How long a process may copy one backup before another may take it over. */
@@ -44,7 +44,7 @@ const DEFAULT_POLL_MS = 15_000;
 export class OffsiteCopies {
   readonly place: StoragePlace;
   readonly records: CopyRecords;
-  readonly keep: number;
+  readonly keep: number | undefined;
   readonly origin: string;
   private readonly local: LocalFolderPlace;
   private readonly inFlight = new Set<Promise<void>>();

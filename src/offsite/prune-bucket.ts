@@ -2,11 +2,12 @@ import { planRetention, type RetentionRules } from '../retention/retention-polic
 import type { OffsiteCopies } from './offsite-copies.js';
 
 /**
- * Applies the same retention policy to the bucket, with BACKUP_S3_KEEP for
- * the automatic backups; pinned backups stay. Returns the removed names.
+ * Applies the retention policy in force (live settings included) to the
+ * bucket, with BACKUP_S3_KEEP, when set, for the automatic backups; pinned
+ * backups stay. Returns the removed names.
  */
 export async function pruneBucket(offsite: OffsiteCopies, rules: RetentionRules, pinned: ReadonlySet<string>): Promise<string[]> {
-  const plan = planRetention(await offsite.place.list(), { ...rules, keepLast: offsite.keep, pinned, protect: new Set() });
+  const plan = planRetention(await offsite.place.list(), { ...rules, keepLast: offsite.keep ?? rules.keepLast, pinned, protect: new Set() });
   const removed: string[] = [];
   for (const backup of plan.remove) {
     await offsite.place.remove(backup.name);

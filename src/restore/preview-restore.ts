@@ -2,6 +2,7 @@ import { withArchive } from '../archive/archive-reader.js';
 import type { BackupKind } from '../archive/backup-name.js';
 import type { BackupContext } from '../backup/backup-context.js';
 import { openArchiveSource, type ArchiveSource } from '../backup/archive-source.js';
+import { indexesToConfirm, type IndexToConfirm } from './index-review.js';
 
 export interface RestorePreview {
   readonly source: string;
@@ -16,6 +17,8 @@ export interface RestorePreview {
     /** Whether this installation would restore it (it is in BACKUP_COLLECTIONS). */
     readonly restorable: boolean;
   }[];
+  /** TTL and unique indexes of restorable collections that their live collections lack: a restore of those collections must confirm them. */
+  readonly indexesToConfirm: readonly IndexToConfirm[];
 }
 
 /** What a restore would change, per collection; reads only the manifest. */
@@ -31,5 +34,9 @@ export async function previewRestore(ctx: BackupContext, source: ArchiveSource):
       restorable: ctx.collections.includes(c.name),
     })),
   );
-  return { source: archive.label, createdAt: manifest.createdAt, kind: manifest.kind, collections };
+  const toConfirm = await indexesToConfirm(
+    ctx.db,
+    manifest.collections.filter((c) => ctx.collections.includes(c.name)),
+  );
+  return { source: archive.label, createdAt: manifest.createdAt, kind: manifest.kind, collections, indexesToConfirm: toConfirm };
 }

@@ -27,12 +27,14 @@ export interface BackupRow {
   readonly offsiteFailed: boolean;
   /** When a failed copy is tried again. */
   readonly offsiteRetryAt: Date | null;
+  /** "Behalten": never removed by retention. */
+  readonly pinned: boolean;
 }
 
 /** Every backup, newest first, with manifest counts and the last verify result. */
 export async function listBackupRows(deps: Pick<AppDependencies, 'manager'>): Promise<BackupRow[]> {
   const summaries = await deps.manager.list();
-  const verifications = await deps.manager.verifications(summaries.map((s) => s.name));
+  const [verifications, pinned] = await Promise.all([deps.manager.verifications(summaries.map((s) => s.name)), deps.manager.pinnedNames()]);
   return summaries.map((s) => ({
     name: s.name,
     createdAt: s.createdAt,
@@ -49,5 +51,6 @@ export async function listBackupRows(deps: Pick<AppDependencies, 'manager'>): Pr
     offsiteNote: offsiteStateText(s.offsite) ?? null,
     offsiteFailed: s.offsite?.state === 'failed',
     offsiteRetryAt: s.offsite?.state === 'failed' ? s.offsite.nextAttemptAt : null,
+    pinned: pinned.has(s.name),
   }));
 }

@@ -1,3 +1,4 @@
+import { requireIndexConfirmation } from '../../restore/index-review.js';
 import { safetyArchiveNote } from '../../restore/restore-backup.js';
 import { AppError } from '../../shared/app-error.js';
 import type { AppDependencies } from '../app-dependencies.js';
@@ -6,6 +7,8 @@ import type { StartedOperation } from './operation-view.js';
 export interface RestoreRequest {
   /** Default: every collection of the backup that this installation backs up. */
   readonly collections: readonly string[] | undefined;
+  /** Creates TTL and unique indexes the collections do not have now (see the preview's indexesToConfirm). */
+  readonly confirmIndexes: boolean;
 }
 
 /**
@@ -27,6 +30,7 @@ export async function startRestore(
   if (refused.length > 0) {
     throw new AppError('INVALID_INPUT', `Nicht im Backup oder nicht wiederherstellbar: ${refused.join(', ')}`);
   }
+  requireIndexConfirmation(preview.indexesToConfirm, collections, request.confirmIndexes, 'confirmIndexes: true');
   const launched = deps.tracker.launch(
     { operation: 'restore', subject: name, actor },
     (hooks) => deps.manager.restore({ source: { name }, collections, actor, onProgress: hooks.onProgress, onStarted: hooks.onStarted }),

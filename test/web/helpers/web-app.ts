@@ -6,12 +6,14 @@ import { hashPassword } from '../../../src/auth/password-hash.js';
 import { setAdminAccount } from '../../../src/auth/set-admin-account.js';
 import { usersCollection } from '../../../src/auth/user-accounts.js';
 import { composeBackupSystem, webDependencies, type BackupSystem } from '../../../src/app/compose.js';
+import type { Failpoints } from '../../../src/backup/backup-context.js';
 import type { OperationLock } from '../../../src/backup/operation-lock.js';
 import { OperationTracker } from '../../../src/backup/operation-tracker.js';
 import { loadConfig, type Config } from '../../../src/config/config.js';
 import type { EventLog } from '../../../src/log/event-log.js';
 import type { Mailer } from '../../../src/mail/mailer.js';
 import type { BackupManager } from '../../../src/manager/backup-manager.js';
+import type { DiskSpace } from '../../../src/storage/disk-space.js';
 import type { BackupScheduler } from '../../../src/scheduler/backup-scheduler.js';
 import type { AppDependencies } from '../../../src/web/app-dependencies.js';
 import { createApp } from '../../../src/web/create-app.js';
@@ -48,6 +50,10 @@ export interface WebAppOptions {
   readonly lock?: (db: Db) => OperationLock;
   /** Default: no SMTP, mail off. */
   readonly mailer?: Mailer;
+  /** Test-only: failures injected at precise points of a backup or restore. */
+  readonly failpoints?: Failpoints;
+  /** Default: statfs of the temporary backup folder. */
+  readonly readDiskSpace?: (dir: string) => Promise<DiskSpace>;
 }
 
 /** A real app on a fresh test database, with an admin and a non-admin account. */
@@ -66,7 +72,15 @@ export function useWebApp(options: WebAppOptions = {}): WebTestApp {
       SESSION_SECRET: 'test-secret-test-secret-test-secret',
       ...options.env,
     });
-    const automatic = composeBackupSystem({ config, db: t.db, mailer: options.mailer, lock: options.lock?.(t.db), ticker: false });
+    const automatic = composeBackupSystem({
+      config,
+      db: t.db,
+      mailer: options.mailer,
+      lock: options.lock?.(t.db),
+      failpoints: options.failpoints,
+      ticker: false,
+      readDiskSpace: options.readDiskSpace,
+    });
     const { log, manager, tracker, scheduler } = automatic;
     const audit: string[] = [];
     await manager.ensureDir();
