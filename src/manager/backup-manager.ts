@@ -1,5 +1,6 @@
 import type { ArchiveSource } from '../backup/archive-source.js';
 import type { BackupContext } from '../backup/backup-context.js';
+import { isAppError } from '../shared/app-error.js';
 import type { ProgressListener } from '../backup/backup-events.js';
 import type { StoredBackup } from '../backup/backup-store.js';
 import { createBackup, type BackupResult, type CreateBackupOptions } from '../backup/create-backup.js';
@@ -122,8 +123,19 @@ export function createBackupManager(
     offsiteSettled: async () => ctx.offsite?.settled(),
     drill: (drillOptions) => runRestoreDrill(ctx, options.drillDatabase, drillOptions),
     lastDrill: () => lastDrill(ctx.db),
-    pin: async (name, actor) => pins.pin((await ctx.store.find(name)).name, actor, ctx.clock.now()),
+    pin: async (name, actor) => pins.pin(await existingBackupName(ctx, name), actor, ctx.clock.now()),
     unpin: (name) => pins.unpin(name),
     pinnedNames: () => pins.pinnedNames(),
   };
+}
+
+/** The name of a backup in the folder or, when BACKUP_S3_URL is set, only in the bucket; BACKUP_NOT_FOUND otherwise. */
+async function existingBackupName(ctx: BackupContext, name: string): Promise<string> {
+  try {
+    return (await ctx.store.find(name)).name;
+  } catch (error) {
+    const inBucket = ctx.offsite && isAppError(error) && error.code === 'BACKUP_NOT_FOUND' ? await ctx.offsite.place.stat(name) : undefined;
+    if (!inBucket) throw error;
+    return inBucket.name;
+  }
 }

@@ -81,6 +81,15 @@ describe('a backup only in the bucket', () => {
     expect(opened.size).toBe(made.backup.size);
   });
 
+  it('is drilled and pinned by another host', async () => {
+    const drill = await b.manager.drill({ source: { name: made.backup.name }, actor: 'test' });
+    expect(drill).toMatchObject({ ok: true, backup: made.backup.name, documents: made.documents });
+    expect((await b.manager.pin(made.backup.name, 'test')).name).toBe(made.backup.name);
+    expect(await a.manager.pinnedNames()).toContain(made.backup.name);
+    expect(await b.manager.unpin(made.backup.name)).toBe(true);
+    expect(readdirSync(path.join(root, 'host-b')).filter((n) => n.startsWith('.upload-') || n.endsWith('.zip'))).toEqual([]);
+  });
+
   it('is restored by another host of the same database', async () => {
     await tools().deleteMany({});
     await tools().insertOne({ _id: new ObjectId(), name: 'nach dem Backup' });
