@@ -167,4 +167,27 @@ describe('off-site copies', () => {
       [names[2], ['s3']],
     ]);
   });
+
+  it('without BACKUP_S3_KEEP the bucket keeps as many automatic backups as the retention in force (settings page), and a pinned one stays', async () => {
+    const config = loadConfig(
+      { BACKUP_DIR: path.join(root, 'backups-live'), LOG_DIR: path.join(root, 'logs'), BACKUP_KEEP: '4', BACKUP_S3_URL: 's3://scandy-backups/werkstatt' },
+      root,
+    );
+    const place = new S3Place(new S3Target(server.client(), server.bucket!, 'live-keep-test'));
+    const app = composeBackupSystem({ config, db: t.db, clock, ticker: false, offsitePlace: place });
+    systems.push(app);
+    const names: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      now = new Date(now.getTime() + 3_600_000);
+      names.push((await app.manager.create({ kind: 'auto', actor: 'Zeitplan' })).backup.name);
+      await app.settled();
+    }
+    expect((await place.list()).map((f) => f.name)).toEqual([...names].reverse());
+    await app.manager.pin(names[0]!, 'admin@example.org');
+    await app.settings.save({ keep: 1 }, (await app.settings.current()).version, 'admin@example.org');
+    const result = await app.manager.prune();
+    expect([...result.removedOffsite].sort()).toEqual([names[1], names[2]]);
+    expect((await place.list()).map((f) => f.name)).toEqual([names[3], names[0]]);
+    await app.settings.reset(['keep'], (await app.settings.current()).version, 'admin@example.org');
+  });
 });
