@@ -50,17 +50,39 @@ async function verify(button, name) {
   }
 }
 
+const PLACE_WORDS = { local: 'lokal', s3: 'extern' };
+
 async function remove(button, name) {
-  if (!window.confirm(`Backup ${name} endgültig löschen?`)) return;
+  const row = button.closest('tr');
+  const locations = (row?.dataset.locations || 'local').split(',');
+  const places = locations.length > 1 ? await choosePlaces(name) : window.confirm(`Backup ${name} (${PLACE_WORDS[locations[0]]}) endgültig löschen?`) ? locations : [];
+  if (places.length === 0) return;
   button.disabled = true;
   try {
-    await api('DELETE', backupUrl(name));
-    showMessage(message, `${name} wurde gelöscht.`, 'ok');
-    button.closest('tr')?.remove();
+    await api('DELETE', `${backupUrl(name)}?places=${places.join(',')}`);
+    showMessage(message, `${name} wurde gelöscht (${places.map((p) => PLACE_WORDS[p]).join(' und ')}).`, 'ok');
+    if (places.length === locations.length) row?.remove();
+    else reloadSoon();
   } catch (error) {
     showMessage(message, error.message, 'err');
     button.disabled = false;
   }
+}
+
+/** Asks in a dialog where a backup that is in both places is to be deleted; [] when cancelled. */
+function choosePlaces(name) {
+  const dialog = document.getElementById('delete-dialog');
+  dialog.querySelector('[data-role="delete-name"]').textContent = name;
+  for (const box of dialog.querySelectorAll('input[name="place"]')) box.checked = true;
+  dialog.returnValue = '';
+  dialog.showModal();
+  return new Promise((resolve) => {
+    dialog.addEventListener(
+      'close',
+      () => resolve(dialog.returnValue === 'delete' ? [...dialog.querySelectorAll('input[name="place"]:checked')].map((box) => box.value) : []),
+      { once: true },
+    );
+  });
 }
 
 const uploadForm = document.getElementById('upload-form');

@@ -24,9 +24,11 @@ import { MongoSlotClaims } from '../scheduler/slot-claims.js';
 import { describeError } from '../shared/app-error.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import type { DiskSpace } from '../storage/disk-space.js';
+import type { StoragePlace } from '../storage/storage-place.js';
 import type { AppDependencies } from '../web/app-dependencies.js';
 import { composeDrillScheduler, drillEvents } from './compose-drills.js';
 import { engineEvents, pendingMails } from './compose-events.js';
+import { offsiteCopiesOf, offsiteMailEvents } from './compose-offsite.js';
 import { composeWatching, type Watching } from './compose-watching.js';
 import { composeSettings, initialMailSettings, liveMailOptions, withExtraRecipients } from './compose-settings.js';
 import type { LiveSettings } from '../settings/live-settings.js';
@@ -52,6 +54,8 @@ export interface ComposeOptions {
   readonly failpoints?: Failpoints;
   /** Default: statfs of BACKUP_DIR's volume (tests inject a small disk). */
   readonly readDiskSpace?: (dir: string) => Promise<DiskSpace>;
+  /** Instead of the bucket of config.s3 (tests: a client with the test server's keys). */
+  readonly offsitePlace?: StoragePlace;
 }
 
 /** The backup system of one process: the engine, the scheduler, the log and the mail, wired once. */
@@ -105,9 +109,10 @@ export function composeBackupSystem(options: ComposeOptions): BackupSystem {
   const store = new BackupStore(config.backupDir);
   const watching = composeWatching({ config, db, store, notifier, mailer, mail, recipients, log: log.write, clock, readDiskSpace: options.readDiskSpace });
   const drillSink = drillEvents({ notifier, metrics: watching.monitoring.metrics, clock, track: mails.track });
-  const emit = engineEvents(log, runs, notifier, mails, [watching.monitoring.sink, drillSink]);
+  const emit = engineEvents(log, runs, notifier, mails, [watching.monitoring.sink, drillSink, offsiteMailEvents(notifier, mails.track)]);
 
-  const ctx = createBackupContext(config, db, { emit, clock, store, lock: options.lock, failpoints: options.failpoints, beforeBackup: watching.disk.beforeBackup });
+  const ctx = createBackupContext(config, db, { emit, clock, store, lock: options.lock, failpoints: options.failpoints, beforeBackup: watching.disk.beforeBackup,
+    offsitePlace: options.offsitePlace });
   const manager = createBackupManager(ctx, { drillDatabase: config.backupDrillDb });
   const tracker = new OperationTracker();
   const scheduler = new BackupScheduler({
@@ -137,6 +142,7 @@ export function composeBackupSystem(options: ComposeOptions): BackupSystem {
   const drills = composeDrillScheduler({ manager, settings, metrics: watching.monitoring.metrics, log: log.write, clock, ticker: drillTicker });
 
   const settled = async () => {
+    await manager.offsiteSettled();
     await runs.flush();
     await Promise.all([mails.settled(), watching.monitoring.settled()]);
   };
@@ -160,11 +166,13 @@ export function composeBackupSystem(options: ComposeOptions): BackupSystem {
       settings.startPolling();
       await scheduler.startTicking();
       drills.startTicking();
+      manager.startOffsiteRetries();
     },
     settled,
     async close() {
       settings.stop();
       await Promise.all([scheduler.shutdown(), drills.shutdown()]);
+      manager.stopOffsiteRetries();
       await settled();
       await log.close();
     },
@@ -182,6 +190,8 @@ export interface BackupContextOptions {
   /** What the server offers, instead of asking it (tests: claim snapshot reads on FerretDB). */
   readonly capabilities?: ServerCapabilities;
   readonly beforeBackup?: BeforeBackupCheck;
+  /** The bucket, instead of the one config.s3 names (tests). */
+  readonly offsitePlace?: StoragePlace;
 }
 
 /**
@@ -190,23 +200,27 @@ export interface BackupContextOptions {
  * is registered here, so the engine below never imports it.
  */
 export function createBackupContext(
-  config: Pick<Config, 'backupDir' | 'backupCollections' | 'backupKeep'> & RetentionConfig,
+  config: Pick<Config, 'backupDir' | 'backupCollections' | 'backupKeep'> & Partial<Pick<Config, 's3'>> & RetentionConfig,
   db: Db,
   options: BackupContextOptions = {},
 ): BackupContext {
   let capabilities: Promise<ServerCapabilities> | undefined;
+  const store = options.store ?? new BackupStore(config.backupDir);
+  const clock = options.clock ?? systemClock;
+  const emit = options.emit ?? (() => undefined);
   const ctx: BackupContext = {
     db,
     collections: config.backupCollections,
     retention: retentionRulesOf(config),
-    store: options.store ?? new BackupStore(config.backupDir),
+    store,
     lock: options.lock ?? new MongoOperationLock(db, config.backupTimezone ? { timeZone: config.backupTimezone } : {}),
-    clock: options.clock ?? systemClock,
-    emit: options.emit ?? (() => undefined),
+    clock,
+    emit,
     compressionLevel: options.compressionLevel ?? 6,
     capabilities: () => (capabilities ??= options.capabilities ? Promise.resolve(options.capabilities) : detectCapabilities(db)),
     afterLock: recoverInterruptedRestore,
     ...(options.beforeBackup ? { beforeBackup: options.beforeBackup } : {}),
+    offsite: offsiteCopiesOf(config, db, { store, clock, emit, place: options.offsitePlace }),
   };
   if (options.failpoints) injectFailpoints(ctx, options.failpoints);
   return ctx;

@@ -8,6 +8,7 @@ import type { Clock } from '../shared/clock.js';
 import type { EventSink } from './backup-events.js';
 import type { BackupStore } from './backup-store.js';
 import type { LockLease, OperationLock } from './operation-lock.js';
+import type { OffsiteCopies } from '../offsite/offsite-copies.js';
 
 export interface AfterLockOptions {
   /** false: leave a restore's pending safety archive for later (the app's start does not wait for it). */
@@ -34,6 +35,8 @@ export interface BackupContext {
   readonly compressionLevel: number;
   capabilities(): Promise<ServerCapabilities>;
   readonly afterLock: AfterLock;
+  /** Copies to the bucket (BACKUP_S3_URL); undefined when off. */
+  readonly offsite: OffsiteCopies | undefined;
   /** Asked before each backup: undefined lets it start, a German sentence refuses it (disk space). */
   readonly beforeBackup?: BeforeBackupCheck;
 }

@@ -29,6 +29,17 @@ export type BackupEvent =
   /** Documents the app wrote during a restore that a unique index refused to merge; kept in a collection of their own. */
   | { type: 'restore.writes-kept-apart'; collection: string; keptIn: string; documents: number }
   | { type: 'lock.taken-over'; from: string; purpose: string }
+  /** The copy of a backup reached the bucket and was checked (size and SHA-256). */
+  | { type: 'offsite.copied'; name: string; size: number; durationMs: number }
+  /** A copy failed; it is retried at `nextAttemptAt`. `firstOfOutage`: no copy failed before since the last success. */
+  | { type: 'offsite.copy-failed'; name: string; reason: string; attempt: number; nextAttemptAt: Date; retryInMs: number; firstOfOutage: boolean }
+  /** The first copy that succeeded after an outage. */
+  | { type: 'offsite.recovered'; name: string }
+  /** A pending copy given up: its local archive is gone. */
+  | { type: 'offsite.dropped'; name: string; reason: string }
+  | { type: 'offsite.pruned'; removed: readonly string[] }
+  | { type: 'offsite.prune-failed'; reason: string }
+  | { type: 'offsite.deleted'; name: string; actor?: string }
   /** The restore drill: a backup restored into the scratch database and compared with its archive. */
   | { type: 'drill.started'; backup: string; actor: string }
   | { type: 'drill.succeeded'; backup: string; documents: number; durationMs: number; actor: string }

@@ -1,7 +1,9 @@
-import { withArchive } from '../archive/archive-reader.js';
 import type { BackupKind } from '../archive/backup-name.js';
 import type { ReadConsistency } from '../archive/manifest.js';
+import { mergePlaces, type OffsiteState } from '../offsite/merge-places.js';
 import { describeError } from '../shared/app-error.js';
+import type { PlaceKind } from '../storage/storage-place.js';
+import { readArchiveSummary, type ArchiveSummary } from './archive-summary.js';
 import type { BackupContext } from './backup-context.js';
 
 export interface BackupSummary {
@@ -9,6 +11,10 @@ export interface BackupSummary {
   readonly createdAt: Date;
   readonly kind: BackupKind;
   readonly size: number;
+  /** Where it is: the backup folder (`local`), the bucket (`s3`), or both. */
+  readonly locations: readonly PlaceKind[];
+  /** Its copy in the bucket; undefined when off or never asked for. */
+  readonly offsite: OffsiteState | undefined;
   /** From the manifest; undefined when the archive cannot be opened. */
   readonly documents: number | undefined;
   readonly collections: readonly { readonly name: string; readonly count: number }[];
@@ -18,20 +24,37 @@ export interface BackupSummary {
   readonly problem: string | undefined;
 }
 
-/** Every backup, newest first, with counts from its manifest (no document is read). */
+/** Said of a backup in the bucket only whose counts were not recorded (another database, a lost catalog). */
+export const COUNTS_NOT_RECORDED = 'nur extern gespeichert, Zahlen noch nicht bekannt: „Prüfen“ lädt es herunter und liest sie';
+
+/**
+ * Every backup of the backup folder and the bucket, newest first, with
+ * counts from its manifest (no document is read; for a backup in the bucket
+ * only, the counts recorded when it was copied or checked).
+ */
 export async function listBackups(ctx: BackupContext): Promise<BackupSummary[]> {
-  const backups = await ctx.store.list();
+  const local = await ctx.store.list();
+  const { offsite } = ctx;
+  const [bucket, records] = offsite
+    ? await Promise.all([offsite.place.list().catch(() => undefined), offsite.records.all().catch(() => [])])
+    : [[], []];
+  const placed = offsite ? mergePlaces(local, bucket, records) : local.map((b) => ({ ...b, locations: ['local'] as const, offsite: undefined, recordedSummary: undefined }));
+  const pathOf = new Map(local.map((b) => [b.name, b.path]));
   return Promise.all(
-    backups.map(async (backup) => {
-      const base = { name: backup.name, createdAt: backup.createdAt, kind: backup.kind, size: backup.size };
+    placed.map(async (backup) => {
+      const base = { name: backup.name, createdAt: backup.createdAt, kind: backup.kind, size: backup.size, locations: backup.locations, offsite: backup.offsite };
+      const filePath = pathOf.get(backup.name);
+      if (!filePath) return { ...base, ...countsOf(backup.recordedSummary) };
       try {
-        const manifest = await withArchive(backup.path, async (archive) => archive.manifest);
-        const collections = manifest.collections.map((c) => ({ name: c.name, count: c.count }));
-        const documents = collections.reduce((sum, c) => sum + c.count, 0);
-        return { ...base, documents, collections, consistency: manifest.consistency, problem: undefined };
+        return { ...base, ...countsOf(await readArchiveSummary(filePath)) };
       } catch (error) {
-        return { ...base, documents: undefined, collections: [], consistency: undefined, problem: describeError(error) };
+        return { ...base, ...countsOf(undefined, describeError(error)) };
       }
     }),
   );
+}
+
+function countsOf(summary: ArchiveSummary | undefined, problem = COUNTS_NOT_RECORDED) {
+  if (!summary) return { documents: undefined, collections: [], consistency: undefined, problem };
+  return { documents: summary.documents, collections: summary.collections, consistency: summary.consistency ?? undefined, problem: undefined };
 }

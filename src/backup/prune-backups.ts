@@ -3,11 +3,15 @@ import { planRetention } from '../retention/retention-policy.js';
 import type { BackupContext } from './backup-context.js';
 import { withOperation, type LockLease } from './operation-lock.js';
 import { forgetVerifications } from './verification-records.js';
+import { pruneBucket } from '../offsite/prune-bucket.js';
+import { describeError } from '../shared/app-error.js';
 
 export interface PruneResult {
   readonly removed: string[];
   readonly tempFilesRemoved: string[];
   readonly kept: number;
+  /** Removed from the bucket by the same policy (BACKUP_S3_KEEP for automatic backups). */
+  readonly removedOffsite: string[];
 }
 
 /**
@@ -36,6 +40,20 @@ export async function pruneBackups(ctx: BackupContext, options: { lease?: LockLe
     }
     tempFilesRemoved.push(...(await ctx.store.removeStaleUploadDirs(ctx.clock.now())));
     if (removed.length > 0 || tempFilesRemoved.length > 0) ctx.emit({ type: 'backup.pruned', removed, tempFilesRemoved });
-    return { removed, tempFilesRemoved, kept: plan.keep.length };
+    const removedOffsite = await pruneOffsite(ctx, pinned);
+    return { removed, tempFilesRemoved, kept: plan.keep.length, removedOffsite };
   });
+}
+
+/** The bucket's retention; a failure there is logged and never fails the local prune. */
+async function pruneOffsite(ctx: BackupContext, pinned: ReadonlySet<string>): Promise<string[]> {
+  if (!ctx.offsite) return [];
+  try {
+    const removed = await pruneBucket(ctx.offsite, ctx.retention, pinned);
+    if (removed.length > 0) ctx.emit({ type: 'offsite.pruned', removed });
+    return removed;
+  } catch (error) {
+    ctx.emit({ type: 'offsite.prune-failed', reason: describeError(error) });
+    return [];
+  }
 }

@@ -20,6 +20,7 @@ export async function storeVerifiedArchive(
     const { backup } = await ctx.store.writeNew('upload', ctx.clock.now(), (tempPath) => rename(sourcePath, tempPath));
     return backup;
   });
+  ctx.offsite?.archived(stored);
   await recordVerification(ctx.db, stored.name, {
     ok: true,
     checkedAt: ctx.clock.now(),

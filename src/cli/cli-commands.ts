@@ -8,6 +8,7 @@ import { AppError } from '../shared/app-error.js';
 import { adminCommand } from './admin-command.js';
 import { formatBytes, formatDuration } from '../shared/human-units.js';
 import { table } from './cli-output.js';
+import { locationLabel, offsiteStateText } from '../offsite/offsite-wording.js';
 import { drillOutput } from './drill-output.js';
 
 export interface CommandInput {
@@ -52,11 +53,12 @@ export const COMMANDS: Record<string, (manager: BackupManager, input: CommandInp
       b.name,
       b.kind,
       formatBytes(b.size),
+      [locationLabel(b.locations), offsiteStateText(b.offsite)].filter(Boolean).join(', '),
       b.documents === undefined ? `FEHLER: ${b.problem}` : `${b.documents} Dokumente`,
       b.consistency ?? '',
     ]);
     return {
-      json: backups.map((b) => ({ ...b, createdAt: b.createdAt.toISOString(), consistency: b.consistency ?? null })),
+      json: backups.map((b) => ({ ...b, createdAt: b.createdAt.toISOString(), consistency: b.consistency ?? null, offsite: b.offsite ?? null })),
       text: backups.length === 0 ? 'Keine Backups vorhanden.' : table(rows),
     };
   },
@@ -98,7 +100,7 @@ export const COMMANDS: Record<string, (manager: BackupManager, input: CommandInp
 
   async prune(manager) {
     const result = await manager.prune();
-    const removed = [...result.removed, ...result.tempFilesRemoved];
+    const removed = [...result.removed, ...result.tempFilesRemoved, ...result.removedOffsite.map((name) => `${name} (extern)`)];
     return { json: result, text: removed.length === 0 ? `Nichts zu löschen (${result.kept} Backups behalten).` : `Gelöscht: ${removed.join(', ')}` };
   },
 

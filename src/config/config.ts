@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../shared/app-error.js';
 import { SCANDY_COLLECTIONS, isSafeCollectionName } from './collections.js';
+import { parseS3Config, type S3Config } from './s3-config.js';
 import { smtpConfigFrom, smtpVariables, type SmtpConfig } from './smtp-config.js';
 import { trustProxyVariable } from './trust-proxy.js';
 import { DEFAULT_MIN_FREE_MB, EMAIL_MESSAGE, emptyToUndefined, backupTimes, drillSchedule, positiveNumber, timezone, wholeNumber, type DrillSchedule } from './config-values.js';
@@ -49,6 +50,8 @@ export interface Config {
   readonly uploadMaxBytes: number;
   /** Express "trust proxy": false, a hop count, or addresses/subnets of the proxies (never true). */
   readonly trustProxy: false | number | string;
+  /** Off-site copies (BACKUP_S3_*); undefined when BACKUP_S3_URL is unset. */
+  readonly s3: S3Config | undefined;
 }
 
 const SECRET_VARIABLES = new Set(['SMTP_PASS', 'SESSION_SECRET', 'ADMIN_PASSWORD', 'MONGODB_URI', 'SMTP_URL', 'BACKUP_PING_URL', 'METRICS_TOKEN']);
@@ -145,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     throw new AppError('CONFIG_INVALID', `Ungültige Konfiguration: BACKUP_DRILL_DB darf nicht die Datenbank der App (MONGODB_DB) sein (erhalten: "${drillDb}")`);
   }
   const smtp = smtpConfigFrom(e);
+  const s3 = parseS3Config(env);
 
   return Object.freeze({
     mongodbUri: e.MONGODB_URI,
@@ -177,5 +181,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     adminEmail: e.ADMIN_EMAIL,
     adminPassword: e.ADMIN_PASSWORD,
     trustProxy: e.TRUST_PROXY,
+    s3,
   });
 }

@@ -7,7 +7,8 @@ export interface S3Config {
   readonly prefix: string;
   /** `s3://bucket/prefix`, for messages. */
   readonly url: string;
-  readonly keep: number;
+  /** BACKUP_S3_KEEP; undefined: the bucket keeps as many automatic backups as BACKUP_KEEP in force (environment or settings page). */
+  readonly keep: number | undefined;
   readonly forcePathStyle: boolean;
 }
 
@@ -16,16 +17,18 @@ type Env = Readonly<Record<string, string | undefined>>;
 const URL_VARIABLE = 'BACKUP_S3_URL';
 const KEEP_VARIABLE = 'BACKUP_S3_KEEP';
 const PATH_STYLE_VARIABLE = 'BACKUP_S3_FORCE_PATH_STYLE';
+/** The AWS SDK's own endpoint settings: checked here so a typo stops the start instead of every copy. */
+const ENDPOINT_VARIABLES = ['AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL'] as const;
 const MAX_PREFIX_LENGTH = 900;
 const TRUE_WORDS = new Set(['true', '1', 'yes']);
 const FALSE_WORDS = new Set(['false', '0', 'no']);
 
 /**
- * Reads BACKUP_S3_URL, BACKUP_S3_KEEP (default: `backupKeep`) and
+ * Reads BACKUP_S3_URL, BACKUP_S3_KEEP (default: BACKUP_KEEP in force) and
  * BACKUP_S3_FORCE_PATH_STYLE. Undefined when BACKUP_S3_URL is unset; a bad
  * value throws an AppError whose message is one German line naming the variable.
  */
-export function parseS3Config(env: Env, backupKeep: number): S3Config | undefined {
+export function parseS3Config(env: Env): S3Config | undefined {
   const rawUrl = present(env[URL_VARIABLE]);
   const rawKeep = present(env[KEEP_VARIABLE]);
   const rawPathStyle = present(env[PATH_STYLE_VARIABLE]);
@@ -35,11 +38,12 @@ export function parseS3Config(env: Env, backupKeep: number): S3Config | undefine
     return undefined;
   }
   const { bucket, prefix } = parseUrl(rawUrl);
+  for (const variable of ENDPOINT_VARIABLES) checkEndpoint(variable, present(env[variable]));
   return Object.freeze({
     bucket,
     prefix,
     url: prefix ? `s3://${bucket}/${prefix}` : `s3://${bucket}`,
-    keep: rawKeep === undefined ? backupKeep : parseKeep(rawKeep),
+    keep: rawKeep === undefined ? undefined : parseKeep(rawKeep),
     forcePathStyle: rawPathStyle === undefined ? false : parseFlag(rawPathStyle),
   });
 }
@@ -68,6 +72,19 @@ export function bucketNameProblem(bucket: string): string | undefined {
   if (/\.\.|\.-|-\./.test(bucket)) return `„${bucket}“ darf keine zwei Punkte und keinen Punkt neben einem Bindestrich enthalten`;
   if (/^\d+\.\d+\.\d+\.\d+$/.test(bucket)) return `„${bucket}“ darf keine IP-Adresse sein`;
   return undefined;
+}
+
+function checkEndpoint(variable: string, raw: string | undefined): void {
+  if (raw === undefined) return;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (url && (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password) return;
+  const shown = raw.includes('@') ? '' : ` (erhalten: "${raw}")`;
+  throw invalid(`${variable} muss eine Adresse wie https://s3.example.com sein, ohne Zugangsdaten${shown}`);
 }
 
 function parseKeep(raw: string): number {

@@ -1,5 +1,6 @@
 import { KIND_LABELS, type BackupKind } from '../archive/backup-name.js';
 import type { BackupEvent } from '../backup/backup-events.js';
+import { describeOffsiteEvent } from './offsite-messages.js';
 import { formatBytes, formatDocuments, formatDuration } from '../shared/human-units.js';
 
 const RECOVERY_OUTCOMES = {
@@ -66,6 +67,8 @@ export function describeBackupEvent(event: BackupEvent): string {
       return prefixed('Wiederherstellungstest fehlgeschlagen', event.reason, `(${event.backup})`);
     case 'lock.taken-over':
       return `Sperre von ${event.from} übernommen (abgelaufen, Vorgang: ${event.purpose})`;
+    default:
+      return describeOffsiteEvent(event);
   }
 }
 

@@ -3,6 +3,8 @@ import { redactSecrets } from '../shared/app-error.js';
 
 export const REDACTED = '***';
 
+const AWS_SECRET_VARIABLES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'] as const;
+
 /** age secret keys (X25519 and post-quantum), in either case, wherever they appear. */
 const AGE_SECRET_KEY = /AGE-SECRET-KEY-(?:PQ-)?1[0-9A-Z]+/gi;
 
@@ -25,8 +27,11 @@ export function createRedactor(secrets: readonly (string | undefined)[]): (text:
 /** The literal secret values of a configuration that must never reach a log or a mail. */
 export function secretsFromConfig(
   config: Pick<Config, 'mongodbUri' | 'smtp' | 'adminPassword' | 'sessionSecret'> & Partial<Pick<Config, 'backupPingUrl' | 'metricsToken'>>,
+  env: Readonly<Record<string, string | undefined>> = process.env,
 ): string[] {
   return [
+    // The bucket's keys come from the AWS SDK's own variables, not from Config.
+    ...AWS_SECRET_VARIABLES.map((name) => env[name]),
     config.backupPingUrl,
     config.metricsToken,
     config.smtp?.pass,

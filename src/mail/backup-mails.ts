@@ -17,13 +17,13 @@ export interface MailTimeSettings {
 
 export const BACKUPS_PAGE = '/admin/backups';
 export const AUTO_BACKUP_PAGE = '/admin/auto-backup';
-const SIGNATURE = '\n-- \nScandy Backup (automatische Nachricht)\n';
+export const SIGNATURE = '\n-- \nScandy Backup (automatische Nachricht)\n';
 
-function when(at: Date, { timeZone }: MailTimeSettings): string {
+export function when(at: Date, { timeZone }: MailTimeSettings): string {
   return `${formatLocalMinute(at, timeZone)} (${timeZone})`;
 }
 
-function table(rows: readonly (readonly [string, string])[]): string {
+export function table(rows: readonly (readonly [string, string])[]): string {
   const width = Math.max(...rows.map(([label]) => label.length)) + 2;
   return rows.map(([label, value]) => `${(label + ':').padEnd(width)}${value}`).join('\n');
 }

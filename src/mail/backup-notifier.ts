@@ -17,6 +17,7 @@ import {
 } from './backup-mails.js';
 import { diskSpaceLowMail } from './disk-space-mail.js';
 import type { Mailer } from './mailer.js';
+import { offsiteOutageMail, type OffsiteOutage } from './offsite-mails.js';
 import { MAIL_OFF_REASON } from './smtp-mailer.js';
 
 export interface MailOutcome {
@@ -35,6 +36,8 @@ export interface BackupNotifier {
   safetyArchivePending(pending: SafetyArchivePending): Promise<MailOutcome>;
   safetyArchiveWritten(written: { readonly source: string; readonly name: string }): Promise<MailOutcome>;
   watchdogAlert(alert: WatchdogAlert): Promise<MailOutcome>;
+  /** Copies to the bucket began to fail (once per outage). */
+  offsiteOutage(outage: OffsiteOutage): Promise<MailOutcome>;
   /** A restore drill found the backup does not come back as it was saved. */
   drillFailed(failure: DrillFailure): Promise<MailOutcome>;
   /** The backup volume fell below 20 % free (once per episode, see DiskWatch). */
@@ -92,6 +95,7 @@ export function createBackupNotifier(options: BackupNotifierOptions): BackupNoti
     safetyArchivePending: (pending) => deliver(safetyArchivePendingMail(pending, { at: clock.now(), timeZone })),
     safetyArchiveWritten: (written) => deliver(safetyArchiveWrittenMail(written, { at: clock.now(), timeZone })),
     watchdogAlert: (alert) => deliver(watchdogAlertMail(alert, { timeZone })),
+    offsiteOutage: (outage) => deliver(offsiteOutageMail(outage, { at: clock.now(), timeZone })),
     drillFailed: (failure) => deliver(drillFailedMail(failure, { at: clock.now(), timeZone })),
     diskSpaceLow: (warning) => deliver(diskSpaceLowMail(warning)),
   };

@@ -1,5 +1,6 @@
 import type { ArchiveSource } from '../backup/archive-source.js';
 import type { BackupContext } from '../backup/backup-context.js';
+import { isAppError } from '../shared/app-error.js';
 import type { ProgressListener } from '../backup/backup-events.js';
 import type { StoredBackup } from '../backup/backup-store.js';
 import { createBackup, type BackupResult, type CreateBackupOptions } from '../backup/create-backup.js';
@@ -21,6 +22,7 @@ import { lastDrill } from '../restore/drill/drill-records.js';
 import { runRestoreDrill, type DrillOptions } from '../restore/drill/restore-drill.js';
 import { MongoPinStore, type Pin } from '../retention/pin-store.js';
 import type { Clock } from '../shared/clock.js';
+import type { PlaceKind } from '../storage/storage-place.js';
 
 /**
  * The backup engine as one object: what the pages, the scheduler and the
@@ -46,7 +48,8 @@ export interface BackupManager {
   previewRestore(source: ArchiveSource): Promise<RestorePreview>;
   restore(options: RestoreOptions): Promise<RestoreResult>;
   prune(): Promise<PruneResult>;
-  delete(name: string, actor?: string): Promise<void>;
+  /** From the places chosen (default: wherever it is); says where it was removed. */
+  delete(name: string, actor?: string, places?: readonly PlaceKind[]): Promise<PlaceKind[]>;
   importLegacy(filePath: string, actor?: string): Promise<LegacyImportResult>;
   /** Keeps an uploaded archive that verifyArchive accepted, as a backup of kind "upload". */
   storeVerifiedUpload(filePath: string, verified: { readonly documents: number; readonly actor: string }): Promise<StoredBackup>;
@@ -60,6 +63,13 @@ export interface BackupManager {
   /** The periodic check: repairs an interrupted restore once the lock is free; true when nothing is left. */
   repairIfInterrupted(): Promise<boolean>;
   resumePendingSafetyArchive(): Promise<void>;
+  /** Off-site copies: retry due ones now and then (a no-op when BACKUP_S3_URL is unset). */
+  startOffsiteRetries(): void;
+  stopOffsiteRetries(): void;
+  /** Copies the due pending copies of this backup folder now. */
+  copyDueOffsite(): Promise<void>;
+  /** Waits until the copies this process is making are done. */
+  offsiteSettled(): Promise<void>;
   /**
    * The restore drill: the newest (or the chosen) backup restored into the
    * scratch database, compared and dropped, under the operation lock.
@@ -98,7 +108,7 @@ export function createBackupManager(
     previewRestore: (source) => previewRestore(ctx, source),
     restore: (options) => restoreBackup(ctx, options),
     prune: () => pruneBackups(ctx),
-    delete: (name, actor) => deleteBackup(ctx, name, actor),
+    delete: (name, actor, places) => deleteBackup(ctx, name, actor, places),
     importLegacy: (filePath, actor) => importLegacyBackup(ctx, filePath, actor),
     storeVerifiedUpload: (filePath, verified) => storeVerifiedArchive(ctx, filePath, verified),
     openBackup: (name) => openBackup(ctx, name),
@@ -107,10 +117,25 @@ export function createBackupManager(
     repairInterruptedRestore: (options) => repairInterruptedRestore(ctx, options),
     repairIfInterrupted: () => repairIfInterrupted(ctx),
     resumePendingSafetyArchive: () => resumePendingSafetyArchive(ctx),
+    startOffsiteRetries: () => ctx.offsite?.startRetrying(),
+    stopOffsiteRetries: () => ctx.offsite?.stop(),
+    copyDueOffsite: async () => ctx.offsite?.copyDue(),
+    offsiteSettled: async () => ctx.offsite?.settled(),
     drill: (drillOptions) => runRestoreDrill(ctx, options.drillDatabase, drillOptions),
     lastDrill: () => lastDrill(ctx.db),
-    pin: async (name, actor) => pins.pin((await ctx.store.find(name)).name, actor, ctx.clock.now()),
+    pin: async (name, actor) => pins.pin(await existingBackupName(ctx, name), actor, ctx.clock.now()),
     unpin: (name) => pins.unpin(name),
     pinnedNames: () => pins.pinnedNames(),
   };
+}
+
+/** The name of a backup in the folder or, when BACKUP_S3_URL is set, only in the bucket; BACKUP_NOT_FOUND otherwise. */
+async function existingBackupName(ctx: BackupContext, name: string): Promise<string> {
+  try {
+    return (await ctx.store.find(name)).name;
+  } catch (error) {
+    const inBucket = ctx.offsite && isAppError(error) && error.code === 'BACKUP_NOT_FOUND' ? await ctx.offsite.place.stat(name) : undefined;
+    if (!inBucket) throw error;
+    return inBucket.name;
+  }
 }

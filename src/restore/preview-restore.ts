@@ -1,7 +1,7 @@
 import { withArchive } from '../archive/archive-reader.js';
 import type { BackupKind } from '../archive/backup-name.js';
 import type { BackupContext } from '../backup/backup-context.js';
-import { resolveArchive, type ArchiveSource } from '../backup/archive-source.js';
+import { openArchiveSource, type ArchiveSource } from '../backup/archive-source.js';
 import { indexesToConfirm, type IndexToConfirm } from './index-review.js';
 
 export interface RestorePreview {
@@ -23,8 +23,8 @@ export interface RestorePreview {
 
 /** What a restore would change, per collection; reads only the manifest. */
 export async function previewRestore(ctx: BackupContext, source: ArchiveSource): Promise<RestorePreview> {
-  const archive = await resolveArchive(ctx.store, source);
-  const manifest = await withArchive(archive.path, async (opened) => opened.manifest);
+  const archive = await openArchiveSource(ctx, source);
+  const manifest = await withArchive(archive.path, async (opened) => opened.manifest).finally(() => archive.dispose());
   const existing = new Set((await ctx.db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
   const collections = await Promise.all(
     manifest.collections.map(async (c) => ({

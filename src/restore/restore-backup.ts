@@ -5,7 +5,8 @@ import type { BackupContext } from '../backup/backup-context.js';
 import type { ProgressListener, RestoreStep } from '../backup/backup-events.js';
 import { AppError, describeError, isAppError } from '../shared/app-error.js';
 import { randomToken } from '../shared/ids.js';
-import { resolveArchive, type ArchiveSource } from '../backup/archive-source.js';
+import { openArchiveSource, type ArchiveSource } from '../backup/archive-source.js';
+import { verifyArchive } from '../archive/verify-archive.js';
 import { RollbackFailedError, loadAndSwap } from './load-and-swap.js';
 import { readJournal } from './restore-journal.js';
 import { completeSafetyArchive } from './safety-archive.js';
@@ -54,10 +55,12 @@ const STEP_LABELS: Record<RestoreStep, string> = {
 export async function restoreBackup(ctx: BackupContext, options: RestoreOptions): Promise<RestoreResult> {
   const { actor, onProgress } = options;
   return withOperation(ctx, 'restore', undefined, async (lease) => {
-    const archive = await resolveArchive(ctx.store, options.source);
-    await refuseWhileSafetyArchivePending(ctx);
+    const archive = await openArchiveSource(ctx, options.source);
+    await refuseWhileSafetyArchivePending(ctx).catch(async (error: unknown) => {
+      await archive.dispose();
+      throw error;
+    });
     options.onStarted?.();
-    const releaseArchive = archive.storedName ? ctx.store.markInUse(archive.storedName) : () => undefined;
     const started = performance.now();
     let step: RestoreStep = 'verify';
     ctx.emit({ type: 'restore.started', source: archive.label, collections: options.collections ?? [], actor });
@@ -66,6 +69,8 @@ export async function restoreBackup(ctx: BackupContext, options: RestoreOptions)
       let committed;
       try {
         onProgress?.({ operation: 'restore', phase: 'verify', documentsDone: 0, documentsTotal: 0 });
+        // A download from the bucket is verified completely before anything is written.
+        if (archive.fromBucket) await verifyArchive(archive.path, (p) => onProgress?.({ operation: 'restore', phase: 'verify', ...p }));
         // Structure and manifest are checked here, before anything is written; every entry while it is loaded.
         ({ selected, committed } = await withArchive(archive.path, async (opened) => {
           const chosen = selectCollections(opened.manifest, options.collections, ctx.collections);
@@ -117,7 +122,7 @@ export async function restoreBackup(ctx: BackupContext, options: RestoreOptions)
         liveAfterMs,
       };
     } finally {
-      releaseArchive();
+      await archive.dispose();
     }
   });
 }

@@ -174,7 +174,7 @@ describe('S3 bucket', () => {
       AWS_ENDPOINT_URL_S3: fixture.server.endpoint,
     });
     try {
-      const config = parseS3Config({ BACKUP_S3_URL: `s3://${fixture.server.bucket}/werkstatt/scandy/`, BACKUP_S3_FORCE_PATH_STYLE: 'true' }, 10);
+      const config = parseS3Config({ BACKUP_S3_URL: `s3://${fixture.server.bucket}/werkstatt/scandy/`, BACKUP_S3_FORCE_PATH_STYLE: 'true' });
       const place = createS3Place(config!);
       expect(place.where).toBe('S3-Bucket s3://scandy-backups/werkstatt/scandy');
       const name = nextName();

@@ -38,6 +38,19 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ backupKeepManual: 8, backupKeepPreRestore: 1, backupKeepDaily: 7, backupKeepWeekly: 4, backupKeepMonthly: 12 });
   });
 
+  it('wires the bucket in: off without BACKUP_S3_URL, without BACKUP_S3_KEEP the bucket follows BACKUP_KEEP in force', () => {
+    expect(loadConfig({}).s3).toBeUndefined();
+    expect(loadConfig({ BACKUP_S3_URL: 's3://scandy-backups/werkstatt', BACKUP_KEEP: '4' }).s3).toEqual({
+      bucket: 'scandy-backups',
+      prefix: 'werkstatt',
+      url: 's3://scandy-backups/werkstatt',
+      keep: undefined,
+      forcePathStyle: false,
+    });
+    expect(loadConfig({ BACKUP_S3_URL: 's3://abc', BACKUP_S3_KEEP: '30', BACKUP_S3_FORCE_PATH_STYLE: 'true' }).s3).toMatchObject({ keep: 30, forcePathStyle: true });
+    expect(() => loadConfig({ BACKUP_S3_URL: 's3://Falsch' })).toThrow(/^Ungültige Konfiguration: BACKUP_S3_URL /);
+  });
+
   it('reads BACKUP_MIN_FREE_MB', () => {
     expect(loadConfig({ BACKUP_MIN_FREE_MB: '2048' }).backupMinFreeMb).toBe(2048);
     expect(loadConfig({ BACKUP_MIN_FREE_MB: '0' }).backupMinFreeMb).toBe(0);

@@ -16,7 +16,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ['db', 'archive', 'auth', 'seed'],
   ['storage', 'retention', 'settings'],
   // The backup engine: store, lock, create, list, verify, prune, delete, events.
-  ['backup'],
+  // Off-site copies sit beside it: the engine hands them every new archive, they read the engine's store.
+  ['backup', 'offsite'],
   // Built on the engine: a restore writes its safety archive as a backup; legacy import writes an archive.
   ['restore', 'legacy'],
   // The engine handed out as one BackupManager, with the restore's repair registered at the lock.

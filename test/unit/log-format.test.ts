@@ -124,9 +124,15 @@ describe('redaction', () => {
     expect(secretsFromConfig(config)).toEqual(
       expect.arrayContaining(['Admin-Passwort-123', 'session-secret-0123456789abcdef', 's%40cret-Mongo', 's@cret-Mongo', 'Smtp-Url-Pass', 'backup:s%40cret-Mongo']),
     );
-    expect(secretsFromConfig({ mongodbUri: undefined, smtp: { host: 'h', pass: 'SmtpPass!' }, adminPassword: undefined, sessionSecret: undefined })).toEqual([
+    expect(secretsFromConfig({ mongodbUri: undefined, smtp: { host: 'h', pass: 'SmtpPass!' }, adminPassword: undefined, sessionSecret: undefined }, {})).toEqual([
       'SmtpPass!',
     ]);
+  });
+
+  it('also blanks the bucket keys the AWS SDK reads from the environment', () => {
+    const env = { AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'wJalr/Secret+Key', AWS_SESSION_TOKEN: 'Session-Token-1' };
+    const redact = createRedactor(secretsFromConfig({ ...config, smtp: undefined }, env));
+    expect(redact('key AKIDEXAMPLE signing with wJalr/Secret+Key and Session-Token-1')).toBe('key *** signing with *** and ***');
   });
 
   it('blanks URL credentials and every literal secret, wherever they appear', () => {

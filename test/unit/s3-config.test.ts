@@ -4,7 +4,7 @@ import { isAppError } from '../../src/shared/app-error.js';
 
 function refusal(env: Record<string, string>): string {
   try {
-    parseS3Config(env, 10);
+    parseS3Config(env);
   } catch (error) {
     if (isAppError(error) && error.code === 'CONFIG_INVALID') return error.message;
     throw error;
@@ -14,8 +14,8 @@ function refusal(env: Record<string, string>): string {
 
 describe('parseS3Config', () => {
   it('is off when BACKUP_S3_URL is unset or empty', () => {
-    expect(parseS3Config({}, 10)).toBeUndefined();
-    expect(parseS3Config({ BACKUP_S3_URL: '  ' }, 10)).toBeUndefined();
+    expect(parseS3Config({})).toBeUndefined();
+    expect(parseS3Config({ BACKUP_S3_URL: '  ' })).toBeUndefined();
   });
 
   it.each([
@@ -25,12 +25,12 @@ describe('parseS3Config', () => {
     ['s3://my.bucket-01/werkstatt/scandy/', 'my.bucket-01', 'werkstatt/scandy', 's3://my.bucket-01/werkstatt/scandy'],
     [' s3://abc//lead ', 'abc', 'lead', 's3://abc/lead'],
   ])('reads %j as bucket %s, prefix %j', (url, bucket, prefix, normalized) => {
-    expect(parseS3Config({ BACKUP_S3_URL: url }, 10)).toEqual({ bucket, prefix, url: normalized, keep: 10, forcePathStyle: false });
+    expect(parseS3Config({ BACKUP_S3_URL: url })).toEqual({ bucket, prefix, url: normalized, keep: undefined, forcePathStyle: false });
   });
 
-  it('keeps BACKUP_KEEP by default and BACKUP_S3_KEEP when set', () => {
-    expect(parseS3Config({ BACKUP_S3_URL: 's3://abc' }, 7)?.keep).toBe(7);
-    expect(parseS3Config({ BACKUP_S3_URL: 's3://abc', BACKUP_S3_KEEP: '30' }, 7)?.keep).toBe(30);
+  it('follows BACKUP_KEEP in force by default, BACKUP_S3_KEEP when set', () => {
+    expect(parseS3Config({ BACKUP_S3_URL: 's3://abc' })?.keep).toBeUndefined();
+    expect(parseS3Config({ BACKUP_S3_URL: 's3://abc', BACKUP_S3_KEEP: '30' })?.keep).toBe(30);
   });
 
   it.each([
@@ -40,7 +40,7 @@ describe('parseS3Config', () => {
     ['false', false],
     ['0', false],
   ])('reads BACKUP_S3_FORCE_PATH_STYLE=%s', (value, expected) => {
-    expect(parseS3Config({ BACKUP_S3_URL: 's3://abc', BACKUP_S3_FORCE_PATH_STYLE: value }, 10)?.forcePathStyle).toBe(expected);
+    expect(parseS3Config({ BACKUP_S3_URL: 's3://abc', BACKUP_S3_FORCE_PATH_STYLE: value })?.forcePathStyle).toBe(expected);
   });
 
   it.each([
@@ -67,6 +67,25 @@ describe('parseS3Config', () => {
     expect(message).toContain(expected);
     expect(message).toMatch(/^Ungültige Konfiguration: BACKUP_S3_/);
     expect(message).not.toContain('\n');
+  });
+
+  it.each([
+    [{ AWS_ENDPOINT_URL_S3: 'localhost:9000' }, 'AWS_ENDPOINT_URL_S3 muss eine Adresse'],
+    [{ AWS_ENDPOINT_URL: 'ftp://s3.example.com' }, 'AWS_ENDPOINT_URL muss eine Adresse'],
+  ])('refuses the SDK endpoint %j with a line naming it', (env, expected) => {
+    expect(() => parseS3Config({ BACKUP_S3_URL: 's3://abc', ...env })).toThrow(expected);
+  });
+
+  it('accepts an http(s) endpoint and never repeats one with credentials in it', () => {
+    expect(parseS3Config({ BACKUP_S3_URL: 's3://abc', AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:7070' })?.bucket).toBe('abc');
+    let message = '';
+    try {
+      parseS3Config({ BACKUP_S3_URL: 's3://abc', AWS_ENDPOINT_URL_S3: 'https://key:geheim@s3.example.com' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^Ungültige Konfiguration: AWS_ENDPOINT_URL_S3 /);
+    expect(message).not.toContain('geheim');
   });
 
   it('does not repeat a URL that carries what looks like credentials', () => {

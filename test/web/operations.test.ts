@@ -255,7 +255,7 @@ describe('long operations', () => {
   it('deletes a backup (logged with the admin) and answers 404 for it afterwards', async () => {
     const [name] = await names();
     const res = await admin.agent.delete(`/admin/api/backups/${name}`).set('x-csrf-token', admin.csrf).expect(200);
-    expect(res.body).toEqual({ deleted: name });
+    expect(res.body).toEqual({ deleted: name, places: ['local'] });
     expect(await names()).not.toContain(name);
     await logLine(w, `Backup gelöscht: ${name} (von ${ADMIN.email})`);
     await admin.agent.delete(`/admin/api/backups/${name}`).set('x-csrf-token', admin.csrf).expect(404);

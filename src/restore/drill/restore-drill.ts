@@ -3,7 +3,7 @@ import type { Db } from 'mongodb';
 import { withArchive, type OpenedArchive } from '../../archive/archive-reader.js';
 import { readCollectionDocuments } from '../../archive/collection-reader.js';
 import type { ManifestCollection } from '../../archive/manifest.js';
-import { resolveArchive, type ArchiveSource, type ResolvedArchive } from '../../backup/archive-source.js';
+import { openArchiveSource, type ArchiveSource, type OpenedArchiveSource, type ResolvedArchive } from '../../backup/archive-source.js';
 import type { BackupContext } from '../../backup/backup-context.js';
 import { withOperation, type LockLease } from '../../backup/operation-lock.js';
 import { AppError, describeError } from '../../shared/app-error.js';
@@ -41,20 +41,20 @@ export async function runRestoreDrill(ctx: BackupContext, scratchName: string, o
       if (last && last.startedAt.getTime() >= options.skipIfDrilledSince.getTime()) return undefined;
     }
     const archive = await drillSource(ctx, options.source);
-    const release = archive.storedName ? ctx.store.markInUse(archive.storedName) : () => undefined;
     try {
       return await drill(ctx, lease, archive, ctx.db.client.db(scratchName), options.actor);
     } finally {
-      release();
+      await archive.dispose();
     }
   });
 }
 
-async function drillSource(ctx: BackupContext, source: ArchiveSource | undefined): Promise<ResolvedArchive> {
-  if (source) return resolveArchive(ctx.store, source);
+/** Spared by prune until disposed; a backup only in the bucket is downloaded first. */
+async function drillSource(ctx: BackupContext, source: ArchiveSource | undefined): Promise<OpenedArchiveSource> {
+  if (source) return openArchiveSource(ctx, source);
   const newest = (await ctx.store.list()).find((b) => b.kind !== 'upload');
   if (!newest) throw new AppError('BACKUP_NOT_FOUND', 'Kein Backup vorhanden, das getestet werden könnte');
-  return resolveArchive(ctx.store, { name: newest.name });
+  return openArchiveSource(ctx, { name: newest.name });
 }
 
 async function drill(ctx: BackupContext, lease: LockLease, archive: ResolvedArchive, scratch: Db, actor: string): Promise<DrillRecord> {

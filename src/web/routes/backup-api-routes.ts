@@ -48,7 +48,7 @@ export function backupApiRoutes(deps: AppDependencies): Router {
   });
 
   router.delete('/backups/:name', async (req, res) => {
-    res.json(await deleteStoredBackup(deps, backupNameParam(req), adminActor(res)));
+    res.json(await deleteStoredBackup(deps, backupNameParam(req), adminActor(res), req.query.places));
   });
 
   return router;

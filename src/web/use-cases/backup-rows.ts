@@ -2,6 +2,8 @@ import { KIND_LABELS, type BackupKind } from '../../archive/backup-name.js';
 import type { ReadConsistency } from '../../archive/manifest.js';
 import type { AppDependencies } from '../app-dependencies.js';
 import type { VerificationRecord } from '../../backup/verification-records.js';
+import { locationLabel, offsiteStateText } from '../../offsite/offsite-wording.js';
+import type { PlaceKind } from '../../storage/storage-place.js';
 
 export interface BackupRow {
   readonly name: string;
@@ -16,6 +18,15 @@ export interface BackupRow {
   /** Why the manifest could not be read, if it could not. */
   readonly problem: string | null;
   readonly verification: VerificationRecord | null;
+  /** `local` and/or `s3`. */
+  readonly locations: readonly PlaceKind[];
+  /** "lokal", "extern", "beide". */
+  readonly locationLabel: string;
+  /** "extern: ausstehend" / "extern fehlgeschlagen: <Grund>"; null otherwise. */
+  readonly offsiteNote: string | null;
+  readonly offsiteFailed: boolean;
+  /** When a failed copy is tried again. */
+  readonly offsiteRetryAt: Date | null;
   /** "Behalten": never removed by retention. */
   readonly pinned: boolean;
 }
@@ -35,6 +46,11 @@ export async function listBackupRows(deps: Pick<AppDependencies, 'manager'>): Pr
     consistency: s.consistency ?? null,
     problem: s.problem ?? null,
     verification: verifications.get(s.name) ?? null,
+    locations: s.locations,
+    locationLabel: locationLabel(s.locations),
+    offsiteNote: offsiteStateText(s.offsite) ?? null,
+    offsiteFailed: s.offsite?.state === 'failed',
+    offsiteRetryAt: s.offsite?.state === 'failed' ? s.offsite.nextAttemptAt : null,
     pinned: pinned.has(s.name),
   }));
 }

@@ -1,0 +1,30 @@
+import { createHash } from 'node:crypto';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { S3Place } from '../../src/storage/s3-place.js';
+import { S3Target } from '../../src/storage/s3-target.js';
+import type { TestS3Server } from './s3-server.js';
+
+export const OFFSITE_PREFIX = 'werkstatt';
+
+/** The bucket of the test server as the app's place, reached with the root keys. */
+export function testBucketPlace(server: TestS3Server, credentials?: { accessKeyId: string; secretAccessKey: string }): S3Place {
+  return new S3Place(new S3Target(server.client(credentials), server.bucket!, OFFSITE_PREFIX));
+}
+
+/** SHA-256 (hex) of an object in the test bucket, read through the S3 API. */
+export async function objectSha256(server: TestS3Server, name: string): Promise<string> {
+  const response = await server.client().send(new GetObjectCommand({ Bucket: server.bucket!, Key: `${OFFSITE_PREFIX}/${name}` }));
+  return createHash('sha256').update(await response.Body!.transformToByteArray()).digest('hex');
+}
+
+/** The AWS SDK variables that point the app's own client at the test server. */
+export function awsEnvironment(server: TestS3Server): Record<string, string> {
+  return {
+    AWS_ACCESS_KEY_ID: server.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: server.secretAccessKey,
+    AWS_REGION: 'us-east-1',
+    AWS_ENDPOINT_URL_S3: server.endpoint,
+    BACKUP_S3_URL: `s3://${server.bucket!}/${OFFSITE_PREFIX}`,
+    BACKUP_S3_FORCE_PATH_STYLE: 'true',
+  };
+}
