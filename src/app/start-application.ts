@@ -2,6 +2,7 @@ import { ensureFirstAdmin } from '../auth/ensure-first-admin.js';
 import { createBackupContext } from '../backup/backup-context.js';
 import { OperationTracker } from '../backup/operation-tracker.js';
 import type { Config } from '../config/config.js';
+import { readServerIdentities } from '../config/encryption-config.js';
 import { openDatabase } from '../db/open-database.js';
 import { repairIfInterrupted, repairInterruptedRestore, resumePendingSafetyArchive } from '../restore/repair-interrupted-restore.js';
 import { createAutomaticBackups, type AutomaticBackups } from '../scheduler/automatic-backups.js';
@@ -26,6 +27,7 @@ export interface RunningApplication {
  * what an operator needs to know at start.
  */
 export async function startApplication(config: Config, say: (line: string) => void): Promise<RunningApplication> {
+  const identities = await readServerIdentities(config.encryptionIdentityFile);
   const http = await listenHttp({ host: config.host, port: config.port });
   let database: Awaited<ReturnType<typeof openDatabase>> | undefined;
   let automatic: AutomaticBackups | undefined;
@@ -40,7 +42,7 @@ export async function startApplication(config: Config, say: (line: string) => vo
   try {
     database = await openDatabase(config, say);
     automatic = createAutomaticBackups({ config, db: database.db, echo: say });
-    const backup = createBackupContext(config, database.db, { emit: automatic.emit });
+    const backup = createBackupContext(config, database.db, { emit: automatic.emit, identities });
     await backup.store.ensureDir();
     // Before anything looks at the data: a restore killed mid-way is rolled back (a committed one is complete already).
     await repairInterruptedRestore(backup, { resumeSafetyArchive: false });

@@ -1,6 +1,7 @@
 import type { Db } from 'mongodb';
 import type { ReadConsistency } from '../archive/manifest.js';
 import type { Config } from '../config/config.js';
+import type { AgeIdentities } from '../crypto/age-identities.js';
 import { DEFAULT_RETENTION, type RetentionRules } from '../retention/retention-policy.js';
 import { detectCapabilities, type ServerCapabilities } from '../db/server-capabilities.js';
 import { systemClock, type Clock } from '../shared/clock.js';
@@ -30,8 +31,15 @@ export interface BackupContext {
   readonly clock: Clock;
   readonly emit: EventSink;
   readonly compressionLevel: number;
+  /** Encryption of new archives (no recipients: off) and the server's own keys for reading them, if it has any. */
+  readonly encryption: EncryptionKeys;
   capabilities(): Promise<ServerCapabilities>;
   readonly failpoints?: Failpoints;
+}
+
+export interface EncryptionKeys {
+  readonly recipients: readonly string[];
+  readonly identities: AgeIdentities | undefined;
 }
 
 export interface BackupContextOptions {
@@ -41,6 +49,8 @@ export interface BackupContextOptions {
   readonly store?: BackupStore;
   readonly compressionLevel?: number;
   readonly failpoints?: Failpoints;
+  /** The server's identities (BACKUP_ENCRYPTION_IDENTITY_FILE, read at start). */
+  readonly identities?: AgeIdentities;
   /** What the server offers, instead of asking it (tests: claim snapshot reads on FerretDB). */
   readonly capabilities?: ServerCapabilities;
 }
@@ -63,7 +73,7 @@ export function retentionRulesOf(config: Pick<Config, 'backupKeep'> & RetentionC
 }
 
 export function createBackupContext(
-  config: Pick<Config, 'backupDir' | 'backupCollections' | 'backupKeep'> & RetentionConfig,
+  config: Pick<Config, 'backupDir' | 'backupCollections' | 'backupKeep'> & RetentionConfig & Partial<Pick<Config, 'encryptionRecipients'>>,
   db: Db,
   options: BackupContextOptions = {},
 ): BackupContext {
@@ -77,6 +87,7 @@ export function createBackupContext(
     clock: options.clock ?? systemClock,
     emit: options.emit ?? (() => undefined),
     compressionLevel: options.compressionLevel ?? 6,
+    encryption: { recipients: config.encryptionRecipients ?? [], identities: options.identities },
     capabilities: () => (capabilities ??= options.capabilities ? Promise.resolve(options.capabilities) : detectCapabilities(db)),
     ...(options.failpoints ? { failpoints: options.failpoints } : {}),
   };

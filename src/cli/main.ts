@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { createBackupContext } from '../backup/backup-context.js';
 import type { OperationProgress } from '../backup/backup-events.js';
 import { loadConfig } from '../config/config.js';
+import { readServerIdentities } from '../config/encryption-config.js';
 import { loadEnvFile } from '../config/load-env-file.js';
 import { openDatabase } from '../db/open-database.js';
 import { createAutomaticBackups } from '../scheduler/automatic-backups.js';
@@ -63,11 +64,12 @@ async function main(argv: readonly string[]): Promise<number> {
 
   loadEnvFile();
   const config = loadConfig();
+  const identities = await readServerIdentities(config.encryptionIdentityFile);
   const database = await openDatabase(config);
   // CLI operations go into auto_backup.log and the last-run record like any other.
   const automatic = createAutomaticBackups({ config, db: database.db });
   try {
-    const ctx = createBackupContext(config, database.db, { emit: automatic.emit });
+    const ctx = createBackupContext(config, database.db, { emit: automatic.emit, identities });
     await ctx.store.ensureDir();
     const showProgress = !values.json && process.stderr.isTTY;
     const output = await run(ctx, {

@@ -16,7 +16,7 @@ describe('.env.example', () => {
     const names = Object.keys(parseEnv(text));
     for (const name of [
       'MONGODB_URI', 'MONGODB_DB', 'PORT', 'HOST', 'BACKUP_DIR', 'LOG_DIR', 'BACKUP_TIMES', 'BACKUP_TIMEZONE', 'BACKUP_KEEP',
-      'BACKUP_COLLECTIONS', 'SMTP_URL', 'SMTP_HOST', 'SMTP_PORT', 'SMTP_SECURE', 'SMTP_USER', 'SMTP_PASS', 'SMTP_TLS', 'MAIL_FROM',
+      'BACKUP_COLLECTIONS', 'SMTP_URL', 'SMTP_HOST', 'SMTP_PORT', 'SMTP_SECURE', 'SMTP_USER', 'SMTP_PASS', 'SMTP_TLS', 'MAIL_FROM', 'BACKUP_ENCRYPTION_RECIPIENTS', 'BACKUP_ENCRYPTION_IDENTITY_FILE',
       'MAIL_ATTACH_MAX_MB', 'SESSION_SECRET', 'ADMIN_EMAIL', 'ADMIN_PASSWORD',
     ]) {
       expect(names).toContain(name);
