@@ -1,4 +1,5 @@
 import { verifyArchive } from '../archive/verify-archive.js';
+import { checkAgainstSidecar } from '../backup/sidecar-check.js';
 import type { BackupContext } from '../backup/backup-context.js';
 import type { ProgressListener } from '../backup/backup-events.js';
 import { createBackup } from '../backup/create-backup.js';
@@ -79,7 +80,8 @@ async function safetyArchive(ctx: BackupContext, lease: LockLease, run: RestoreJ
 }
 
 async function checkSafetyArchive(written: WrittenBackup, expected: ReadonlyMap<string, number>): Promise<void> {
-  await verifyArchive(written.backup.path);
+  // An encrypted one was verified line by line before it was encrypted (backup/archive-sink.ts).
+  if (!written.backup.encrypted) await verifyArchive(written.backup.path);
   for (const [name, count] of expected) {
     const recorded = written.manifest.collections.find((c) => c.name === name)?.count ?? 0;
     if (recorded !== count) throw new Error(`Sicherungs-Backup unvollständig: ${name} enthält ${recorded} statt ${count} Dokumente`);
@@ -88,7 +90,8 @@ async function checkSafetyArchive(written: WrittenBackup, expected: ReadonlyMap<
 
 async function stillValid(ctx: BackupContext, name: string): Promise<boolean> {
   try {
-    await verifyArchive((await ctx.store.find(name)).path);
+    const backup = await ctx.store.find(name);
+    await (backup.encrypted ? checkAgainstSidecar(ctx.store, backup) : verifyArchive(backup.path));
     return true;
   } catch {
     return false;

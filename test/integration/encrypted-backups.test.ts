@@ -1,0 +1,118 @@
+import { copyFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ObjectId } from 'mongodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { verifyArchive } from '../../src/archive/verify-archive.js';
+import { parseSidecar } from '../../src/archive/sidecar.js';
+import { createBackupContext, type BackupContext } from '../../src/backup/backup-context.js';
+import { createBackup } from '../../src/backup/create-backup.js';
+import { checkAgainstSidecar } from '../../src/backup/sidecar-check.js';
+import { AgeIdentities } from '../../src/crypto/age-identities.js';
+import { startsWithAgeMagic } from '../../src/crypto/age-header.js';
+import { generateKeyPair } from '../../src/crypto/age-keys.js';
+import { runAge } from '../helpers/age-cli.js';
+import { useTestDatabase } from '../helpers/database.js';
+import { useTempDir } from '../helpers/temp-dir.js';
+
+const t = useTestDatabase();
+const dir = useTempDir();
+const backupDir = path.join(dir, 'backups');
+const collections = ['tools', 'workers'];
+let secretKey = '';
+let keyFile = '';
+let recipient = '';
+
+function context(options: { recipients?: readonly string[]; identities?: AgeIdentities } = {}): BackupContext {
+  return createBackupContext({ backupDir, backupCollections: collections, backupKeep: 50, encryptionRecipients: options.recipients ?? [] }, t.db, {
+    identities: options.identities,
+  });
+}
+
+beforeAll(async () => {
+  const pair = await generateKeyPair();
+  recipient = pair.publicKey;
+  secretKey = /AGE-SECRET-KEY-1\S+/.exec(pair.secretKeyFile)?.[0] ?? '';
+  keyFile = path.join(dir, 'key.txt');
+  writeFileSync(keyFile, pair.secretKeyFile, { mode: 0o600 });
+  await t.db.collection('tools').insertMany(Array.from({ length: 300 }, (_, i) => ({ _id: new ObjectId(), name: `Säge ${i}` })));
+  await t.db.collection('workers').insertOne({ _id: new ObjectId(), firstname: 'Jürgen' });
+});
+
+describe('encrypted backups', () => {
+  it('writes …-KIND.zip.age (age v1, 0600) and a sidecar with counts, size and SHA-256, but no key and no document', async () => {
+    const { backup, documents } = await createBackup(context({ recipients: [recipient] }), { kind: 'manual' });
+    expect(backup.name).toMatch(/^scandy-backup-\d{8}T\d{9}Z-manual\.zip\.age$/);
+    expect(backup.encrypted).toBe(true);
+    expect(documents).toBe(301);
+    const bytes = readFileSync(backup.path);
+    expect(startsWithAgeMagic(bytes)).toBe(true);
+    expect(statSync(backup.path).mode & 0o777).toBe(0o600);
+
+    const ctx = context();
+    const text = readFileSync(ctx.store.sidecarPath(backup.name), 'utf8');
+    expect(parseSidecar(text, backup.name)).toMatchObject({
+      format: 'scandy-backup-meta',
+      version: 1,
+      kind: 'manual',
+      size: bytes.length,
+      encrypted: { scheme: 'age', recipients: [recipient] },
+      collections: [
+        { name: 'tools', count: 300 },
+        { name: 'workers', count: 1 },
+      ],
+    });
+    expect(text).not.toContain('AGE-SECRET-KEY');
+    expect(text).not.toContain('Säge');
+    expect(text).not.toContain('Jürgen');
+    expect((await checkAgainstSidecar(ctx.store, backup)).sidecar.name).toBe(backup.name);
+    expect((await ctx.store.tempFiles())).toEqual([]);
+  });
+
+  it('gives a zip that verify accepts after `age -d -i key.txt`', async () => {
+    const { backup } = await createBackup(context({ recipients: [recipient] }), { kind: 'auto' });
+    const plainPath = path.join(dir, 'decrypted.zip');
+    const run = runAge(['-d', '-i', keyFile, '-o', plainPath, backup.path]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const report = await verifyArchive(plainPath);
+    expect(report.documents).toBe(301);
+    expect(report.manifest.kind).toBe('auto');
+  });
+
+  it('decrypts its new archive once more when the server holds the identity', async () => {
+    const identities = await AgeIdentities.fromSecretKeys([secretKey]);
+    const { backup } = await createBackup(context({ recipients: [recipient], identities }), { kind: 'manual' });
+    expect(backup.encrypted).toBe(true);
+  });
+
+  it('fails, leaving nothing, when the server identity cannot read what was written (it belongs to other recipients)', async () => {
+    const other = await generateKeyPair();
+    const ctx = context({ recipients: [other.publicKey], identities: await AgeIdentities.fromSecretKeys([secretKey]) });
+    const before = await ctx.store.list();
+    await expect(createBackup(ctx, { kind: 'manual' })).rejects.toThrow(/Der Schlüssel passt nicht zu diesem Backup/);
+    expect(await ctx.store.list()).toEqual(before);
+    expect(await ctx.store.tempFiles()).toEqual([]);
+  });
+
+  it('fails the check without key when the stored file was changed or cut, and keeps plain archives working beside it', async () => {
+    const { backup } = await createBackup(context({ recipients: [recipient] }), { kind: 'manual' });
+    const ctx = context();
+    const original = readFileSync(backup.path);
+    const changed = Buffer.from(original);
+    changed[changed.length - 10] = (changed[changed.length - 10] ?? 0) ^ 1;
+    copyFileSync(backup.path, path.join(dir, 'keep.age'));
+    writeFileSync(backup.path, changed);
+    await expect(checkAgainstSidecar(ctx.store, backup)).rejects.toThrow(/verändert oder ist unvollständig \(SHA-256-Prüfsumme weicht ab\)/);
+    writeFileSync(backup.path, original.subarray(0, original.length - 1));
+    await expect(checkAgainstSidecar(ctx.store, backup)).rejects.toThrow(/verändert oder ist unvollständig/);
+    copyFileSync(path.join(dir, 'keep.age'), backup.path);
+
+    const plain = await createBackup(ctx, { kind: 'manual' });
+    expect(plain.backup.name).toMatch(/\.zip$/);
+    await verifyArchive(plain.backup.path);
+    const names = (await ctx.store.list()).map((b) => b.name);
+    expect(names).toContain(plain.backup.name);
+    expect(names).toContain(backup.name);
+    expect(names.every((n) => !n.endsWith('.json'))).toBe(true);
+  });
+});
