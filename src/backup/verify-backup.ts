@@ -1,19 +1,49 @@
 import { verifyArchive, type VerifyReport } from '../archive/verify-archive.js';
+import type { AgeIdentities } from '../crypto/age-identities.js';
 import { resolveArchive, type ArchiveSource } from '../restore/archive-source.js';
+import { isAgeFile, withPlainArchive } from '../restore/plain-archive.js';
 import type { BackupContext } from './backup-context.js';
 import type { ProgressListener } from './backup-events.js';
+import { checkAgainstSidecar } from './sidecar-check.js';
 
-/** `check`, separate from use: reads every line of the archive, touches no database. */
+export interface BackupVerification extends Pick<VerifyReport, 'documents' | 'fileSize'> {
+  readonly source: string;
+  readonly collections: readonly { readonly name: string; readonly count: number }[];
+  /** The manifest, when the content was read; undefined when only the sidecar was checked. */
+  readonly manifest: VerifyReport['manifest'] | undefined;
+  /** False for an encrypted archive checked without its key: size and SHA-256 against the sidecar only. */
+  readonly contentChecked: boolean;
+}
+
+/** Said when an encrypted backup was checked without its key. */
+export const CONTENT_NEEDS_KEY = 'Größe und SHA-256 stimmen mit der Beschreibung überein; die Prüfung des Inhalts braucht den geheimen Schlüssel';
+
+/**
+ * `check`, separate from use: reads every line of the archive, touches no
+ * database. An encrypted backup of the store is decrypted with the keys of
+ * this request or the server's; without any, its bytes are checked against
+ * its sidecar and the result says the content check needs the key.
+ */
 export async function verifyBackup(
   ctx: BackupContext,
   source: ArchiveSource,
   onProgress?: ProgressListener,
-): Promise<VerifyReport & { readonly source: string }> {
+  identities?: AgeIdentities,
+): Promise<BackupVerification> {
   const archive = await resolveArchive(ctx.store, source);
   const release = archive.storedName ? ctx.store.markInUse(archive.storedName) : () => undefined;
   try {
-    const report = await verifyArchive(archive.path, (p) => onProgress?.({ operation: 'restore', phase: 'verify', ...p }));
-    return { ...report, source: archive.label };
+    const keyless = !identities && !ctx.encryption.identities && archive.storedName !== undefined && (await isAgeFile(archive.path));
+    if (keyless && archive.storedName) {
+      const { sidecar } = await checkAgainstSidecar(ctx.store, await ctx.store.find(archive.storedName));
+      const documents = sidecar.collections.reduce((sum, c) => sum + c.count, 0);
+      return { source: archive.label, documents, fileSize: sidecar.size, collections: sidecar.collections, manifest: undefined, contentChecked: false };
+    }
+    const report = await withPlainArchive(ctx, archive, identities, (plainPath) =>
+      verifyArchive(plainPath, (p) => onProgress?.({ operation: 'restore', phase: 'verify', ...p })),
+    );
+    const collections = report.manifest.collections.map((c) => ({ name: c.name, count: c.count }));
+    return { ...report, source: archive.label, collections, contentChecked: true };
   } finally {
     release();
   }

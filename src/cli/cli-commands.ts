@@ -3,12 +3,13 @@ import type { ProgressListener } from '../backup/backup-events.js';
 import { createBackup } from '../backup/create-backup.js';
 import { listBackups } from '../backup/list-backups.js';
 import { pruneBackups } from '../backup/prune-backups.js';
-import { verifyBackup } from '../backup/verify-backup.js';
+import { CONTENT_NEEDS_KEY, verifyBackup } from '../backup/verify-backup.js';
 import { importLegacyBackup } from '../legacy/import-legacy-backup.js';
 import { archiveSourceFromArgument } from '../restore/archive-source.js';
 import { previewRestore } from '../restore/preview-restore.js';
 import { restoreBackup, safetyArchiveNote } from '../restore/restore-backup.js';
 import { AppError } from '../shared/app-error.js';
+import type { AgeIdentities } from '../crypto/age-identities.js';
 import { adminCommand } from './admin-command.js';
 import { formatBytes, formatDuration } from '../shared/human-units.js';
 import { table } from './cli-output.js';
@@ -20,6 +21,8 @@ export interface CommandInput {
   readonly collections: readonly string[] | undefined;
   readonly onProgress: ProgressListener | undefined;
   readonly password?: string | undefined;
+  /** `--identity FILE`: secret keys for this one command. */
+  readonly identities?: AgeIdentities | undefined;
 }
 
 export interface CommandOutput {
@@ -58,18 +61,21 @@ export const COMMANDS: Record<string, (ctx: BackupContext, input: CommandInput) 
     };
   },
 
-  async verify(ctx, { args, onProgress }) {
-    const report = await verifyBackup(ctx, archiveSourceFromArgument(oneArgument('verify', args)), onProgress);
+  async verify(ctx, { args, onProgress, identities }) {
+    const report = await verifyBackup(ctx, archiveSourceFromArgument(oneArgument('verify', args)), onProgress, identities);
+    const counts = `${report.documents} Dokumente in ${report.collections.length} Collections`;
     return {
-      json: { source: report.source, ok: true, documents: report.documents, collections: report.manifest.collections.map((c) => ({ name: c.name, count: c.count })) },
-      text: `OK: ${report.source} ist vollständig und unverändert (${report.documents} Dokumente in ${report.manifest.collections.length} Collections)`,
+      json: { source: report.source, ok: true, contentChecked: report.contentChecked, documents: report.documents, collections: report.collections },
+      text: report.contentChecked
+        ? `OK: ${report.source} ist vollständig und unverändert (${counts})`
+        : `OK: ${report.source}: ${CONTENT_NEEDS_KEY} (--identity DATEI) (${counts} laut Beschreibung)`,
     };
   },
 
-  async restore(ctx, { args, yes, preview, collections, onProgress }) {
+  async restore(ctx, { args, yes, preview, collections, onProgress, identities }) {
     const source = archiveSourceFromArgument(oneArgument('restore', args));
     if (preview) {
-      const result = await previewRestore(ctx, source);
+      const result = await previewRestore(ctx, source, identities);
       const rows = [['Collection', 'jetzt', 'im Backup'], ...result.collections.map((c) => [c.name, String(c.current), String(c.backup)])];
       return { json: result, text: table(rows) };
     }
@@ -80,7 +86,7 @@ export const COMMANDS: Record<string, (ctx: BackupContext, input: CommandInput) 
           'Änderungen, die während der Wiederherstellung in Scandy gemacht werden, landen im Sicherungs-Backup, nicht in den wiederhergestellten Daten.',
       );
     }
-    const result = await restoreBackup(ctx, { source, actor: ACTOR, ...(collections ? { collections } : {}), ...(onProgress ? { onProgress } : {}) });
+    const result = await restoreBackup(ctx, { source, actor: ACTOR, identities, ...(collections ? { collections } : {}), ...(onProgress ? { onProgress } : {}) });
     return {
       json: result,
       text:

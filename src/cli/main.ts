@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { createBackupContext } from '../backup/backup-context.js';
 import type { OperationProgress } from '../backup/backup-events.js';
 import { loadConfig } from '../config/config.js';
-import { readServerIdentities } from '../config/encryption-config.js';
+import { readIdentityFile, readServerIdentities, userInput } from '../config/encryption-config.js';
 import { loadEnvFile } from '../config/load-env-file.js';
 import { openDatabase } from '../db/open-database.js';
 import { createAutomaticBackups } from '../scheduler/automatic-backups.js';
@@ -46,6 +46,7 @@ async function main(argv: readonly string[]): Promise<number> {
         preview: { type: 'boolean', default: false },
         collections: { type: 'string' },
         password: { type: 'string' },
+        identity: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -79,6 +80,7 @@ async function main(argv: readonly string[]): Promise<number> {
       collections: values.collections?.split(',').map((c) => c.trim()).filter(Boolean),
       onProgress: showProgress ? progressLine : undefined,
       password: values.password,
+      identities: values.identity === undefined ? undefined : await readIdentityFile(values.identity, userInput('--identity'), { requirePrivate: false }),
     });
     if (showProgress) process.stderr.write('\r\x1b[K');
     process.stdout.write((values.json ? JSON.stringify(output.json, null, 2) : output.text) + '\n');

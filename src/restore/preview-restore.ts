@@ -1,7 +1,9 @@
 import { withArchive } from '../archive/archive-reader.js';
 import type { BackupKind } from '../archive/backup-name.js';
 import type { BackupContext } from '../backup/backup-context.js';
+import type { AgeIdentities } from '../crypto/age-identities.js';
 import { resolveArchive, type ArchiveSource } from './archive-source.js';
+import { withPlainArchive } from './plain-archive.js';
 
 export interface RestorePreview {
   readonly source: string;
@@ -19,9 +21,9 @@ export interface RestorePreview {
 }
 
 /** What a restore would change, per collection; reads only the manifest. */
-export async function previewRestore(ctx: BackupContext, source: ArchiveSource): Promise<RestorePreview> {
+export async function previewRestore(ctx: BackupContext, source: ArchiveSource, identities?: AgeIdentities): Promise<RestorePreview> {
   const archive = await resolveArchive(ctx.store, source);
-  const manifest = await withArchive(archive.path, async (opened) => opened.manifest);
+  const manifest = await withPlainArchive(ctx, archive, identities, (plainPath) => withArchive(plainPath, async (opened) => opened.manifest));
   const existing = new Set((await ctx.db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
   const collections = await Promise.all(
     manifest.collections.map(async (c) => ({

@@ -10,6 +10,8 @@ import { RollbackFailedError, loadAndSwap } from './load-and-swap.js';
 import { readJournal } from './restore-journal.js';
 import { completeSafetyArchive } from './safety-archive.js';
 import { selectCollections } from './select-collections.js';
+import { openPlainArchive, type PlainArchive } from './plain-archive.js';
+import type { AgeIdentities } from '../crypto/age-identities.js';
 
 export interface RestoreOptions {
   readonly source: ArchiveSource;
@@ -19,6 +21,8 @@ export interface RestoreOptions {
   readonly onProgress?: ProgressListener;
   /** Called once the operation lock is held and the restore begins. */
   readonly onStarted?: () => void;
+  /** Secret keys for an encrypted archive, for this one restore (else the server's own). */
+  readonly identities?: AgeIdentities | undefined;
 }
 
 export interface RestoreResult {
@@ -56,6 +60,7 @@ export async function restoreBackup(ctx: BackupContext, options: RestoreOptions)
     await refuseWhileSafetyArchivePending(ctx);
     options.onStarted?.();
     const releaseArchive = archive.storedName ? ctx.store.markInUse(archive.storedName) : () => undefined;
+    let plain: PlainArchive | undefined;
     const started = performance.now();
     let step: RestoreStep = 'verify';
     ctx.emit({ type: 'restore.started', source: archive.label, collections: options.collections ?? [], ...(actor ? { actor } : {}) });
@@ -63,12 +68,13 @@ export async function restoreBackup(ctx: BackupContext, options: RestoreOptions)
       let selected;
       let committed;
       try {
-        const report = await verifyArchive(archive.path, (p) =>
+        plain = await openPlainArchive(ctx, archive, options.identities);
+        const report = await verifyArchive(plain.path, (p) =>
           onProgress?.({ operation: 'restore', phase: 'verify', collection: p.collection, documentsDone: p.documentsDone, documentsTotal: p.documentsTotal }),
         );
         selected = selectCollections(report.manifest, options.collections, ctx.collections);
         committed = await loadAndSwap(ctx, {
-          archivePath: archive.path,
+          archivePath: plain.path,
           label: archive.label,
           runId: randomToken(4),
           ...(actor ? { actor } : {}),
@@ -112,6 +118,7 @@ export async function restoreBackup(ctx: BackupContext, options: RestoreOptions)
         liveAfterMs,
       };
     } finally {
+      await plain?.dispose();
       releaseArchive();
     }
   });

@@ -1,4 +1,5 @@
-import { copyFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ObjectId } from 'mongodb';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +7,11 @@ import { verifyArchive } from '../../src/archive/verify-archive.js';
 import { parseSidecar } from '../../src/archive/sidecar.js';
 import { createBackupContext, type BackupContext } from '../../src/backup/backup-context.js';
 import { createBackup } from '../../src/backup/create-backup.js';
+import { listBackups } from '../../src/backup/list-backups.js';
+import { CONTENT_NEEDS_KEY, verifyBackup } from '../../src/backup/verify-backup.js';
+import { DecryptionError } from '../../src/crypto/decryption-error.js';
+import { previewRestore } from '../../src/restore/preview-restore.js';
+import { restoreBackup } from '../../src/restore/restore-backup.js';
 import { checkAgainstSidecar } from '../../src/backup/sidecar-check.js';
 import { AgeIdentities } from '../../src/crypto/age-identities.js';
 import { startsWithAgeMagic } from '../../src/crypto/age-header.js';
@@ -114,5 +120,62 @@ describe('encrypted backups', () => {
     expect(names).toContain(plain.backup.name);
     expect(names).toContain(backup.name);
     expect(names.every((n) => !n.endsWith('.json'))).toBe(true);
+  });
+
+  it('lists, verifies, previews and restores an encrypted backup: counts without key, content with the key of the request or the server', async () => {
+    const identities = await AgeIdentities.fromSecretKeys([secretKey]);
+    const { backup } = await createBackup(context({ recipients: [recipient] }), { kind: 'manual' });
+    const keyless = context();
+    const row = (await listBackups(keyless)).find((b) => b.name === backup.name);
+    expect(row).toMatchObject({ encrypted: true, documents: 301, problem: undefined });
+
+    const shallow = await verifyBackup(keyless, { name: backup.name });
+    expect(shallow).toMatchObject({ contentChecked: false, documents: 301, manifest: undefined });
+    expect(CONTENT_NEEDS_KEY).toContain('braucht den geheimen Schlüssel');
+    expect(await verifyBackup(keyless, { name: backup.name }, undefined, identities)).toMatchObject({ contentChecked: true, documents: 301 });
+    expect(await verifyBackup(context({ identities }), { name: backup.name })).toMatchObject({ contentChecked: true, documents: 301 });
+
+    await expect(previewRestore(keyless, { name: backup.name })).rejects.toThrow(DecryptionError);
+    expect((await previewRestore(keyless, { name: backup.name }, identities)).collections.find((c) => c.name === 'tools')?.backup).toBe(300);
+
+    await t.db.collection('tools').deleteMany({});
+    const result = await restoreBackup(keyless, { source: { name: backup.name }, identities });
+    expect(result.documents).toBe(301);
+    expect(await t.db.collection('tools').countDocuments()).toBe(300);
+    expect(readdirSync(os.tmpdir()).filter((n) => n.startsWith('scandy-decrypted-'))).toEqual([]);
+  });
+
+  it('refuses a wrong key, a truncated and a tampered file in German and leaves the database as it was', async () => {
+    const { backup } = await createBackup(context({ recipients: [recipient] }), { kind: 'manual' });
+    const keyless = context();
+    const wrong = await AgeIdentities.fromSecretKeys([/AGE-SECRET-KEY-1\S+/.exec((await generateKeyPair()).secretKeyFile)?.[0] ?? '']);
+    const right = await AgeIdentities.fromSecretKeys([secretKey]);
+    await t.db.collection('tools').insertOne({ name: 'nach dem Backup' });
+    const before = await t.db.collection('tools').countDocuments();
+    await expect(restoreBackup(keyless, { source: { name: backup.name }, identities: wrong })).rejects.toThrow(/Der Schlüssel passt nicht zu diesem Backup/);
+    await expect(restoreBackup(keyless, { source: { name: backup.name } })).rejects.toThrow(/zum Lesen wird der geheime Schlüssel/);
+
+    const original = readFileSync(backup.path);
+    const cut = path.join(dir, 'cut.zip.age');
+    writeFileSync(cut, original.subarray(0, original.length - 100));
+    await expect(restoreBackup(keyless, { source: { file: cut }, identities: right })).rejects.toThrow(/unvollständig oder wurde verändert/);
+    const tampered = Buffer.from(original);
+    tampered[tampered.length - 200] = (tampered[tampered.length - 200] ?? 0) ^ 1;
+    const changed = path.join(dir, 'changed.zip.age');
+    writeFileSync(changed, tampered);
+    await expect(verifyBackup(keyless, { file: changed }, undefined, right)).rejects.toThrow(/unvollständig oder wurde verändert/);
+    expect(await t.db.collection('tools').countDocuments()).toBe(before);
+    expect(readdirSync(os.tmpdir()).filter((n) => n.startsWith('scandy-decrypted-'))).toEqual([]);
+  });
+
+  it('restores an archive that the age CLI encrypted to our recipient', async () => {
+    const plain = await createBackup(context(), { kind: 'manual' });
+    const sealed = path.join(dir, 'by-age-cli.zip.age');
+    const run = runAge(['-r', recipient, '-o', sealed, plain.backup.path]);
+    expect(run.code).toBe(0);
+    await t.db.collection('workers').deleteMany({});
+    const result = await restoreBackup(context(), { source: { file: sealed }, identities: await AgeIdentities.fromSecretKeys([secretKey]) });
+    expect(result.documents).toBe(plain.documents);
+    expect(await t.db.collection('workers').countDocuments()).toBe(1);
   });
 });

@@ -1,4 +1,4 @@
-import { verifyBackup } from '../../backup/verify-backup.js';
+import { CONTENT_NEEDS_KEY, verifyBackup } from '../../backup/verify-backup.js';
 import { describeError, isAppError } from '../../shared/app-error.js';
 import type { AppDependencies } from '../app-dependencies.js';
 import { recordVerification } from './verification-records.js';
@@ -9,6 +9,8 @@ export interface VerifyOutcome {
   readonly documents: number;
   readonly collections: readonly { readonly name: string; readonly count: number }[];
   readonly checkedAt: Date;
+  /** False: encrypted and checked without key (size and SHA-256 only). */
+  readonly contentChecked: boolean;
 }
 
 /** Reads every line of the archive against its manifest; remembers and logs the result either way. */
@@ -16,13 +18,15 @@ export async function verifyStoredBackup(deps: Pick<AppDependencies, 'backup' | 
   const checkedAt = deps.backup.clock.now();
   try {
     const report = await verifyBackup(deps.backup, { name });
-    await recordVerification(deps.db, name, { ok: true, checkedAt, checkedBy: actor, message: 'vollständig und unverändert', documents: report.documents });
-    deps.audit(`Prüfung von ${name} durch ${actor}: in Ordnung (${report.documents} Dokumente)`);
+    const message = report.contentChecked ? 'vollständig und unverändert' : CONTENT_NEEDS_KEY;
+    await recordVerification(deps.db, name, { ok: true, checkedAt, checkedBy: actor, message, documents: report.documents });
+    deps.audit(`Prüfung von ${name} durch ${actor}: in Ordnung (${report.documents} Dokumente${report.contentChecked ? '' : '; Inhalt ohne Schlüssel nicht geprüft'})`);
     return {
       name,
       ok: true,
       documents: report.documents,
-      collections: report.manifest.collections.map((c) => ({ name: c.name, count: c.count })),
+      collections: report.collections,
+      contentChecked: report.contentChecked,
       checkedAt,
     };
   } catch (error) {

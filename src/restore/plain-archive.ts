@@ -1,0 +1,67 @@
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { BackupContext } from '../backup/backup-context.js';
+import type { AgeIdentities } from '../crypto/age-identities.js';
+import { startsWithAgeMagic } from '../crypto/age-header.js';
+import { decryptFile } from '../crypto/age-stream.js';
+import { DecryptionError } from '../crypto/decryption-error.js';
+import type { ResolvedArchive } from './archive-source.js';
+
+/** A zip that can be opened, and how to clean up after it. */
+export interface PlainArchive {
+  readonly path: string;
+  readonly decrypted: boolean;
+  dispose(): Promise<void>;
+}
+
+const MAGIC_BYTES = 22;
+
+/** True when the file begins as an age v1 file (whatever its name). */
+export async function isAgeFile(filePath: string): Promise<boolean> {
+  const handle = await open(filePath, 'r');
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(MAGIC_BYTES), 0, MAGIC_BYTES, 0);
+    return startsWithAgeMagic(buffer.subarray(0, bytesRead));
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The archive as a zip. A plain one is used where it is; an encrypted one is
+ * decrypted with the keys given for this request (else the server's own)
+ * into a private temporary folder (mkdtemp 0700, file 0600, outside the
+ * backup folder), which dispose() removes. Wrong key, damage or no key: a
+ * DecryptionError in German, nothing is left behind.
+ */
+export async function openPlainArchive(ctx: BackupContext, archive: ResolvedArchive, identities?: AgeIdentities): Promise<PlainArchive> {
+  if (!(await isAgeFile(archive.path))) return { path: archive.path, decrypted: false, dispose: async () => undefined };
+  const keys = identities ?? ctx.encryption.identities;
+  if (!keys || keys.size === 0) throw new DecryptionError('no-identity');
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'scandy-decrypted-'));
+  const dispose = () => rm(dir, { recursive: true, force: true });
+  try {
+    const plainPath = path.join(dir, 'archive.zip');
+    await decryptFile(archive.path, plainPath, keys);
+    return { path: plainPath, decrypted: true, dispose };
+  } catch (error) {
+    await dispose();
+    throw error;
+  }
+}
+
+/** Runs `use` on the archive as a zip and cleans up after it. */
+export async function withPlainArchive<T>(
+  ctx: BackupContext,
+  archive: ResolvedArchive,
+  identities: AgeIdentities | undefined,
+  use: (plainPath: string) => Promise<T>,
+): Promise<T> {
+  const plain = await openPlainArchive(ctx, archive, identities);
+  try {
+    return await use(plain.path);
+  } finally {
+    await plain.dispose();
+  }
+}
