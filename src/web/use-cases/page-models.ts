@@ -91,6 +91,8 @@ export interface AutoBackupModel {
   readonly recipients: Recipients;
   readonly logLines: readonly string[];
   readonly logLineCount: number;
+  /** Public keys only: the server's secret keys are never shown. */
+  readonly encryption: { readonly recipients: readonly string[]; readonly serverCanRead: boolean };
 }
 
 export async function loadAutoBackupPage(deps: Pick<AppDependencies, 'scheduler' | 'logReader' | 'backup' | 'db'>): Promise<AutoBackupModel> {
@@ -99,5 +101,6 @@ export async function loadAutoBackupPage(deps: Pick<AppDependencies, 'scheduler'
     findRecipients(deps.db),
     deps.logReader.tail(PAGE_LOG_LINES),
   ]);
-  return { scheduler, pendingSafetyArchive, recipients, logLines, logLineCount: PAGE_LOG_LINES };
+  const encryption = { recipients: deps.backup.encryption.recipients, serverCanRead: deps.backup.encryption.identities !== undefined };
+  return { scheduler, pendingSafetyArchive, recipients, logLines, logLineCount: PAGE_LOG_LINES, encryption };
 }
