@@ -3,7 +3,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Db } from 'mongodb';
 import { formatBackupName } from '../src/archive/backup-name.js';
-import { createBackupContext } from '../src/backup/backup-context.js';
+import { createBackupContext } from '../src/app/compose.js';
 import { listBackups } from '../src/backup/list-backups.js';
 import { SCANDY_COLLECTIONS } from '../src/config/collections.js';
 

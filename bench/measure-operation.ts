@@ -8,7 +8,8 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { withArchive } from '../src/archive/archive-reader.js';
-import { createBackupContext, type BackupContext } from '../src/backup/backup-context.js';
+import type { BackupContext } from '../src/backup/backup-context.js';
+import { createBackupContext } from '../src/app/compose.js';
 import type { OperationProgress, RestoreStep } from '../src/backup/backup-events.js';
 import { createBackup } from '../src/backup/create-backup.js';
 import { SCANDY_COLLECTIONS } from '../src/config/collections.js';
@@ -16,8 +17,8 @@ import { connectDatabase } from '../src/db/connect.js';
 import { restoreBackup } from '../src/restore/restore-backup.js';
 import { describeError } from '../src/shared/app-error.js';
 import { drainCollections } from './drain-limit.js';
-import type { OperationFigures, OperationSpec, ProcessFigures, RestorePhases } from './operation-types.js';
-import { startProcessMeter } from './process-meter.js';
+import { RESTORE_PARTS, type OperationFigures, type OperationSpec, type ProcessFigures, type RestorePhases } from './operation-types.js';
+import { startProcessMeter, type ProcessMeter } from './process-meter.js';
 
 type Measured = Omit<OperationFigures, keyof ProcessFigures | 'operation' | 'wallMs'>;
 
@@ -32,7 +33,13 @@ async function main(): Promise<void> {
       spec.operation === 'drain'
         ? undefined
         : createBackupContext(
-            { backupDir: spec.backupDir, backupCollections: [...SCANDY_COLLECTIONS], backupKeep: KEEP_EVERYTHING },
+            {
+              backupDir: spec.backupDir,
+              backupCollections: [...SCANDY_COLLECTIONS],
+              backupKeep: KEEP_EVERYTHING,
+              backupKeepManual: KEEP_EVERYTHING,
+              backupKeepPreRestore: KEEP_EVERYTHING,
+            },
             database.db,
           );
     await ctx?.store.ensureDir();
@@ -47,8 +54,10 @@ async function main(): Promise<void> {
       measured = { documents: drained.documents, bytes: drained.bsonBytes };
     } else if (spec.operation === 'backup') {
       measured = await runBackup(ctx!);
+    } else if (spec.operation === 'fixed-cost') {
+      measured = await runBackups(ctx!, spec.runs);
     } else {
-      measured = { ...(await runRestore(ctx!, spec.backupName, started)), bytes: restoreBytes };
+      measured = { ...(await runRestore(ctx!, spec.backupName, started, meter)), bytes: restoreBytes };
     }
     const wallMs = performance.now() - started;
     const figures: OperationFigures = { operation: spec.operation, wallMs, ...measured, ...meter.stop() };
@@ -69,10 +78,24 @@ async function runBackup(ctx: BackupContext): Promise<Measured> {
   };
 }
 
-async function runRestore(ctx: BackupContext, backupName: string, started: number): Promise<Omit<Measured, 'bytes'>> {
+async function runBackups(ctx: BackupContext, runs: number): Promise<Measured> {
+  const runsMs: number[] = [];
+  let last: Measured | undefined;
+  for (let i = 0; i < runs; i++) {
+    const begun = performance.now();
+    last = await runBackup(ctx);
+    runsMs.push(performance.now() - begun);
+  }
+  return { ...last!, runsMs };
+}
+
+async function runRestore(ctx: BackupContext, backupName: string, started: number, meter: ProcessMeter): Promise<Omit<Measured, 'bytes'>> {
   const phaseStarts = new Map<OperationProgress['phase'], number>();
+  meter.startPart(RESTORE_PARTS.live);
   const onProgress = (p: OperationProgress) => {
-    if (!phaseStarts.has(p.phase)) phaseStarts.set(p.phase, performance.now());
+    if (phaseStarts.has(p.phase)) return;
+    phaseStarts.set(p.phase, performance.now());
+    if (p.phase === 'pre-restore') meter.startPart(RESTORE_PARTS.safety);
   };
   const result = await restoreBackup(ctx, { source: { name: backupName }, actor: 'bench', onProgress });
   const ended = performance.now();

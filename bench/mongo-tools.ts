@@ -1,20 +1,20 @@
 import { execFile, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { chmod, cp, mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
+import type { Db, Document } from 'mongodb';
+import { projectRoot } from '../src/shared/project.js';
 import { trackChild } from './cleanup.js';
 import { peakRssOf } from './proc-stats.js';
 
 const run = promisify(execFile);
-const MODULE = 'github.com/mongodb/mongo-tools';
-const DOWNLOAD_TIMEOUT_MS = 120_000;
-const BUILD_TIMEOUT_MS = 20 * 60_000;
+/** Beside the project (../shared/tools/mongo-tools), or in a folder further up; MONGO_TOOLS_DIR wins. */
+const TOOLS_FOLDER = path.join('shared', 'tools', 'mongo-tools');
+export const NOT_FOUND = 'nicht gefunden';
 
 export type MongoTools =
-  | { readonly available: true; readonly version: string; readonly mongodump: string; readonly mongorestore: string }
+  | { readonly available: true; readonly version: string; readonly dir: string; readonly mongodump: string; readonly mongorestore: string }
   | { readonly available: false; readonly reason: string };
 
 export interface ToolRun {
@@ -22,92 +22,40 @@ export interface ToolRun {
   readonly peakRssBytes: number | undefined;
 }
 
-function cacheDir(): string {
-  const home = process.env.HOME ?? '/tmp';
-  return process.env.SCANDY_CACHE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(home, '.cache'), 'scandy-backup');
+function executable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
-/**
- * mongodump/mongorestore built from the Go module proxy, cached in
- * ~/.cache/scandy-backup/. Tries the download once; when the proxy refuses,
- * says why in the proxy's own words.
- */
+/** Folders that may hold the tools, nearest first. */
+function candidateDirs(): string[] {
+  if (process.env.MONGO_TOOLS_DIR) return [path.resolve(process.env.MONGO_TOOLS_DIR)];
+  const dirs: string[] = [];
+  for (let dir = path.dirname(projectRoot); ; dir = path.dirname(dir)) {
+    dirs.push(path.join(dir, TOOLS_FOLDER));
+    if (path.dirname(dir) === dir) return dirs;
+  }
+}
+
+/** MongoDB's own mongodump/mongorestore (MongoDB Database Tools), when a folder beside the project holds them. */
 export async function locateMongoTools(): Promise<MongoTools> {
-  const cached = await findCached();
-  if (cached) return cached;
-  let source: { dir: string; version: string };
-  try {
-    source = await downloadModule();
-  } catch (error) {
-    return { available: false, reason: (error as Error).message };
-  }
-  try {
-    return await build(source.dir, source.version);
-  } catch (error) {
-    return { available: false, reason: `build failed: ${lastLine((error as { stderr?: string }).stderr ?? (error as Error).message)}` };
-  }
+  const candidates = candidateDirs();
+  const dir = candidates.find((d) => executable(path.join(d, 'mongodump')) && executable(path.join(d, 'mongorestore')));
+  if (!dir) return { available: false, reason: `${NOT_FOUND} (${path.relative(projectRoot, candidates[0]!)})` };
+  const mongodump = path.join(dir, 'mongodump');
+  const { stdout } = await run(mongodump, ['--version'], { encoding: 'utf8' });
+  const version = /version:\s*(\S+)/.exec(stdout)?.[1] ?? 'unknown';
+  return { available: true, version, dir, mongodump, mongorestore: path.join(dir, 'mongorestore') };
 }
 
-async function findCached(): Promise<MongoTools | undefined> {
-  const names = await readdir(cacheDir()).catch(() => [] as string[]);
-  for (const name of names) {
-    const version = /^mongodump-(.+)$/.exec(name)?.[1];
-    if (version && names.includes(`mongorestore-${version}`)) {
-      return { available: true, version, mongodump: path.join(cacheDir(), name), mongorestore: path.join(cacheDir(), `mongorestore-${version}`) };
-    }
-  }
-  return undefined;
-}
-
-async function downloadModule(): Promise<{ dir: string; version: string }> {
-  let stdout: string;
-  try {
-    ({ stdout } = await run('go', ['mod', 'download', '-json', `${MODULE}@latest`], {
-      cwd: os.tmpdir(),
-      timeout: DOWNLOAD_TIMEOUT_MS,
-      encoding: 'utf8',
-    }));
-  } catch (error) {
-    const failed = error as { stdout?: string; stderr?: string; code?: unknown; killed?: boolean; message: string };
-    if (failed.killed) throw new Error(`go mod download timed out after ${DOWNLOAD_TIMEOUT_MS / 1000} s`, { cause: error });
-    if (failed.code === 'ENOENT') throw new Error('go is not installed', { cause: error });
-    throw new Error(goError(failed.stdout) ?? lastLine(failed.stderr ?? failed.message), { cause: error });
-  }
-  const info = JSON.parse(stdout) as { Dir?: string; Version?: string; Error?: string };
-  if (info.Error || !info.Dir || !info.Version) throw new Error(oneLine(info.Error ?? 'go mod download gave no module directory'));
-  return { dir: info.Dir, version: info.Version };
-}
-
-async function build(moduleDir: string, version: string): Promise<MongoTools> {
-  const work = await mkdtemp(path.join(os.tmpdir(), 'scandy-mongo-tools-'));
-  try {
-    const src = path.join(work, 'src');
-    await cp(moduleDir, src, { recursive: true });
-    await run('chmod', ['-R', 'u+w', src]);
-    await mkdir(cacheDir(), { recursive: true });
-    const built: Record<string, string> = {};
-    for (const tool of ['mongodump', 'mongorestore']) {
-      const output = path.join(work, tool);
-      process.stderr.write(`bench: building ${tool} ${version}…\n`);
-      await run('go', ['build', '-trimpath', '-o', output, `./${tool}/main`], {
-        cwd: src,
-        env: { ...process.env, CGO_ENABLED: '0' },
-        timeout: BUILD_TIMEOUT_MS,
-        maxBuffer: 64 * 1024 * 1024,
-      });
-      await chmod(output, 0o755);
-      built[tool] = path.join(cacheDir(), `${tool}-${version}`);
-    }
-    // Install both only once both built, so the cache never holds half a pair.
-    for (const tool of ['mongodump', 'mongorestore']) await rename(path.join(work, tool), built[tool]!);
-    return { available: true, version, mongodump: built.mongodump!, mongorestore: built.mongorestore! };
-  } finally {
-    await rm(work, { recursive: true, force: true }).catch(() => undefined);
-  }
-}
+type Available = Extract<MongoTools, { available: true }>;
 
 /** `mongodump --archive --gzip` of one database (our own lock and journal collections left out). */
-export function runMongodump(tools: Extract<MongoTools, { available: true }>, uri: string, dbName: string, archive: string): Promise<ToolRun> {
+export function runMongodump(tools: Available, uri: string, dbName: string, archive: string): Promise<ToolRun> {
   return runTool(tools.mongodump, [
     `--uri=${uri}`,
     `--db=${dbName}`,
@@ -117,14 +65,36 @@ export function runMongodump(tools: Extract<MongoTools, { available: true }>, ur
   ]);
 }
 
-/** `mongorestore --archive --gzip --drop` of that archive into the same database. */
-export function runMongorestore(tools: Extract<MongoTools, { available: true }>, uri: string, dbName: string, archive: string): Promise<ToolRun> {
-  return runTool(tools.mongorestore, [`--uri=${uri}`, `--nsInclude=${dbName}.*`, `--archive=${archive}`, '--gzip', '--drop']);
+/**
+ * `mongorestore --archive --gzip --drop --noIndexRestore` of that archive into
+ * the same database: FerretDB refuses the index definitions mongorestore
+ * sends (option `ns`, also with --nsFrom/--nsTo), so the documents are loaded
+ * by mongorestore and the same indexes are built afterwards (see createIndexes).
+ */
+export function runMongorestore(tools: Available, uri: string, dbName: string, archive: string): Promise<ToolRun> {
+  return runTool(tools.mongorestore, [`--uri=${uri}`, `--nsInclude=${dbName}.*`, `--archive=${archive}`, '--gzip', '--drop', '--noIndexRestore']);
+}
+
+/** Every secondary index of every collection, as createIndexes takes it. */
+export async function indexDefinitions(db: Db, collections: readonly string[]): Promise<Map<string, Document[]>> {
+  const definitions = new Map<string, Document[]>();
+  for (const name of collections) {
+    const indexes = await db.collection(name).listIndexes().toArray();
+    const specs = indexes.filter((i) => i.name !== '_id_').map(({ v: _v, ns: _ns, background: _b, ...spec }) => spec);
+    if (specs.length > 0) definitions.set(name, specs);
+  }
+  return definitions;
+}
+
+/** Builds the indexes mongorestore was told to leave out; returns the time it took. */
+export async function createIndexes(db: Db, definitions: ReadonlyMap<string, Document[]>): Promise<number> {
+  const started = performance.now();
+  for (const [collection, indexes] of definitions) await db.command({ createIndexes: collection, indexes });
+  return performance.now() - started;
 }
 
 /** Runs a tool to completion, timing it and polling its peak RSS (VmHWM) every 20 ms. */
 async function runTool(binary: string, args: readonly string[]): Promise<ToolRun> {
-  if (!existsSync(binary)) throw new Error(`${binary} not found`);
   const started = performance.now();
   const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   trackChild(child);
@@ -144,24 +114,6 @@ async function runTool(binary: string, args: readonly string[]): Promise<ToolRun
   } finally {
     clearInterval(poll);
   }
-}
-
-function goError(stdout: string | undefined): string | undefined {
-  try {
-    const info = JSON.parse(stdout ?? '') as { Error?: string };
-    return info.Error ? oneLine(info.Error) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Go's multi-line error ("…: 403 Forbidden\n\tserver response: …") as one line, words unchanged. */
-function oneLine(text: string): string {
-  return text
-    .split('\n')
-    .map((part) => part.trim())
-    .filter(Boolean)
-    .join(' ');
 }
 
 function lastLine(text: string): string {

@@ -2,9 +2,19 @@
 export type OperationSpec =
   | { readonly operation: 'drain'; readonly uri: string; readonly dbName: string }
   | { readonly operation: 'backup'; readonly uri: string; readonly dbName: string; readonly backupDir: string }
+  /** Several backups of a tiny database in one process: what a backup costs besides its data. */
+  | { readonly operation: 'fixed-cost'; readonly uri: string; readonly dbName: string; readonly backupDir: string; readonly runs: number }
   | { readonly operation: 'restore'; readonly uri: string; readonly dbName: string; readonly backupDir: string; readonly backupName: string };
 
 export type OperationName = OperationSpec['operation'];
+
+/** Event-loop delay of a restore is also reported apart for the critical path and for what follows the swap. */
+export const RESTORE_PARTS = { live: 'until live', safety: 'safety archive and cleanup' } as const;
+
+export interface EventLoopFigures {
+  readonly p99Ms: number;
+  readonly maxMs: number;
+}
 
 /** How the process doing the work behaved (see process-meter.ts). */
 export interface ProcessFigures {
@@ -20,6 +30,8 @@ export interface ProcessFigures {
   /** monitorEventLoopDelay (resolution 10 ms); the value includes the 10 ms interval itself. */
   readonly eventLoopP99Ms: number;
   readonly eventLoopMaxMs: number;
+  /** The same for parts of the operation (restore: until the data is live, then the safety archive). */
+  readonly eventLoopParts: Readonly<Record<string, EventLoopFigures>>;
   readonly cpuUserMs: number;
   readonly cpuSystemMs: number;
 }
@@ -51,4 +63,6 @@ export interface OperationFigures extends ProcessFigures {
   readonly archivePath?: string;
   /** restore only */
   readonly phases?: RestorePhases;
+  /** fixed-cost only: each backup's wall time, the first one in a fresh process */
+  readonly runsMs?: readonly number[];
 }

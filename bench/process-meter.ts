@@ -1,16 +1,30 @@
-import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { ProcessFigures } from './operation-types.js';
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import type { EventLoopFigures, ProcessFigures } from './operation-types.js';
 
 const RSS_SAMPLE_MS = 20;
 const EVENT_LOOP_RESOLUTION_MS = 10;
 
 export interface ProcessMeter {
+  /** Ends the current part of the operation and starts the next: its event-loop delay is also reported on its own. */
+  startPart(label: string): void;
   stop(): ProcessFigures;
+}
+
+function loopMonitor(): IntervalHistogram {
+  const loop = monitorEventLoopDelay({ resolution: EVENT_LOOP_RESOLUTION_MS });
+  loop.enable();
+  return loop;
+}
+
+function loopFigures(loop: IntervalHistogram): EventLoopFigures {
+  loop.disable();
+  return loop.count > 0 ? { p99Ms: loop.percentile(99) / 1e6, maxMs: loop.max / 1e6 } : { p99Ms: 0, maxMs: 0 };
 }
 
 /**
  * Watches this process while an operation runs: RSS, JS heap and external
- * memory every 20 ms, the kernel's maxRSS at the end, event-loop delay and CPU time.
+ * memory every 20 ms, the kernel's maxRSS at the end, event-loop delay (whole
+ * and per part) and CPU time.
  */
 export function startProcessMeter(): ProcessMeter {
   const baselineRssBytes = process.memoryUsage.rss();
@@ -25,12 +39,22 @@ export function startProcessMeter(): ProcessMeter {
     peakExternal = Math.max(peakExternal, usage.external);
   };
   const sampler = setInterval(sample, RSS_SAMPLE_MS);
-  const loop = monitorEventLoopDelay({ resolution: EVENT_LOOP_RESOLUTION_MS });
-  loop.enable();
+  const loop = loopMonitor();
+  const parts: Record<string, EventLoopFigures> = {};
+  let part: { label: string; loop: IntervalHistogram } | undefined;
+  const endPart = () => {
+    if (part) parts[part.label] = loopFigures(part.loop);
+    part = undefined;
+  };
 
   return {
+    startPart(label: string): void {
+      endPart();
+      part = { label, loop: loopMonitor() };
+    },
     stop(): ProcessFigures {
-      loop.disable();
+      endPart();
+      const whole = loopFigures(loop);
       clearInterval(sampler);
       sample();
       const maxRssBytes = process.resourceUsage().maxRSS * 1024;
@@ -42,8 +66,9 @@ export function startProcessMeter(): ProcessMeter {
         baselineRssBytes,
         peakHeapUsedBytes: peakHeapUsed,
         peakExternalBytes: peakExternal,
-        eventLoopP99Ms: loop.count > 0 ? loop.percentile(99) / 1e6 : 0,
-        eventLoopMaxMs: loop.count > 0 ? loop.max / 1e6 : 0,
+        eventLoopP99Ms: whole.p99Ms,
+        eventLoopMaxMs: whole.maxMs,
+        eventLoopParts: parts,
         cpuUserMs: cpu.user / 1000,
         cpuSystemMs: cpu.system / 1000,
       };

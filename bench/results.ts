@@ -2,21 +2,41 @@ import type { Machine } from './machine.js';
 import type { MongoTools, ToolRun } from './mongo-tools.js';
 import type { MeasuredOperation } from './run-operation.js';
 
-/** Everything measured at one data size. */
+/** mongorestore of the documents, then createIndexes of the same definitions: wallMs is both. */
+export interface ToolRestore extends ToolRun {
+  readonly documentsMs: number;
+  readonly indexMs: number;
+}
+
+/** Everything measured at one data size; with repeats, the run of median wall time and every run's time. */
 export interface SizeResult {
   readonly size: number;
   readonly seedMs: number;
+  /** One-minute load average of the machine before and after this size. */
+  readonly loadAverage: readonly [before: number, after: number];
   /** The fastest of the cursor-drain runs (the yardstick). */
   readonly limit: MeasuredOperation;
   readonly limitRunsMs: readonly number[];
   readonly backup: MeasuredOperation;
+  readonly backupRunsMs: readonly number[];
   readonly restore: MeasuredOperation;
+  readonly restoreRunsMs: readonly number[];
   /** listBackups over 10 copies of this size's archive, median of 5 runs. */
   readonly listTenMs: number;
   readonly mongodump?: ToolRun & { readonly archiveBytes: number };
-  readonly mongorestore?: ToolRun;
+  readonly mongodumpRunsMs?: readonly number[];
+  readonly mongorestore?: ToolRestore;
+  readonly mongorestoreRunsMs?: readonly number[];
   /** Why mongodump/mongorestore have no figures at this size although they were available. */
   readonly mongoToolsFailure?: string;
+}
+
+/** Backups of 100 demo documents (nine collections, their indexes): what a backup costs besides its data. */
+export interface FixedCost {
+  /** The first backup in a fresh process, then each further one. */
+  readonly runsMs: readonly number[];
+  /** Cursor drain of the same 100 documents. */
+  readonly drainMs: number;
 }
 
 export interface BenchResults {
@@ -24,5 +44,6 @@ export interface BenchResults {
   readonly command: string;
   readonly machine: Machine;
   readonly mongoTools: MongoTools;
+  readonly fixedCost: FixedCost;
   readonly results: readonly SizeResult[];
 }

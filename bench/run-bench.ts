@@ -1,10 +1,12 @@
 /**
  * `npm run bench [-- --sizes 10000,100000,1000000]`: seeds demo data into a
  * FerretDB of its own, measures cursor drain (the limit), backup, restore,
- * listing and, when they can be built, mongodump/mongorestore; prints the
+ * listing and, when ../shared/tools/mongo-tools holds them, mongodump and
+ * mongorestore on the same data; prints the
  * table and writes bench/results.md and bench/results.png.
  */
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Db } from 'mongodb';
@@ -16,13 +18,13 @@ import { describeError } from '../src/shared/app-error.js';
 import { projectRoot } from '../src/shared/project.js';
 import { USAGE, UsageError, commandLine, parseBenchArgs } from './args.js';
 import { cleaningUp, cleanup, installSignalHandlers, onCleanup } from './cleanup.js';
-import { count, seconds } from './format.js';
+import { count, millis, seconds } from './format.js';
 import { timeListTenBackups } from './list-timing.js';
 import { describeMachine } from './machine.js';
-import { locateMongoTools, runMongodump, runMongorestore, type MongoTools } from './mongo-tools.js';
+import { createIndexes, indexDefinitions, locateMongoTools, runMongodump, runMongorestore, type MongoTools, type ToolRun } from './mongo-tools.js';
 import { renderPlot } from './plot.js';
 import { renderReport } from './report.js';
-import type { BenchResults, SizeResult } from './results.js';
+import type { BenchResults, FixedCost, SizeResult } from './results.js';
 import { runOperation, type MeasuredOperation } from './run-operation.js';
 
 const BENCH_DIR = path.join(projectRoot, 'bench');
@@ -63,14 +65,24 @@ async function main(argv: readonly string[]): Promise<number> {
   log(`FerretDB ${ferretDbVersion} on ${server.uri}`);
 
   const mongoTools = await locateMongoTools();
-  log(mongoTools.available ? `mongodump/mongorestore ${mongoTools.version}` : `mongodump/mongorestore: not available (${mongoTools.reason})`);
+  log(mongoTools.available ? `mongodump/mongorestore ${mongoTools.version} from ${mongoTools.dir}` : `mongodump/mongorestore: ${mongoTools.reason}`);
 
+  const fixedCost = await measureFixedCost(server.uri, database.client.db('bench_fixed'), path.join(work, 'fixed'));
   const results: SizeResult[] = [];
   for (const size of args.sizes) {
-    results.push(await measureSize(size, server.uri, database.client.db(`bench_${size}`), path.join(work, String(size)), mongoTools));
+    results.push(
+      await measureSize(size, server.uri, database.client.db(`bench_${size}`), path.join(work, String(size)), mongoTools, args.repeatsFor(size)),
+    );
   }
 
-  const bench: BenchResults = { date: new Date(), command: commandLine(argv), machine: describeMachine(ferretDbVersion), mongoTools, results };
+  const bench: BenchResults = {
+    date: new Date(),
+    command: commandLine(argv),
+    machine: describeMachine(ferretDbVersion),
+    mongoTools,
+    fixedCost,
+    results,
+  };
   let plotFile: string | undefined = path.basename(RESULTS_PNG);
   try {
     await renderPlot(bench, RESULTS_PNG);
@@ -85,7 +97,24 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-async function measureSize(size: number, uri: string, db: Db, dir: string, mongoTools: MongoTools): Promise<SizeResult> {
+const FIXED_COST_DOCUMENTS = 100;
+const FIXED_COST_RUNS = 6;
+
+async function measureFixedCost(uri: string, db: Db, dir: string): Promise<FixedCost> {
+  const dbName = db.databaseName;
+  await db.dropDatabase();
+  await seedDatabase(db, { docs: FIXED_COST_DOCUMENTS });
+  const drain = await step(FIXED_COST_DOCUMENTS, 'limit (cursor drain)', () => runOperation({ operation: 'drain', uri, dbName }));
+  const backups = await step(FIXED_COST_DOCUMENTS, `${FIXED_COST_RUNS} backups in one process`, () =>
+    runOperation({ operation: 'fixed-cost', uri, dbName, backupDir: path.join(dir, 'backups'), runs: FIXED_COST_RUNS }),
+  );
+  await db.dropDatabase();
+  rmSync(dir, { recursive: true, force: true });
+  log(`fixed cost: ${backups.runsMs!.map((ms) => millis(ms)).join(', ')}; drain ${millis(drain.wallMs)}`);
+  return { runsMs: backups.runsMs!, drainMs: drain.wallMs };
+}
+
+async function measureSize(size: number, uri: string, db: Db, dir: string, mongoTools: MongoTools, repeats: number): Promise<SizeResult> {
   const dbName = db.databaseName;
   const backupDir = path.join(dir, 'backups');
   mkdirSync(dir, { recursive: true });
@@ -96,62 +125,92 @@ async function measureSize(size: number, uri: string, db: Db, dir: string, mongo
   await seedDatabase(db, { docs: size });
   const seedMs = performance.now() - seedStarted;
   await expectDocuments(db, size, 'after seeding');
-  log(`${count(size)}: seeded in ${seconds(seedMs)}`);
+  log(`${count(size)}: seeded in ${seconds(seedMs)}; load average ${loadAverage()}`);
+  const loadBefore = os.loadavg()[0]!;
+  const indexes = await indexDefinitions(db, SCANDY_COLLECTIONS);
 
+  // Interleaved, so that load from other processes on the machine falls on every contender alike.
   const limitRuns: MeasuredOperation[] = [];
-  limitRuns.push(await step(size, 'limit (cursor drain) 1/2', () => runOperation({ operation: 'drain', uri, dbName })));
-  const backup = await step(size, 'backup', () => runOperation({ operation: 'backup', uri, dbName, backupDir }));
-  limitRuns.push(await step(size, 'limit (cursor drain) 2/2', () => runOperation({ operation: 'drain', uri, dbName })));
-  const limit = limitRuns.reduce((best, run) => (run.wallMs < best.wallMs ? run : best));
+  const backups: MeasuredOperation[] = [];
+  const dumps: (ToolRun & { archiveBytes: number })[] = [];
+  let mongoToolsFailure: string | undefined;
+  const dumpArchive = path.join(dir, 'mongodump.archive.gz');
+  for (let i = 1; i <= repeats; i++) {
+    const of = `${i}/${repeats}`;
+    limitRuns.push(await step(size, `limit (cursor drain) ${of}`, () => runOperation({ operation: 'drain', uri, dbName })));
+    backups.push(await step(size, `backup ${of}`, () => runOperation({ operation: 'backup', uri, dbName, backupDir })));
+    if (mongoTools.available && !mongoToolsFailure) {
+      try {
+        const run = await step(size, `mongodump ${of}`, () => runMongodump(mongoTools, uri, dbName, dumpArchive));
+        dumps.push({ ...run, archiveBytes: statSync(dumpArchive).size });
+      } catch (error) {
+        mongoToolsFailure = `failed: ${describeError(error)}`;
+        log(`${count(size)}: mongodump ${mongoToolsFailure}`);
+      }
+    }
+  }
   for (const run of limitRuns) if (run.documents !== size) throw new Error(`cursor drain read ${run.documents} of ${size} documents`);
-  if (backup.documents !== size) throw new Error(`backup wrote ${backup.documents} of ${size} documents`);
+  for (const run of backups) if (run.documents !== size) throw new Error(`backup wrote ${run.documents} of ${size} documents`);
+  const backup = median(backups);
 
   const listTenMs = await timeListTenBackups(db, backup.archivePath!, path.join(dir, 'list'));
   log(`${count(size)}: list 10 backups ${listTenMs.toFixed(1)} ms`);
 
-  let mongoToolsFailure: string | undefined;
-  let mongodump: SizeResult['mongodump'];
-  if (mongoTools.available) {
-    const archive = path.join(dir, 'mongodump.archive.gz');
-    try {
-      const run = await step(size, 'mongodump', () => runMongodump(mongoTools, uri, dbName, archive));
-      mongodump = { ...run, archiveBytes: statSync(archive).size };
-    } catch (error) {
-      mongoToolsFailure = `failed: ${describeError(error)}`;
-      log(`${count(size)}: mongodump ${mongoToolsFailure}`);
-    }
-  }
-
-  const restore = await step(size, 'restore', () =>
-    runOperation({ operation: 'restore', uri, dbName, backupDir, backupName: backup.backupName! }),
-  );
-  await expectDocuments(db, size, 'after restore');
-
-  let mongorestore: SizeResult['mongorestore'];
-  if (mongoTools.available && mongodump) {
-    try {
-      mongorestore = await step(size, 'mongorestore', () => runMongorestore(mongoTools, uri, dbName, path.join(dir, 'mongodump.archive.gz')));
-      await expectDocuments(db, size, 'after mongorestore');
-    } catch (error) {
-      mongoToolsFailure = `failed: ${describeError(error)}`;
-      log(`${count(size)}: mongorestore ${mongoToolsFailure}`);
+  const restores: MeasuredOperation[] = [];
+  const toolRestores: (ToolRun & { indexMs: number; documentsMs: number })[] = [];
+  for (let i = 1; i <= repeats; i++) {
+    const of = `${i}/${repeats}`;
+    restores.push(
+      await step(size, `restore ${of}`, () => runOperation({ operation: 'restore', uri, dbName, backupDir, backupName: backup.backupName! })),
+    );
+    await expectDocuments(db, size, 'after restore');
+    if (mongoTools.available && dumps.length > 0 && !mongoToolsFailure) {
+      try {
+        const run = await step(size, `mongorestore + indexes ${of}`, async () => {
+          const documents = await runMongorestore(mongoTools, uri, dbName, dumpArchive);
+          const indexMs = await createIndexes(db, indexes);
+          return { ...documents, wallMs: documents.wallMs + indexMs, documentsMs: documents.wallMs, indexMs };
+        });
+        await expectDocuments(db, size, 'after mongorestore');
+        toolRestores.push(run);
+      } catch (error) {
+        mongoToolsFailure = `failed: ${describeError(error)}`;
+        log(`${count(size)}: mongorestore ${mongoToolsFailure}`);
+      }
     }
   }
 
   await db.dropDatabase();
   rmSync(dir, { recursive: true, force: true });
+  const fastestLimit = limitRuns.reduce((best, run) => (run.wallMs < best.wallMs ? run : best));
   return {
     size,
     seedMs,
-    limit,
+    loadAverage: [loadBefore, os.loadavg()[0]!],
+    limit: fastestLimit,
     limitRunsMs: limitRuns.map((r) => r.wallMs),
     backup,
-    restore,
+    backupRunsMs: backups.map((r) => r.wallMs),
+    restore: median(restores),
+    restoreRunsMs: restores.map((r) => r.wallMs),
     listTenMs,
-    ...(mongodump ? { mongodump } : {}),
-    ...(mongorestore ? { mongorestore } : {}),
+    ...(dumps.length > 0 ? { mongodump: median(dumps), mongodumpRunsMs: dumps.map((r) => r.wallMs) } : {}),
+    ...(toolRestores.length > 0 ? { mongorestore: median(toolRestores), mongorestoreRunsMs: toolRestores.map((r) => r.wallMs) } : {}),
     ...(mongoToolsFailure ? { mongoToolsFailure } : {}),
   };
+}
+
+/** The run with the median wall time (the lower middle one of an even number). */
+function median<T extends { wallMs: number }>(runs: readonly T[]): T {
+  const sorted = [...runs].sort((a, b) => a.wallMs - b.wallMs);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
+
+function loadAverage(): string {
+  return os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 }
 
 async function step<T extends { wallMs: number }>(size: number, label: string, work: () => Promise<T>): Promise<T> {

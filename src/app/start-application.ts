@@ -1,13 +1,10 @@
 import { ensureFirstAdmin } from '../auth/ensure-first-admin.js';
-import { createBackupContext } from '../backup/backup-context.js';
-import { OperationTracker } from '../backup/operation-tracker.js';
 import type { Config } from '../config/config.js';
 import { readServerIdentities } from '../config/encryption-config.js';
 import { openDatabase } from '../db/open-database.js';
-import { repairIfInterrupted, repairInterruptedRestore, resumePendingSafetyArchive } from '../restore/repair-interrupted-restore.js';
-import { createAutomaticBackups, type AutomaticBackups } from '../scheduler/automatic-backups.js';
 import { isDatabaseEmpty, seedDatabase } from '../seed/seed-database.js';
 import { createApp } from '../web/create-app.js';
+import { composeBackupSystem, webDependencies, type BackupSystem } from './compose.js';
 import { listenHttp } from './http-server.js';
 
 const DEMO_DOCUMENTS = 2000;
@@ -20,8 +17,8 @@ export interface RunningApplication {
 }
 
 /**
- * The composition root: web server port, database, log and mail, backup
- * engine, scheduler and web, wired once. The port is bound first: when it is
+ * The app: web server port, database, the backup system (src/app/compose.ts)
+ * and the web pages. The port is bound first: when it is
  * taken, nothing else starts. When a later step fails, what was started is
  * stopped again (a local FerretDB this run started included). `say` prints
  * what an operator needs to know at start.
@@ -30,22 +27,22 @@ export async function startApplication(config: Config, say: (line: string) => vo
   const identities = await readServerIdentities(config.encryptionIdentityFile);
   const http = await listenHttp({ host: config.host, port: config.port });
   let database: Awaited<ReturnType<typeof openDatabase>> | undefined;
-  let automatic: AutomaticBackups | undefined;
+  let system: BackupSystem | undefined;
   let repairTimer: NodeJS.Timeout | undefined;
   const stop = async () => {
     clearInterval(repairTimer);
     await http.close();
-    await automatic?.close();
+    await system?.close();
     await database?.close();
   };
 
   try {
     database = await openDatabase(config, say);
-    automatic = createAutomaticBackups({ config, db: database.db, echo: say });
-    const backup = createBackupContext(config, database.db, { emit: automatic.emit, identities });
-    await backup.store.ensureDir();
+    system = composeBackupSystem({ config, db: database.db, echo: say, identities });
+    const { manager } = system;
+    await manager.ensureDir();
     // Before anything looks at the data: a restore killed mid-way is rolled back (a committed one is complete already).
-    await repairInterruptedRestore(backup, { resumeSafetyArchive: false });
+    await manager.repairInterruptedRestore({ resumeSafetyArchive: false });
     if (database.local) {
       say(`Lokale Datenbank (FerretDB) unter ${config.dataDir}, ${database.uri}`);
       if (await isDatabaseEmpty(database.db, config.backupCollections)) {
@@ -53,27 +50,13 @@ export async function startApplication(config: Config, say: (line: string) => vo
         say(`Leere Datenbank mit Demodaten gefüllt: ${Object.values(counts).reduce((a, b) => a + b, 0)} Dokumente`);
       }
     }
-    const tracker = new OperationTracker();
-    const scheduler = automatic.createScheduler({ backup, tracker });
     const firstAdmin = await ensureFirstAdmin(database.db, config);
 
-    http.serve(
-      createApp({
-        config,
-        db: database.db,
-        backup,
-        tracker,
-        scheduler,
-        logReader: automatic.log.reader,
-        audit: automatic.log.write,
-        mailBackup: automatic.mailBackup,
-        trustProxy: config.trustProxy,
-      }),
-    );
-    await automatic.start();
+    http.serve(createApp({ ...webDependencies(system, config, database.db), trustProxy: config.trustProxy }));
+    await system.startTicking();
     // A restore's pending safety archive is written now, in the background, whatever wait its last failure set.
-    void resumePendingSafetyArchive(backup).catch(() => undefined);
-    repairTimer = setInterval(() => void repairIfInterrupted(backup).catch(() => undefined), REPAIR_CHECK_MS);
+    void manager.resumePendingSafetyArchive().catch(() => undefined);
+    repairTimer = setInterval(() => void manager.repairIfInterrupted().catch(() => undefined), REPAIR_CHECK_MS);
     repairTimer.unref();
 
     say(`Scandy Backup läuft auf ${http.where} — Anmeldung: ${http.url}/login`);

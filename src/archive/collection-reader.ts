@@ -10,20 +10,30 @@ import type { ManifestCollection } from './manifest.js';
 /** A batch also ends at this much Extended JSON, so that large documents do not pile up by the thousand. */
 const MAX_BATCH_TEXT = 16 * 1024 * 1024;
 
+/** A batch ends at this many documents, or once its lines hold about this many bytes of Extended JSON (counted in characters; at most 16 MiB). */
+export interface BatchLimits {
+  readonly documents: number;
+  readonly bytes?: number;
+}
+
+function invalidEntry(collection: ManifestCollection, reason: string, cause?: unknown): AppError {
+  return new AppError('ARCHIVE_INVALID', `Ungültiges Backup-Archiv: ${collection.file}: ${reason}`, cause === undefined ? undefined : { cause });
+}
+
 /**
- * Streams the documents of one collection file in batches, checking the
- * framing and every line as it goes, and the count, size and SHA-256 against
- * the manifest at the end. A caller that consumed every batch without an
- * error has read exactly what the manifest promises.
+ * Streams the document lines of one collection file in batches, checking the
+ * framing as it goes, and the count, size and SHA-256 against the manifest at
+ * the end; the last batch comes only after those checks. A caller that
+ * consumed every batch without an error has read exactly what the manifest
+ * promises (the lines themselves are not parsed here).
  */
-export async function* readCollectionDocuments(
+export async function* readCollectionLines(
   archive: OpenedArchive,
   collection: ManifestCollection,
-  batchSize = 1000,
-): AsyncGenerator<Document[]> {
-  const fail = (reason: string, cause?: unknown) =>
-    new AppError('ARCHIVE_INVALID', `Ungültiges Backup-Archiv: ${collection.file}: ${reason}`, cause === undefined ? undefined : { cause });
-
+  limits: BatchLimits | number = 1000,
+): AsyncGenerator<string[]> {
+  const { documents: batchSize, bytes: textLimit = MAX_BATCH_TEXT } = typeof limits === 'number' ? { documents: limits } : limits;
+  const batchBytes = Math.min(textLimit, MAX_BATCH_TEXT);
   const hash = createHash('sha256');
   let bytes = 0;
   const stream = await archive.openEntry(collection.file);
@@ -36,35 +46,52 @@ export async function* readCollectionDocuments(
   }
 
   const parser = new CollectionFileParser();
-  let batch: Document[] = [];
-  let batchText = 0;
+  let batch: string[] = [];
+  let lineBytes = 0;
   try {
     for await (const line of splitLines(hashed())) {
       const text = parser.line(line);
       if (text === undefined) continue;
-      try {
-        batch.push(lineToDocument(text));
-      } catch (error) {
-        throw new Error(`Zeile ${parser.currentLine}: kein gültiges Extended JSON (${(error as Error).message})`, { cause: error });
-      }
-      batchText += text.length;
-      if (batch.length >= batchSize || batchText >= MAX_BATCH_TEXT) {
+      batch.push(text);
+      lineBytes += text.length;
+      if (batch.length >= batchSize || lineBytes >= batchBytes) {
         yield batch;
         batch = [];
-        batchText = 0;
+        lineBytes = 0;
       }
     }
     const count = parser.end();
     if (count !== collection.count) throw new Error(`${count} Dokumente, laut Manifest ${collection.count}`);
   } catch (error) {
     if (error instanceof AppError) throw error;
-    throw fail((error as Error).message, error);
+    throw invalidEntry(collection, (error as Error).message, error);
   } finally {
     // Also when the consumer stops early (an insert failed): close the entry.
     stream.destroy();
   }
-  if (bytes !== collection.bytes) throw fail(`${bytes} Bytes, laut Manifest ${collection.bytes}`);
+  if (bytes !== collection.bytes) throw invalidEntry(collection, `${bytes} Bytes, laut Manifest ${collection.bytes}`);
   const digest = hash.digest('hex');
-  if (digest !== collection.sha256) throw fail('SHA-256-Prüfsumme stimmt nicht (Datei verändert oder beschädigt)');
+  if (digest !== collection.sha256) throw invalidEntry(collection, 'SHA-256-Prüfsumme stimmt nicht (Datei verändert oder beschädigt)');
   if (batch.length > 0) yield batch;
+}
+
+/** readCollectionLines, each line parsed as canonical Extended JSON into its document. */
+export async function* readCollectionDocuments(
+  archive: OpenedArchive,
+  collection: ManifestCollection,
+  limits: BatchLimits | number = 1000,
+): AsyncGenerator<Document[]> {
+  // Line 1 is the opening "[", so document i (from 0) is on line i + 2.
+  let nextLine = 2;
+  for await (const lines of readCollectionLines(archive, collection, limits)) {
+    yield lines.map((text) => {
+      try {
+        return lineToDocument(text);
+      } catch (error) {
+        throw invalidEntry(collection, `Zeile ${nextLine}: kein gültiges Extended JSON (${(error as Error).message})`, error);
+      } finally {
+        nextLine++;
+      }
+    });
+  }
 }

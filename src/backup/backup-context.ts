@@ -2,25 +2,26 @@ import type { Db } from 'mongodb';
 import type { ReadConsistency } from '../archive/manifest.js';
 import type { Config } from '../config/config.js';
 import type { AgeIdentities } from '../crypto/age-identities.js';
+import type { ServerCapabilities } from '../db/server-capabilities.js';
 import { DEFAULT_RETENTION, type RetentionRules } from '../retention/retention-policy.js';
-import { detectCapabilities, type ServerCapabilities } from '../db/server-capabilities.js';
-import { systemClock, type Clock } from '../shared/clock.js';
+import type { Clock } from '../shared/clock.js';
 import type { EventSink } from './backup-events.js';
-import { BackupStore } from './backup-store.js';
-import { MongoOperationLock, type OperationLock } from './operation-lock.js';
+import type { BackupStore } from './backup-store.js';
+import type { LockLease, OperationLock } from './operation-lock.js';
 
-/** Test-only hooks to inject a failure at a precise point of a restore. */
-export interface Failpoints {
-  beforeSwap?(collection: string): Promise<void> | void;
-  /** After the live collection was renamed aside, before the staging collection takes its name. */
-  betweenRenames?(collection: string): Promise<void> | void;
-  afterSwap?(collection: string): Promise<void> | void;
-  afterLoadBatch?(collection: string, documentsLoaded: number): Promise<void> | void;
-  /** After each batch a backup read from the server; throwing here fails that read. */
-  afterReadBatch?(collection: string, consistency: ReadConsistency): Promise<void> | void;
+export interface AfterLockOptions {
+  /** false: leave a restore's pending safety archive for later (the app's start does not wait for it). */
+  readonly resumeSafetyArchive: boolean;
 }
 
-/** Everything a backup use case needs; side effects sit behind these fields. */
+/**
+ * Runs once the operation lock is held, before the operation itself. The
+ * composition registers the repair of an interrupted restore here (src/restore
+ * sits above the engine, so the engine only knows this signature).
+ */
+export type AfterLock = (ctx: BackupContext, lease: LockLease, options: AfterLockOptions) => Promise<void>;
+
+/** Everything a backup use case needs; side effects sit behind these fields. Built by src/app/compose.ts. */
 export interface BackupContext {
   readonly db: Db;
   readonly collections: readonly string[];
@@ -34,7 +35,7 @@ export interface BackupContext {
   /** Encryption of new archives (no recipients: off) and the server's own keys for reading them, if it has any. */
   readonly encryption: EncryptionKeys;
   capabilities(): Promise<ServerCapabilities>;
-  readonly failpoints?: Failpoints;
+  readonly afterLock: AfterLock;
 }
 
 export interface EncryptionKeys {
@@ -42,21 +43,19 @@ export interface EncryptionKeys {
   readonly identities: AgeIdentities | undefined;
 }
 
-export interface BackupContextOptions {
-  readonly emit?: EventSink;
-  readonly clock?: Clock;
-  readonly lock?: OperationLock;
-  readonly store?: BackupStore;
-  readonly compressionLevel?: number;
-  readonly failpoints?: Failpoints;
-  /** The server's identities (BACKUP_ENCRYPTION_IDENTITY_FILE, read at start). */
-  readonly identities?: AgeIdentities;
-  /** What the server offers, instead of asking it (tests: claim snapshot reads on FerretDB). */
-  readonly capabilities?: ServerCapabilities;
+/** Test-only hooks to inject a failure at a precise point of a backup or a restore. */
+export interface Failpoints {
+  beforeSwap?(collection: string): Promise<void> | void;
+  /** After the live collection was renamed aside, before the staging collection takes its name. */
+  betweenRenames?(collection: string): Promise<void> | void;
+  afterSwap?(collection: string): Promise<void> | void;
+  afterLoadBatch?(collection: string, documentsLoaded: number): Promise<void> | void;
+  /** After each batch a backup read from the server; throwing here fails that read. */
+  afterReadBatch?(collection: string, consistency: ReadConsistency): Promise<void> | void;
 }
 
 /** Retention settings beyond BACKUP_KEEP; any left out takes the documented default. */
-type RetentionConfig = Partial<
+export type RetentionConfig = Partial<
   Pick<Config, 'backupKeepManual' | 'backupKeepPreRestore' | 'backupKeepDaily' | 'backupKeepWeekly' | 'backupKeepMonthly' | 'backupTimezone'>
 >;
 
@@ -72,23 +71,15 @@ export function retentionRulesOf(config: Pick<Config, 'backupKeep'> & RetentionC
   };
 }
 
-export function createBackupContext(
-  config: Pick<Config, 'backupDir' | 'backupCollections' | 'backupKeep'> & RetentionConfig & Partial<Pick<Config, 'encryptionRecipients'>>,
-  db: Db,
-  options: BackupContextOptions = {},
-): BackupContext {
-  let capabilities: Promise<ServerCapabilities> | undefined;
-  return {
-    db,
-    collections: config.backupCollections,
-    retention: retentionRulesOf(config),
-    store: options.store ?? new BackupStore(config.backupDir),
-    lock: options.lock ?? new MongoOperationLock(db, config.backupTimezone ? { timeZone: config.backupTimezone } : {}),
-    clock: options.clock ?? systemClock,
-    emit: options.emit ?? (() => undefined),
-    compressionLevel: options.compressionLevel ?? 6,
-    encryption: { recipients: config.encryptionRecipients ?? [], identities: options.identities },
-    capabilities: () => (capabilities ??= options.capabilities ? Promise.resolve(options.capabilities) : detectCapabilities(db)),
-    ...(options.failpoints ? { failpoints: options.failpoints } : {}),
-  };
+/** Kept beside the context, not in it: the production context has no test hooks. */
+const injected = new WeakMap<BackupContext, Failpoints>();
+
+/** For the test composition only (the `failpoints` option of createBackupContext and composeBackupSystem). */
+export function injectFailpoints(ctx: BackupContext, failpoints: Failpoints): void {
+  injected.set(ctx, failpoints);
+}
+
+/** The failpoints a test injected into this context; none in production. */
+export function failpointsOf(ctx: BackupContext): Failpoints | undefined {
+  return injected.get(ctx);
 }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, open, readFile, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { compareNewestFirst } from '../retention/retention-policy.js';
 import { AppError } from '../shared/app-error.js';
 import {
   formatBackupName,
@@ -59,7 +60,7 @@ export class BackupStore {
       const info = await stat(filePath).catch(() => undefined);
       if (info?.isFile()) backups.push({ ...parsed, path: filePath, size: info.size });
     }
-    return backups.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.name < b.name ? 1 : -1));
+    return backups.sort(compareNewestFirst);
   }
 
   async find(name: string): Promise<StoredBackup> {

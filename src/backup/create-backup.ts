@@ -2,11 +2,10 @@ import { performance } from 'node:perf_hooks';
 import type { BackupKind } from '../archive/backup-name.js';
 import type { Manifest } from '../archive/manifest.js';
 import { AppError, describeError } from '../shared/app-error.js';
-import { withOperation } from './acquire-operation.js';
 import type { BackupContext } from './backup-context.js';
 import type { ProgressListener } from './backup-events.js';
 import type { StoredBackup } from './backup-store.js';
-import type { LockLease } from './operation-lock.js';
+import { withOperation, type LockLease } from './operation-lock.js';
 import { pruneBackups } from './prune-backups.js';
 import { writeBackupWithSnapshotFallback } from './write-backup-with-fallback.js';
 import type { BackupSource, WrittenBackup } from './write-database-backup.js';
@@ -49,7 +48,7 @@ export async function createBackup(ctx: BackupContext, options: CreateBackupOpti
   const { kind, actor } = options;
   return withOperation(ctx, `backup:${kind}`, options.lease, async (lease) => {
     options.onStarted?.();
-    ctx.emit({ type: 'backup.started', kind, ...(actor ? { actor } : {}) });
+    ctx.emit({ type: 'backup.started', kind, actor });
     const started = performance.now();
     let written: WrittenBackup | undefined;
     try {
@@ -58,7 +57,7 @@ export async function createBackup(ctx: BackupContext, options: CreateBackupOpti
     } catch (error) {
       if (written) await ctx.store.remove(written.backup.name).catch(() => undefined);
       const failure = new BackupFailedError(describeError(error), error);
-      ctx.emit({ type: 'backup.failed', kind, reason: failure.reason, ...(actor ? { actor } : {}) });
+      ctx.emit({ type: 'backup.failed', kind, reason: failure.reason, actor });
       throw failure;
     }
     const durationMs = Math.round(performance.now() - started);
@@ -69,7 +68,7 @@ export async function createBackup(ctx: BackupContext, options: CreateBackupOpti
       size: written.backup.size,
       documents: written.documents,
       durationMs,
-      ...(actor ? { actor } : {}),
+      actor,
     });
     const release = ctx.store.markInUse(written.backup.name);
     try {

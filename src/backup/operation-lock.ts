@@ -3,6 +3,7 @@ import type { Collection, Db } from 'mongodb';
 import { AppError } from '../shared/app-error.js';
 import { randomToken } from '../shared/ids.js';
 import { formatGermanDateTime } from '../shared/wall-clock.js';
+import type { AfterLockOptions, BackupContext } from './backup-context.js';
 
 export const LOCK_COLLECTION = 'scandy_backup_locks';
 const LOCK_ID = 'operation';
@@ -161,4 +162,44 @@ function toHolder(doc: LockDocument): LockHolder {
 function runningMessage(holder: LockHolder | undefined, timeZone: string): string {
   const what = holder?.purpose.startsWith('restore') ? 'Eine Wiederherstellung' : 'Ein Backup';
   return `${what} läuft bereits${holder ? ` (seit ${formatGermanDateTime(holder.acquiredAt, timeZone)} Uhr, ${holder.owner})` : ''}`;
+}
+
+/**
+ * Takes the cross-process operation lock, reporting a takeover from a crashed
+ * holder, and first runs the step registered after the lock (the repair of
+ * an interrupted restore, and its pending safety archive).
+ */
+export async function acquireOperation(
+  ctx: BackupContext,
+  purpose: string,
+  options: AfterLockOptions = { resumeSafetyArchive: true },
+): Promise<LockLease> {
+  const lease = await ctx.lock.acquire(purpose);
+  if (lease.tookOverFrom) {
+    ctx.emit({ type: 'lock.taken-over', from: lease.tookOverFrom.owner, purpose: lease.tookOverFrom.purpose });
+  }
+  try {
+    await ctx.afterLock(ctx, lease, options);
+  } catch (error) {
+    await lease.release().catch(() => undefined);
+    throw error;
+  }
+  return lease;
+}
+
+/** Runs `work` holding the lock, or under the lease the caller already holds. */
+export async function withOperation<T>(
+  ctx: BackupContext,
+  purpose: string,
+  heldLease: LockLease | undefined,
+  work: (lease: LockLease) => Promise<T>,
+  options?: AfterLockOptions,
+): Promise<T> {
+  if (heldLease) return work(heldLease);
+  const lease = await acquireOperation(ctx, purpose, options);
+  try {
+    return await work(lease);
+  } finally {
+    await lease.release().catch(() => undefined);
+  }
 }

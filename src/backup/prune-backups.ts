@@ -1,8 +1,8 @@
 import { MongoPinStore } from '../retention/pin-store.js';
 import { planRetention } from '../retention/retention-policy.js';
 import type { BackupContext } from './backup-context.js';
-import type { LockLease } from './operation-lock.js';
-import { withOperation } from './acquire-operation.js';
+import { withOperation, type LockLease } from './operation-lock.js';
+import { forgetVerifications } from './verification-records.js';
 
 export interface PruneResult {
   readonly removed: string[];
@@ -14,7 +14,7 @@ export interface PruneResult {
  * Applies the retention policy (see planRetention): the newest BACKUP_KEEP
  * automatic, BACKUP_KEEP_MANUAL manual/uploaded and BACKUP_KEEP_PRE_RESTORE
  * pre-restore backups, the optional daily/weekly/monthly tiers, every pinned
- * backup and every backup in use stay; removes the rest, stale `*.tmp` leftovers and
+ * backup and every backup in use stay; removes the rest (and their remembered verify results), stale `*.tmp` leftovers and
  * upload folders of a process that died mid-upload.
  */
 export async function pruneBackups(ctx: BackupContext, options: { lease?: LockLease } = {}): Promise<PruneResult> {
@@ -27,6 +27,7 @@ export async function pruneBackups(ctx: BackupContext, options: { lease?: LockLe
       await ctx.store.remove(backup.name);
       removed.push(backup.name);
     }
+    await forgetVerifications(ctx.db, removed);
     const tempFilesRemoved: string[] = [];
     for (const temp of await ctx.store.tempFiles()) {
       if (inUse.has(temp)) continue;

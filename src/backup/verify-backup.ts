@@ -1,12 +1,14 @@
 import { verifyArchive, type VerifyReport } from '../archive/verify-archive.js';
 import type { AgeIdentities } from '../crypto/age-identities.js';
-import { resolveArchive, type ArchiveSource } from '../restore/archive-source.js';
-import { isAgeFile, withPlainArchive } from '../restore/plain-archive.js';
+import { describeError, isAppError } from '../shared/app-error.js';
+import { resolveArchive, type ArchiveSource } from './archive-source.js';
 import type { BackupContext } from './backup-context.js';
 import type { ProgressListener } from './backup-events.js';
+import { isAgeFile, withPlainArchive } from './plain-archive.js';
 import { checkAgainstSidecar } from './sidecar-check.js';
+import { recordVerification } from './verification-records.js';
 
-export interface BackupVerification extends Pick<VerifyReport, 'documents' | 'fileSize'> {
+export interface VerifiedBackup extends Pick<VerifyReport, 'documents' | 'fileSize'> {
   readonly source: string;
   readonly collections: readonly { readonly name: string; readonly count: number }[];
   /** The manifest, when the content was read; undefined when only the sidecar was checked. */
@@ -29,7 +31,7 @@ export async function verifyBackup(
   source: ArchiveSource,
   onProgress?: ProgressListener,
   identities?: AgeIdentities,
-): Promise<BackupVerification> {
+): Promise<VerifiedBackup> {
   const archive = await resolveArchive(ctx.store, source);
   const release = archive.storedName ? ctx.store.markInUse(archive.storedName) : () => undefined;
   try {
@@ -46,5 +48,26 @@ export async function verifyBackup(
     return { ...report, source: archive.label, collections, contentChecked: true };
   } finally {
     release();
+  }
+}
+
+/** Verifies a backup of the store and remembers the result for the list, either way (a backup that is not there has nothing to remember). */
+export async function verifyAndRecord(
+  ctx: BackupContext,
+  name: string,
+  actor: string,
+  identities?: AgeIdentities,
+): Promise<VerifiedBackup & { readonly checkedAt: Date }> {
+  const checkedAt = ctx.clock.now();
+  try {
+    const report = await verifyBackup(ctx, { name }, undefined, identities);
+    const message = report.contentChecked ? 'vollständig und unverändert' : CONTENT_NEEDS_KEY;
+    await recordVerification(ctx.db, name, { ok: true, checkedAt, checkedBy: actor, message, documents: report.documents });
+    return { ...report, checkedAt };
+  } catch (error) {
+    if (!isAppError(error) || error.code !== 'BACKUP_NOT_FOUND') {
+      await recordVerification(ctx.db, name, { ok: false, checkedAt, checkedBy: actor, message: describeError(error), documents: null });
+    }
+    throw error;
   }
 }

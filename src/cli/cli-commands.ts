@@ -1,15 +1,11 @@
-import type { BackupContext } from '../backup/backup-context.js';
+import type { Db } from 'mongodb';
+import { archiveSourceFromArgument } from '../backup/archive-source.js';
 import type { ProgressListener } from '../backup/backup-events.js';
-import { createBackup } from '../backup/create-backup.js';
-import { listBackups } from '../backup/list-backups.js';
-import { pruneBackups } from '../backup/prune-backups.js';
-import { CONTENT_NEEDS_KEY, verifyBackup } from '../backup/verify-backup.js';
-import { importLegacyBackup } from '../legacy/import-legacy-backup.js';
-import { archiveSourceFromArgument } from '../restore/archive-source.js';
-import { previewRestore } from '../restore/preview-restore.js';
-import { restoreBackup, safetyArchiveNote } from '../restore/restore-backup.js';
-import { AppError } from '../shared/app-error.js';
+import { CONTENT_NEEDS_KEY } from '../backup/verify-backup.js';
 import type { AgeIdentities } from '../crypto/age-identities.js';
+import type { BackupManager } from '../manager/backup-manager.js';
+import { safetyArchiveNote } from '../restore/restore-backup.js';
+import { AppError } from '../shared/app-error.js';
 import { adminCommand } from './admin-command.js';
 import { formatBytes, formatDuration } from '../shared/human-units.js';
 import { table } from './cli-output.js';
@@ -23,6 +19,8 @@ export interface CommandInput {
   readonly password?: string | undefined;
   /** `--identity FILE`: secret keys for this one command. */
   readonly identities?: AgeIdentities | undefined;
+  /** For the accounts (`admin`); backups go through the manager. */
+  readonly db: Db;
 }
 
 export interface CommandOutput {
@@ -37,17 +35,17 @@ function oneArgument(command: string, args: readonly string[]): string {
   return args[0]!;
 }
 
-export const COMMANDS: Record<string, (ctx: BackupContext, input: CommandInput) => Promise<CommandOutput>> = {
-  async create(ctx, { onProgress }) {
-    const result = await createBackup(ctx, { kind: 'manual', actor: ACTOR, ...(onProgress ? { onProgress } : {}) });
+export const COMMANDS: Record<string, (manager: BackupManager, input: CommandInput) => Promise<CommandOutput>> = {
+  async create(manager, { onProgress }) {
+    const result = await manager.create({ kind: 'manual', actor: ACTOR, onProgress });
     return {
       json: { name: result.backup.name, size: result.backup.size, documents: result.documents, durationMs: result.durationMs, pruned: result.pruned },
       text: `Backup erstellt: ${result.backup.name} (${formatBytes(result.backup.size)}, ${result.documents} Dokumente, ${formatDuration(result.durationMs)})`,
     };
   },
 
-  async list(ctx) {
-    const backups = await listBackups(ctx);
+  async list(manager) {
+    const backups = await manager.list();
     const rows = backups.map((b) => [
       b.name,
       b.kind,
@@ -61,8 +59,8 @@ export const COMMANDS: Record<string, (ctx: BackupContext, input: CommandInput) 
     };
   },
 
-  async verify(ctx, { args, onProgress, identities }) {
-    const report = await verifyBackup(ctx, archiveSourceFromArgument(oneArgument('verify', args)), onProgress, identities);
+  async verify(manager, { args, onProgress, identities }) {
+    const report = await manager.verify(archiveSourceFromArgument(oneArgument('verify', args)), onProgress, identities);
     const counts = `${report.documents} Dokumente in ${report.collections.length} Collections`;
     return {
       json: { source: report.source, ok: true, contentChecked: report.contentChecked, documents: report.documents, collections: report.collections },
@@ -72,10 +70,10 @@ export const COMMANDS: Record<string, (ctx: BackupContext, input: CommandInput) 
     };
   },
 
-  async restore(ctx, { args, yes, preview, collections, onProgress, identities }) {
+  async restore(manager, { args, yes, preview, collections, onProgress, identities }) {
     const source = archiveSourceFromArgument(oneArgument('restore', args));
     if (preview) {
-      const result = await previewRestore(ctx, source, identities);
+      const result = await manager.previewRestore(source, identities);
       const rows = [['Collection', 'jetzt', 'im Backup'], ...result.collections.map((c) => [c.name, String(c.current), String(c.backup)])];
       return { json: result, text: table(rows) };
     }
@@ -86,7 +84,7 @@ export const COMMANDS: Record<string, (ctx: BackupContext, input: CommandInput) 
           'Änderungen, die während der Wiederherstellung in Scandy gemacht werden, landen im Sicherungs-Backup, nicht in den wiederhergestellten Daten.',
       );
     }
-    const result = await restoreBackup(ctx, { source, actor: ACTOR, identities, ...(collections ? { collections } : {}), ...(onProgress ? { onProgress } : {}) });
+    const result = await manager.restore({ source, actor: ACTOR, collections, onProgress, identities });
     return {
       json: result,
       text:
@@ -95,14 +93,14 @@ export const COMMANDS: Record<string, (ctx: BackupContext, input: CommandInput) 
     };
   },
 
-  async prune(ctx) {
-    const result = await pruneBackups(ctx);
+  async prune(manager) {
+    const result = await manager.prune();
     const removed = [...result.removed, ...result.tempFilesRemoved];
     return { json: result, text: removed.length === 0 ? `Nichts zu löschen (${result.kept} Backups behalten).` : `Gelöscht: ${removed.join(', ')}` };
   },
 
-  async 'import-legacy'(ctx, { args }) {
-    const result = await importLegacyBackup(ctx, oneArgument('import-legacy', args), ACTOR);
+  async 'import-legacy'(manager, { args }) {
+    const result = await manager.importLegacy(oneArgument('import-legacy', args), ACTOR);
     const skipped = result.skipped.length > 0 ? `; nicht übernommen: ${result.skipped.join(', ')}` : '';
     return {
       json: { name: result.backup.name, size: result.backup.size, documents: result.documents, skipped: result.skipped },

@@ -1,11 +1,10 @@
 import { parseArgs } from 'node:util';
-import { createBackupContext } from '../backup/backup-context.js';
+import { composeBackupSystem } from '../app/compose.js';
 import type { OperationProgress } from '../backup/backup-events.js';
 import { loadConfig } from '../config/config.js';
 import { readIdentityFile, readServerIdentities, userInput } from '../config/encryption-config.js';
 import { loadEnvFile } from '../config/load-env-file.js';
 import { openDatabase } from '../db/open-database.js';
-import { createAutomaticBackups } from '../scheduler/automatic-backups.js';
 import { AppError, describeError, isAppError } from '../shared/app-error.js';
 import { COMMANDS } from './cli-commands.js';
 import { keygenCommand } from './keygen-command.js';
@@ -13,10 +12,10 @@ import { keygenCommand } from './keygen-command.js';
 const USAGE = `Aufruf: scandy-backup BEFEHL [--json]
   create                          Backup jetzt erstellen
   list                            Backups auflisten
-  verify NAME|DATEI               Archiv vollständig prüfen (ohne Datenbank)
+  verify NAME|DATEI               Archiv vollständig prüfen (ohne Datenbank) [--identity SCHLÜSSELDATEI]
   restore NAME|DATEI --yes        Wiederherstellen (der ersetzte Stand wird als Sicherungs-Backup aufbewahrt;
                                   Änderungen in Scandy währenddessen landen dort, nicht in den wiederhergestellten Daten)
-        [--collections a,b] [--preview]
+        [--collections a,b] [--preview] [--identity SCHLÜSSELDATEI]
   prune                           Alte Backups nach BACKUP_KEEP löschen
   import-legacy DATEI             Altes scandy_backup_*.json in ein Archiv umwandeln
   admin E-MAIL [--password P]     Admin anlegen oder Passwort neu setzen (ohne --password: erzeugt und ausgegeben)
@@ -66,27 +65,31 @@ async function main(argv: readonly string[]): Promise<number> {
   loadEnvFile();
   const config = loadConfig();
   const identities = await readServerIdentities(config.encryptionIdentityFile);
+  const requestIdentities = values.identity === undefined ? undefined : await readIdentityFile(values.identity, userInput('--identity'), { requirePrivate: false });
   const database = await openDatabase(config);
-  // CLI operations go into auto_backup.log and the last-run record like any other.
-  const automatic = createAutomaticBackups({ config, db: database.db });
   try {
-    const ctx = createBackupContext(config, database.db, { emit: automatic.emit, identities });
-    await ctx.store.ensureDir();
-    const showProgress = !values.json && process.stderr.isTTY;
-    const output = await run(ctx, {
-      args,
-      yes: values.yes,
-      preview: values.preview,
-      collections: values.collections?.split(',').map((c) => c.trim()).filter(Boolean),
-      onProgress: showProgress ? progressLine : undefined,
-      password: values.password,
-      identities: values.identity === undefined ? undefined : await readIdentityFile(values.identity, userInput('--identity'), { requirePrivate: false }),
-    });
-    if (showProgress) process.stderr.write('\r\x1b[K');
-    process.stdout.write((values.json ? JSON.stringify(output.json, null, 2) : output.text) + '\n');
-    return 0;
+    // CLI operations go into auto_backup.log and the last-run record like any other; the scheduler does not tick here.
+    const system = composeBackupSystem({ config, db: database.db, ticker: false, identities });
+    try {
+      await system.manager.ensureDir();
+      const showProgress = !values.json && process.stderr.isTTY;
+      const output = await run(system.manager, {
+        args,
+        yes: values.yes,
+        preview: values.preview,
+        collections: values.collections?.split(',').map((c) => c.trim()).filter(Boolean),
+        onProgress: showProgress ? progressLine : undefined,
+        password: values.password,
+        identities: requestIdentities,
+        db: database.db,
+      });
+      if (showProgress) process.stderr.write('\r\x1b[K');
+      process.stdout.write((values.json ? JSON.stringify(output.json, null, 2) : output.text) + '\n');
+      return 0;
+    } finally {
+      await system.close();
+    }
   } finally {
-    await automatic.close();
     await database.close();
   }
 }

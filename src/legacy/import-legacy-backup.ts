@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Document } from 'mongodb';
 import { writeArchive } from '../archive/archive-writer.js';
 import { documentToLine } from '../archive/extended-json.js';
-import { withOperation } from '../backup/acquire-operation.js';
+import { withOperation } from '../backup/operation-lock.js';
 import type { BackupContext } from '../backup/backup-context.js';
 import type { StoredBackup } from '../backup/backup-store.js';
 import { AppError } from '../shared/app-error.js';
@@ -42,7 +42,7 @@ export async function importLegacyBackup(ctx: BackupContext, filePath: string, a
       ),
     );
     const documents = manifest.collections.reduce((sum, c) => sum + c.count, 0);
-    ctx.emit({ type: 'backup.succeeded', kind: 'upload', name: backup.name, size: backup.size, documents, durationMs: 0, ...(actor ? { actor } : {}) });
+    ctx.emit({ type: 'backup.succeeded', kind: 'upload', name: backup.name, size: backup.size, documents, durationMs: 0, actor });
     return { backup, documents, skipped };
   });
 }

@@ -1,9 +1,8 @@
 import path from 'node:path';
-import type { LogReader } from '../automation/automation-contracts.js';
 import type { EventSink } from '../backup/backup-events.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import { describeBackupEvent } from './event-messages.js';
-import { createLogReader } from './log-file-reader.js';
+import { createLogReader, type LogReader } from './log-file-reader.js';
 import { LOG_FILE_NAME, formatLogLine } from './log-line.js';
 import { createRedactor } from './redact.js';
 import { RotatingLogFile } from './rotating-log-file.js';

@@ -1,6 +1,11 @@
 import { open } from 'node:fs/promises';
-import type { LogReader } from '../automation/automation-contracts.js';
 import { rotatedPath } from './rotating-log-file.js';
+
+/** What the pages read of auto_backup.log. */
+export interface LogReader {
+  /** The last `lines` lines of auto_backup.log, oldest first, without reading the whole file. */
+  tail(lines: number): Promise<string[]>;
+}
 
 const NEWLINE = 0x0a;
 

@@ -1,5 +1,4 @@
 import nodemailer from 'nodemailer';
-import type { MailStatus } from '../automation/automation-contracts.js';
 import type { Config, SmtpConfig } from '../config/config.js';
 import type { Mailer } from './mailer.js';
 
@@ -81,6 +80,15 @@ export function describeSmtp(smtp: SmtpConfig): string {
   const tls = target.secure ? 'TLS' : smtp.allowPlaintext ? 'ohne TLS erlaubt, SMTP_TLS=off' : 'STARTTLS Pflicht';
   const host = target.host.includes(':') ? `[${target.host}]` : target.host;
   return `${target.secure ? 'smtps' : 'smtp'}://${host}:${target.port} (${tls})`;
+}
+
+/** Whether mail is on, as the pages show it. */
+export interface MailStatus {
+  readonly enabled: boolean;
+  /** Why mail is off, or the transport described without credentials ("smtp://mail.example.org:587"). */
+  readonly description: string;
+  readonly from: string;
+  readonly attachMaxBytes: number;
 }
 
 export const MAIL_OFF_REASON = 'kein SMTP-Server konfiguriert (SMTP_URL oder SMTP_HOST setzen)';

@@ -1,9 +1,9 @@
 import { withArchive } from '../archive/archive-reader.js';
 import type { BackupKind } from '../archive/backup-name.js';
 import type { BackupContext } from '../backup/backup-context.js';
+import { resolveArchive, type ArchiveSource } from '../backup/archive-source.js';
+import { withPlainArchive } from '../backup/plain-archive.js';
 import type { AgeIdentities } from '../crypto/age-identities.js';
-import { resolveArchive, type ArchiveSource } from './archive-source.js';
-import { withPlainArchive } from './plain-archive.js';
 
 export interface RestorePreview {
   readonly source: string;

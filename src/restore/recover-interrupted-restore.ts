@@ -1,13 +1,8 @@
-import type { BackupContext } from '../backup/backup-context.js';
+import type { AfterLockOptions, BackupContext } from '../backup/backup-context.js';
 import type { LockLease } from '../backup/operation-lock.js';
 import { rollBackRestore } from './roll-back-restore.js';
 import { planJournalCollections, readJournal, type RestoreJournal } from './restore-journal.js';
 import { completeSafetyArchive } from './safety-archive.js';
-
-export interface RecoverOptions {
-  /** false: leave a pending safety archive for later (the app's start does not wait for it). */
-  readonly resumeSafetyArchive: boolean;
-}
 
 /**
  * A restore that was interrupted (process killed, database gone) leaves its
@@ -15,8 +10,9 @@ export interface RecoverOptions {
  * committed, so the database is before or after, never between; for a
  * committed one, write the safety archive of the replaced data that is still
  * pending. A safety archive that fails again never blocks the operation.
+ * Registered as the context's `afterLock` step (src/app/compose.ts).
  */
-export async function recoverInterruptedRestore(ctx: BackupContext, lease: LockLease, options: RecoverOptions): Promise<void> {
+export async function recoverInterruptedRestore(ctx: BackupContext, lease: LockLease, options: AfterLockOptions): Promise<void> {
   const found = await readJournal(ctx.db);
   if (!found) return;
   const pending = withWorkNames(found);

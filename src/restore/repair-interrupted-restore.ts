@@ -1,4 +1,4 @@
-import { withOperation } from '../backup/acquire-operation.js';
+import { withOperation } from '../backup/operation-lock.js';
 import type { BackupContext } from '../backup/backup-context.js';
 import { isAppError } from '../shared/app-error.js';
 import { safetyArchiveDue } from './recover-interrupted-restore.js';

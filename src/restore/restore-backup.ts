@@ -1,17 +1,17 @@
 import { performance } from 'node:perf_hooks';
-import { verifyArchive } from '../archive/verify-archive.js';
-import { withOperation } from '../backup/acquire-operation.js';
+import { withArchive } from '../archive/archive-reader.js';
+import { withOperation } from '../backup/operation-lock.js';
 import type { BackupContext } from '../backup/backup-context.js';
 import type { ProgressListener, RestoreStep } from '../backup/backup-events.js';
 import { AppError, describeError, isAppError } from '../shared/app-error.js';
 import { randomToken } from '../shared/ids.js';
-import { resolveArchive, type ArchiveSource } from './archive-source.js';
+import { resolveArchive, type ArchiveSource } from '../backup/archive-source.js';
+import { openPlainArchive, type PlainArchive } from '../backup/plain-archive.js';
+import type { AgeIdentities } from '../crypto/age-identities.js';
 import { RollbackFailedError, loadAndSwap } from './load-and-swap.js';
 import { readJournal } from './restore-journal.js';
 import { completeSafetyArchive } from './safety-archive.js';
 import { selectCollections } from './select-collections.js';
-import { openPlainArchive, type PlainArchive } from './plain-archive.js';
-import type { AgeIdentities } from '../crypto/age-identities.js';
 
 export interface RestoreOptions {
   readonly source: ArchiveSource;
@@ -38,6 +38,8 @@ export interface RestoreResult {
   readonly liveAfterMs: number;
 }
 
+const ARCHIVE_REFUSALS: ReadonlySet<string> = new Set(['ARCHIVE_INVALID', 'ARCHIVE_UNSUPPORTED']);
+
 const STEP_LABELS: Record<RestoreStep, string> = {
   verify: 'Prüfen des Archivs',
   load: 'Laden in Staging-Collections',
@@ -63,30 +65,35 @@ export async function restoreBackup(ctx: BackupContext, options: RestoreOptions)
     let plain: PlainArchive | undefined;
     const started = performance.now();
     let step: RestoreStep = 'verify';
-    ctx.emit({ type: 'restore.started', source: archive.label, collections: options.collections ?? [], ...(actor ? { actor } : {}) });
+    ctx.emit({ type: 'restore.started', source: archive.label, collections: options.collections ?? [], actor });
     try {
       let selected;
       let committed;
       try {
+        onProgress?.({ operation: 'restore', phase: 'verify', documentsDone: 0, documentsTotal: 0 });
+        // An encrypted archive is decrypted first (age checks every chunk); nothing is written before that succeeds.
         plain = await openPlainArchive(ctx, archive, options.identities);
-        const report = await verifyArchive(plain.path, (p) =>
-          onProgress?.({ operation: 'restore', phase: 'verify', collection: p.collection, documentsDone: p.documentsDone, documentsTotal: p.documentsTotal }),
-        );
-        selected = selectCollections(report.manifest, options.collections, ctx.collections);
-        committed = await loadAndSwap(ctx, {
-          archivePath: plain.path,
-          label: archive.label,
-          runId: randomToken(4),
-          ...(actor ? { actor } : {}),
-          selected,
-          archiveCollections: ctx.collections,
-          lease,
-          onStep: (next) => (step = next),
-          ...(onProgress ? { onProgress } : {}),
-        });
+        const plainPath = plain.path;
+        // Structure and manifest are checked here, before anything is written; every entry while it is loaded.
+        ({ selected, committed } = await withArchive(plainPath, async (opened) => {
+          const chosen = selectCollections(opened.manifest, options.collections, ctx.collections);
+          const journal = await loadAndSwap(ctx, {
+            archive: opened,
+            archivePath: plainPath,
+            label: archive.label,
+            runId: randomToken(4),
+            actor,
+            selected: chosen,
+            archiveCollections: ctx.collections,
+            lease,
+            onStep: (next) => (step = next),
+            onProgress,
+          });
+          return { selected: chosen, committed: journal };
+        }));
       } catch (error) {
         const failure = restoreFailure(error, step);
-        ctx.emit({ type: 'restore.failed', source: archive.label, step, reason: failure.message, ...(actor ? { actor } : {}) });
+        ctx.emit({ type: 'restore.failed', source: archive.label, step, reason: failure.message, actor });
         throw failure;
       }
       const liveAfterMs = Math.round(performance.now() - started);
@@ -95,7 +102,7 @@ export async function restoreBackup(ctx: BackupContext, options: RestoreOptions)
       const safety = await completeSafetyArchive(ctx, lease, committed, {
         resumed: false,
         onCleanup: () => onProgress?.({ operation: 'restore', phase: 'cleanup', documentsDone: 0, documentsTotal: 0 }),
-        ...(onProgress ? { onProgress } : {}),
+        onProgress,
       });
 
       const durationMs = Math.round(performance.now() - started);
@@ -106,7 +113,7 @@ export async function restoreBackup(ctx: BackupContext, options: RestoreOptions)
         ...(safety.name ? { preRestoreBackup: safety.name } : { safetyPending: safety.pending }),
         documents,
         durationMs,
-        ...(actor ? { actor } : {}),
+        actor,
       });
       return {
         source: archive.label,
@@ -152,6 +159,10 @@ async function refuseWhileSafetyArchivePending(ctx: BackupContext): Promise<void
 
 function restoreFailure(error: unknown, step: RestoreStep): AppError {
   if (step === 'verify' && isAppError(error)) return error;
+  // Found while loading: only staging collections had been written, and they are gone again.
+  if (isAppError(error) && ARCHIVE_REFUSALS.has(error.code)) {
+    return new AppError(error.code, `${error.message}. Die Datenbank ist unverändert.`, { cause: error, details: { step } });
+  }
   const message = `Wiederherstellung fehlgeschlagen beim ${STEP_LABELS[step]}: ${describeError(error)}. ${outcome(error, step)}`;
   return new AppError(isAppError(error) && error.code === 'OPERATION_RUNNING' ? 'OPERATION_RUNNING' : 'RESTORE_FAILED', message, {
     cause: error,

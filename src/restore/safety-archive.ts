@@ -3,6 +3,7 @@ import { checkAgainstSidecar } from '../backup/sidecar-check.js';
 import type { BackupContext } from '../backup/backup-context.js';
 import type { ProgressListener } from '../backup/backup-events.js';
 import { createBackup } from '../backup/create-backup.js';
+import { estimateCollection } from '../db/collection-size.js';
 import type { LockLease } from '../backup/operation-lock.js';
 import type { WrittenBackup } from '../backup/write-database-backup.js';
 import { describeError } from '../shared/app-error.js';
@@ -48,13 +49,13 @@ export async function completeSafetyArchive(ctx: BackupContext, lease: LockLease
     }).catch(() => undefined);
     const existing = await collectionNames(ctx.db).catch(() => new Set<string>());
     const keptIn = run.collections.map((c) => c.aside).filter((aside) => existing.has(aside));
-    ctx.emit({ type: 'restore.safety-pending', source: run.source, reason, attempt, keptIn, ...(run.actor ? { actor: run.actor } : {}) });
+    ctx.emit({ type: 'restore.safety-pending', source: run.source, reason, attempt, keptIn, actor: run.actor });
     return { pending: reason };
   }
   options.onCleanup?.();
   // Best effort: with the archive recorded in the journal, the next repair only drops what is left.
   await dropAside(ctx, lease, run).catch(() => undefined);
-  if (options.resumed) ctx.emit({ type: 'restore.safety-written', source: run.source, name, ...(run.actor ? { actor: run.actor } : {}) });
+  if (options.resumed) ctx.emit({ type: 'restore.safety-written', source: run.source, name, actor: run.actor });
   return { name };
 }
 
@@ -63,29 +64,41 @@ async function safetyArchive(ctx: BackupContext, lease: LockLease, run: RestoreJ
   if (recorded && (await stillValid(ctx, recorded))) return recorded;
   const existing = await collectionNames(ctx.db);
   const readFrom = new Map(run.collections.map((c) => [c.name, existing.has(c.aside) ? c.aside : null]));
-  // Nobody writes to the aside collections, so the archive must hold exactly what they hold.
-  const expected = new Map<string, number>();
-  for (const [name, aside] of readFrom) expected.set(name, aside ? await ctx.db.collection(aside).countDocuments() : 0);
   const names = run.archiveCollections ?? ctx.collections;
   const result = await createBackup(ctx, {
     kind: 'pre-restore',
     lease,
-    ...(run.actor ? { actor: run.actor } : {}),
+    actor: run.actor,
     source: { collections: [...names, ...[...readFrom.keys()].filter((n) => !names.includes(n))], readFrom },
-    check: (written) => checkSafetyArchive(written, expected),
+    check: (written) => checkSafetyArchive(ctx, written, readFrom),
     onProgress: (p) => options.onProgress?.({ ...p, operation: 'restore', phase: 'pre-restore' }),
   });
   await recordSafetyArchive(ctx.db, run.runId, { attempts: run.safety?.attempts ?? 0, archive: result.backup.name });
   return result.backup.name;
 }
 
-async function checkSafetyArchive(written: WrittenBackup, expected: ReadonlyMap<string, number>): Promise<void> {
-  // An encrypted one was verified line by line before it was encrypted (backup/archive-sink.ts).
-  if (!written.backup.encrypted) await verifyArchive(written.backup.path);
-  for (const [name, count] of expected) {
+/** Nobody writes to the aside collections, so the archive must hold exactly what they hold. */
+async function checkSafetyArchive(ctx: BackupContext, written: WrittenBackup, readFrom: ReadonlyMap<string, string | null>): Promise<void> {
+  // Read back whole; each line was checked to read back to the exact BSON when written, so it is not parsed again.
+  // An encrypted one was read back so before it was encrypted (backup/archive-sink.ts).
+  if (!written.backup.encrypted) await verifyArchive(written.backup.path, undefined, { parseLines: false });
+  for (const [name, aside] of readFrom) {
     const recorded = written.manifest.collections.find((c) => c.name === name)?.count ?? 0;
-    if (recorded !== count) throw new Error(`Sicherungs-Backup unvollständig: ${name} enthält ${recorded} statt ${count} Dokumente`);
+    const held = aside ? await confirmedCount(ctx, aside, recorded) : 0;
+    if (recorded !== held) throw new Error(`Sicherungs-Backup unvollständig: ${name} enthält ${recorded} statt ${held} Dokumente`);
   }
+}
+
+/**
+ * The exact number of documents in `collection`. FerretDB counts by reading
+ * every document (as long as the backup itself), but its $collStats count is
+ * SQLite's row count of the collection's table: when that agrees with what
+ * the archive recorded, the count is settled without reading anything.
+ */
+async function confirmedCount(ctx: BackupContext, collection: string, recorded: number): Promise<number> {
+  const capabilities = await ctx.capabilities();
+  if (capabilities.isFerretDb && (await estimateCollection(ctx.db, collection, capabilities)).count === recorded) return recorded;
+  return ctx.db.collection(collection).countDocuments();
 }
 
 async function stillValid(ctx: BackupContext, name: string): Promise<boolean> {

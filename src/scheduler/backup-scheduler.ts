@@ -1,12 +1,12 @@
-import type { LastRun, MailStatus, SchedulerControl } from '../automation/automation-contracts.js';
 import type { LockHolder } from '../backup/operation-lock.js';
 import type { RunningOperation } from '../backup/operation-tracker.js';
 import type { BackupNotifier } from '../mail/backup-notifier.js';
+import type { MailStatus } from '../mail/smtp-mailer.js';
 import { describeError } from '../shared/app-error.js';
 import type { StartTicker, Ticker } from './cron-ticker.js';
 import { PhaseMachine, type SchedulerPhase } from './scheduler-phase.js';
-import { INITIAL_STATE, type SchedulerState, type SchedulerStateStore } from './scheduler-state-store.js';
-import { cutOffRun, presentStatus, scheduleLoadedMessage, type BackupSchedulerStatus } from './scheduler-status.js';
+import { INITIAL_STATE, type LastRun, type SchedulerState, type SchedulerStateStore } from './scheduler-state-store.js';
+import { cutOffRun, presentStatus, scheduleLoadedMessage, type BackupSchedulerStatus, type SchedulerControl } from './scheduler-status.js';
 import { decideSlot } from './slot-decision.js';
 import { SlotRunner, type SlotOutcome, type SlotRunnerOptions } from './slot-runner.js';
 import { evaluateWatchdog, type WatchdogVerdict } from './watchdog.js';

@@ -1,9 +1,8 @@
 import { KIND_LABELS, parseBackupName, type BackupKind } from '../archive/backup-name.js';
-import type { LastRun } from '../automation/automation-contracts.js';
 import type { BackupEvent, EventSink } from '../backup/backup-events.js';
 import { describeError } from '../shared/app-error.js';
 import type { Clock } from '../shared/clock.js';
-import type { SchedulerStateStore } from './scheduler-state-store.js';
+import type { LastRun, SchedulerStateStore } from './scheduler-state-store.js';
 
 /** A scheduled run that failed before the engine began it, so that no engine event tells of it. */
 export interface UnstartedRun {

@@ -1,8 +1,18 @@
 import type { Collection, Db } from 'mongodb';
-import type { LastRun } from '../automation/automation-contracts.js';
 
 export const SCHEDULER_STATE_COLLECTION = 'scandy_backup_scheduler';
 const STATE_ID = 'state';
+
+/** The last manual or automatic backup run, from whichever process. */
+export interface LastRun {
+  readonly startedAt: Date;
+  readonly finishedAt: Date | undefined;
+  readonly ok: boolean | undefined;
+  readonly message: string;
+  readonly backupName: string | undefined;
+  /** "Zeitplan", "Nachholen", an admin's e-mail, "CLI". */
+  readonly trigger: string;
+}
 
 /** What every app process shares about the automatic backups. */
 export interface SchedulerState {

@@ -1,10 +1,33 @@
-import type { LastRun, MailStatus, SchedulerStatus } from '../automation/automation-contracts.js';
 import type { RunningOperation } from '../backup/operation-tracker.js';
 import { formatLocalMinute } from '../log/log-line.js';
+import type { MailStatus } from '../mail/smtp-mailer.js';
 import { nextRuns, type DailySchedule } from './schedule.js';
 import type { SchedulerPhase } from './scheduler-phase.js';
-import type { SchedulerState } from './scheduler-state-store.js';
-import type { WatchdogVerdict } from './watchdog.js';
+import type { LastRun, SchedulerState } from './scheduler-state-store.js';
+import type { WatchdogStatus, WatchdogVerdict } from './watchdog.js';
+
+/** The automatic backups as the pages show them. */
+export interface SchedulerStatus {
+  /** Stored in the database: all app processes share it, and it survives a restart. */
+  readonly enabled: boolean;
+  readonly changedBy: string | undefined;
+  readonly changedAt: Date | undefined;
+  readonly times: readonly string[];
+  readonly timeZone: string;
+  readonly nextRuns: readonly Date[];
+  readonly lastRun: LastRun | undefined;
+  readonly watchdog: WatchdogStatus;
+  readonly mail: MailStatus;
+  readonly keep: number;
+  readonly collections: readonly string[];
+}
+
+/** What the pages may do with the scheduler. */
+export interface SchedulerControl {
+  status(): Promise<SchedulerStatus>;
+  start(actor: string): Promise<void>;
+  stop(actor: string): Promise<void>;
+}
 
 export interface BackupSchedulerStatus extends SchedulerStatus {
   readonly phase: SchedulerPhase;

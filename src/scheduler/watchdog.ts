@@ -1,8 +1,14 @@
-import type { WatchdogStatus } from '../automation/automation-contracts.js';
 import { formatHours } from '../shared/human-units.js';
 import { formatLocalMinute } from '../log/log-line.js';
 
 const HOUR_MS = 3_600_000;
+
+export interface WatchdogStatus {
+  readonly ok: boolean;
+  readonly thresholdHours: number;
+  readonly lastSuccessAt: Date | undefined;
+  readonly message: string;
+}
 
 export interface WatchdogInput {
   readonly now: Date;

@@ -1,17 +1,19 @@
 import type { Store } from 'express-session';
 import type { Db } from 'mongodb';
-import type { SchedulerControl, LogReader } from '../automation/automation-contracts.js';
-import type { BackupContext } from '../backup/backup-context.js';
 import type { BackupResult } from '../backup/create-backup.js';
 import type { OperationTracker } from '../backup/operation-tracker.js';
 import type { Config } from '../config/config.js';
+import type { LogReader } from '../log/log-file-reader.js';
+import type { BackupManager } from '../manager/backup-manager.js';
+import type { SchedulerControl } from '../scheduler/scheduler-status.js';
 import type { LoginRateLimit } from './middleware/login-rate-limits.js';
 
-/** Everything the web app uses, handed in by src/main.ts (or a test). */
+/** Everything the web app uses, handed in by the composition root (src/app/compose.ts) or a test. */
 export interface AppDependencies {
   readonly config: Config;
+  /** Accounts, sessions, rate limits and mail recipients; backups go through `manager`. */
   readonly db: Db;
-  readonly backup: BackupContext;
+  readonly manager: BackupManager;
   readonly tracker: OperationTracker;
   readonly scheduler: SchedulerControl;
   readonly logReader: LogReader;

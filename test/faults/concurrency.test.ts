@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createBackupContext } from '../../src/backup/backup-context.js';
+import { createBackupContext } from '../../src/app/compose.js';
 import { createBackup } from '../../src/backup/create-backup.js';
 import { MongoOperationLock } from '../../src/backup/operation-lock.js';
 import { seedDatabase } from '../../src/seed/seed-database.js';

@@ -12,7 +12,7 @@ beforeAll(async () => {
 
 describe('20 concurrent "Backup erstellen" requests over HTTP', () => {
   it('start exactly one backup; the other 19 are answered 409 "läuft bereits"', async () => {
-    const before = (await w.backup.store.list()).length;
+    const before = (await w.manager.list()).length;
     const answers = await Promise.all(
       Array.from({ length: 20 }, () => admin.agent.post('/admin/api/backups').set('x-csrf-token', admin.csrf).send({})),
     );
@@ -23,6 +23,6 @@ describe('20 concurrent "Backup erstellen" requests over HTTP', () => {
       expect(refused.body).toMatchObject({ error: { code: 'OPERATION_RUNNING', message: expect.stringContaining('läuft bereits') } });
     }
     expect((await waitForIdle(w.tracker))?.ok).toBe(true);
-    expect((await w.backup.store.list()).length).toBe(before + 1);
+    expect((await w.manager.list()).length).toBe(before + 1);
   });
 });

@@ -1,7 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { MongoClient, type Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBackupContext, type BackupContext } from '../../src/backup/backup-context.js';
+import type { BackupContext } from '../../src/backup/backup-context.js';
+import { createBackupContext } from '../../src/app/compose.js';
 import type { BackupEvent } from '../../src/backup/backup-events.js';
 import { createBackup } from '../../src/backup/create-backup.js';
 import { listBackups } from '../../src/backup/list-backups.js';

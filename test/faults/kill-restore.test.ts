@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { withArchive } from '../../src/archive/archive-reader.js';
 import { readCollectionDocuments } from '../../src/archive/collection-reader.js';
 import { verifyArchive } from '../../src/archive/verify-archive.js';
-import { createBackupContext } from '../../src/backup/backup-context.js';
+import { createBackupContext } from '../../src/app/compose.js';
 import { createBackup } from '../../src/backup/create-backup.js';
 import { SCANDY_COLLECTIONS } from '../../src/config/collections.js';
 import { readJournal } from '../../src/restore/restore-journal.js';

@@ -2,7 +2,8 @@ import { closeSync, openSync, readdirSync, unlinkSync, writeSync } from 'node:fs
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyArchive } from '../../src/archive/verify-archive.js';
-import { createBackupContext, type BackupContext } from '../../src/backup/backup-context.js';
+import type { BackupContext } from '../../src/backup/backup-context.js';
+import { createBackupContext } from '../../src/app/compose.js';
 import type { BackupEvent } from '../../src/backup/backup-events.js';
 import { createBackup } from '../../src/backup/create-backup.js';
 import { SCANDY_COLLECTIONS } from '../../src/config/collections.js';

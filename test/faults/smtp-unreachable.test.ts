@@ -1,12 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createBackupContext } from '../../src/backup/backup-context.js';
-import { OperationTracker } from '../../src/backup/operation-tracker.js';
-import { verifyBackup } from '../../src/backup/verify-backup.js';
+import { composeBackupSystem } from '../../src/app/compose.js';
 import { loadConfig } from '../../src/config/config.js';
 import { freePort } from '../../src/db/local-ferretdb.js';
-import { createAutomaticBackups } from '../../src/scheduler/automatic-backups.js';
 import { seedDatabase } from '../../src/seed/seed-database.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { useTempDir } from '../helpers/temp-dir.js';
@@ -27,14 +24,13 @@ describe('an SMTP server nobody answers at', () => {
     );
     let now = new Date('2026-06-10T16:00:05Z');
     const clock = { now: () => now };
-    const automatic = createAutomaticBackups({ config, db: t.db, clock });
-    const backup = createBackupContext(config, t.db, { emit: automatic.emit, clock });
-    const scheduler = automatic.createScheduler({ backup, tracker: new OperationTracker(), ticker: false });
+    const automatic = composeBackupSystem({ config, db: t.db, clock, ticker: false });
+    const { manager, scheduler } = automatic;
 
     const outcome = await scheduler.tick();
     expect(outcome.decision).toMatchObject({ kind: 'succeeded', mail: { sent: false } });
-    const [stored] = await backup.store.list();
-    expect((await verifyBackup(backup, { name: stored!.name })).documents).toBe(500);
+    const [stored] = await manager.list();
+    expect((await manager.verify({ name: stored!.name })).documents).toBe(500);
     now = new Date('2026-06-10T16:01:05Z');
     expect((await scheduler.tick()).decision).toMatchObject({ kind: 'up-to-date' });
     await automatic.close();

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBackupContext } from '../../src/backup/backup-context.js';
+import { createBackupContext } from '../../src/app/compose.js';
 import { createBackup } from '../../src/backup/create-backup.js';
 import { SCANDY_COLLECTIONS } from '../../src/config/collections.js';
 import { seedDatabase } from '../../src/seed/seed-database.js';

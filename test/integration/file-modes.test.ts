@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createBackupContext } from '../../src/backup/backup-context.js';
+import { createBackupContext } from '../../src/app/compose.js';
 import { UPLOAD_DIR_PREFIX } from '../../src/backup/backup-store.js';
 import { createBackup } from '../../src/backup/create-backup.js';
 import { pruneBackups } from '../../src/backup/prune-backups.js';

@@ -2,7 +2,7 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatBackupName, type BackupKind } from '../../src/archive/backup-name.js';
-import { createBackupContext } from '../../src/backup/backup-context.js';
+import { createBackupContext } from '../../src/app/compose.js';
 import { pruneBackups } from '../../src/backup/prune-backups.js';
 import { loadConfig } from '../../src/config/config.js';
 import { MongoPinStore, PINS_COLLECTION } from '../../src/retention/pin-store.js';

@@ -2,12 +2,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ObjectId, type Collection, type Db } from 'mongodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createBackupContext } from '../../src/backup/backup-context.js';
-import { createBackup } from '../../src/backup/create-backup.js';
+import { composeBackupSystem } from '../../src/app/compose.js';
 import { MongoOperationLock } from '../../src/backup/operation-lock.js';
-import { OperationTracker } from '../../src/backup/operation-tracker.js';
 import { loadConfig } from '../../src/config/config.js';
-import { createAutomaticBackups } from '../../src/scheduler/automatic-backups.js';
 import { SCHEDULER_STATE_COLLECTION } from '../../src/scheduler/scheduler-state-store.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { useTempDir } from '../helpers/temp-dir.js';
@@ -56,11 +53,10 @@ function appProcess() {
   const logDir = path.join(root, `logs-${processes}`);
   const config = loadConfig({ BACKUP_DIR: path.join(root, `backups-${processes}`), LOG_DIR: logDir }, root);
   const { db, writes } = watchedStateWrites(t.db);
-  const automatic = createAutomaticBackups({ config, db, clock, owner: name });
-  const backup = createBackupContext(config, t.db, { emit: automatic.emit, clock, lock: new MongoOperationLock(t.db, { owner: name }) });
-  const scheduler = automatic.createScheduler({ backup, tracker: new OperationTracker(), ticker: false });
+  const automatic = composeBackupSystem({ config, db, clock, owner: name, lock: new MongoOperationLock(t.db, { owner: name }), ticker: false });
+  const { manager, scheduler } = automatic;
   const logLines = () => readFileSync(path.join(logDir, 'auto_backup.log'), 'utf8').split('\n').filter(Boolean);
-  return { config, automatic, backup, scheduler, writes, logLines };
+  return { config, automatic, manager, scheduler, writes, logLines };
 }
 
 beforeAll(async () => {
@@ -80,7 +76,7 @@ describe('run records: one owner writes each record once', () => {
   it('a manual backup records the same way', async () => {
     const app = appProcess();
     now = new Date('2026-06-10T17:00:00Z');
-    const result = await createBackup(app.backup, { kind: 'manual', actor: 'admin@example.org' });
+    const result = await app.manager.create({ kind: 'manual', actor: 'admin@example.org' });
     await app.automatic.close();
     expect(app.writes.seen).toEqual(['$set lastRun', '$max lastSuccessAt', '$set lastRun']);
     expect((await app.scheduler.status()).lastRun).toMatchObject({ ok: true, trigger: 'admin@example.org', backupName: result.backup.name });

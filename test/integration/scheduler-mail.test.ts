@@ -4,13 +4,10 @@ import net from 'node:net';
 import path from 'node:path';
 import { MongoClient, ObjectId, type Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBackupContext } from '../../src/backup/backup-context.js';
-import { OperationTracker } from '../../src/backup/operation-tracker.js';
+import { composeBackupSystem } from '../../src/app/compose.js';
 import { MongoOperationLock } from '../../src/backup/operation-lock.js';
-import { verifyBackup } from '../../src/backup/verify-backup.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import { LOG_LINE_PATTERN } from '../../src/log/log-line.js';
-import { createAutomaticBackups } from '../../src/scheduler/automatic-backups.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.js';
 import { useTempDir } from '../helpers/temp-dir.js';
@@ -48,13 +45,10 @@ function config(overrides: Record<string, string | undefined> = {}): Config {
   );
 }
 
-/** One app process: automatic side, backup context with its event sink, tracker, scheduler without cron. */
+/** One app process, composed as the app composes it, with a scheduler without cron. */
 function appProcess(cfg: Config, db: Db = t.db, name = `host-test:${processes}`) {
-  const automatic = createAutomaticBackups({ config: cfg, db, clock, owner: name });
-  const backup = createBackupContext(cfg, db, { emit: automatic.emit, clock, lock: new MongoOperationLock(db, { owner: name }) });
-  const tracker = new OperationTracker();
-  const scheduler = automatic.createScheduler({ backup, tracker, ticker: false });
-  return { automatic, backup, tracker, scheduler };
+  const automatic = composeBackupSystem({ config: cfg, db, clock, owner: name, lock: new MongoOperationLock(db, { owner: name }), ticker: false });
+  return { automatic, manager: automatic.manager, tracker: automatic.tracker, scheduler: automatic.scheduler };
 }
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -86,7 +80,7 @@ describe('scheduled backups and their mail, on the real database and a real SMTP
     await app.automatic.close();
 
     expect(outcome.decision).toMatchObject({ kind: 'succeeded', trigger: 'Zeitplan', mail: { sent: true } });
-    const [stored] = await app.backup.store.list();
+    const [stored] = await app.manager.list();
     expect(stored?.name).toMatch(/^scandy-backup-20260610T160002\d{3}Z-auto\.zip$/);
     const [mail] = await smtp.waitFor(1);
     expect(mail?.envelopeTo).toEqual(['admin@example.org', 'chef@example.org']);
@@ -99,7 +93,7 @@ describe('scheduled backups and their mail, on the real database and a real SMTP
     expect(attachment.filename).toBe(stored?.name);
     expect(attachment.contentType).toBe('application/zip');
     expect(attachment.content.length).toBe(stored?.size);
-    expect(sha256(attachment.content)).toBe(sha256(readFileSync(stored!.path)));
+    expect(sha256(attachment.content)).toBe(sha256(readFileSync(path.join(app.manager.backupDir, stored!.name))));
     expect(logLines()).toEqual(
       expect.arrayContaining([
         '[2026-06-10 18:00:02] Backup gestartet (automatisch, Zeitplan)',
@@ -117,7 +111,7 @@ describe('scheduled backups and their mail, on the real database and a real SMTP
     await app.automatic.close();
 
     expect(outcome.decision).toMatchObject({ kind: 'succeeded', mail: { sent: true } });
-    const [stored] = await app.backup.store.list();
+    const [stored] = await app.manager.list();
     const mails = await smtp.waitFor(2);
     const mail = mails[1]!;
     expect(mail.attachments).toEqual([]);
@@ -178,8 +172,8 @@ describe('scheduled backups and their mail, on the real database and a real SMTP
     try {
       const outcome = await app.scheduler.tick();
       expect(outcome.decision).toMatchObject({ kind: 'succeeded', mail: { sent: false } });
-      const [stored] = await app.backup.store.list();
-      expect((await verifyBackup(app.backup, { name: stored!.name })).documents).toBe(300);
+      const [stored] = await app.manager.list();
+      expect((await app.manager.verify({ name: stored!.name })).documents).toBe(300);
       expect((await app.scheduler.status()).lastRun).toMatchObject({ ok: true, backupName: stored!.name });
       await app.automatic.close();
       const lines = logLines().filter((l) => l.startsWith('[2026-06-12 18:00:00]'));
@@ -199,7 +193,7 @@ describe('scheduled backups and their mail, on the real database and a real SMTP
     try {
       const outcome = await app.scheduler.tick();
       expect(outcome.decision).toMatchObject({ kind: 'succeeded', mail: { sent: false } });
-      expect((await app.backup.store.list())).toHaveLength(1);
+      expect((await app.manager.list())).toHaveLength(1);
       await app.automatic.close();
       expect(logLines()).toContainEqual(expect.stringMatching(/^\[2026-06-13 06:00:0\d\] E-Mail nicht gesendet \(.*535.*\): Scandy-Backup erfolgreich: /));
     } finally {
@@ -217,8 +211,7 @@ describe('scheduled backups and their mail, on the real database and a real SMTP
     expect(restoreMail.subject).toBe('Scandy-Wiederherstellung FEHLGESCHLAGEN: x.zip');
     expect(restoreMail.text).toContain('Die Datenbank ist unverändert.');
 
-    const { createBackup } = await import('../../src/backup/create-backup.js');
-    const result = await createBackup(app.backup, { kind: 'manual', actor: 'admin@example.org' });
+    const result = await app.manager.create({ kind: 'manual', actor: 'admin@example.org' });
     await app.automatic.mailBackup(result, 'admin@example.org');
     await app.automatic.close();
     const manualMail = (await smtp.waitFor(6))[5]!;

@@ -2,12 +2,10 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { MongoClient, ObjectId, type Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBackupContext } from '../../src/backup/backup-context.js';
+import { composeBackupSystem } from '../../src/app/compose.js';
 import { MongoOperationLock } from '../../src/backup/operation-lock.js';
-import { OperationTracker } from '../../src/backup/operation-tracker.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import { LOG_LINE_PATTERN } from '../../src/log/log-line.js';
-import { createAutomaticBackups } from '../../src/scheduler/automatic-backups.js';
 import { SLOT_COLLECTION } from '../../src/scheduler/slot-claims.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { useTempDir } from '../helpers/temp-dir.js';
@@ -26,11 +24,8 @@ async function appProcess(name: string, overrides: Record<string, string> = {}) 
   clients.push(client);
   const db: Db = client.db(t.dbName);
   const config: Config = loadConfig({ BACKUP_DIR: path.join(root, `backups-${name}`), LOG_DIR: logDir, ...overrides }, root);
-  const automatic = createAutomaticBackups({ config, db, clock, owner: name });
-  const backup = createBackupContext(config, db, { emit: automatic.emit, clock, lock: new MongoOperationLock(db, { owner: name }) });
-  const tracker = new OperationTracker();
-  const scheduler = automatic.createScheduler({ backup, tracker, ticker: false });
-  return { name, config, automatic, backup, tracker, scheduler };
+  const automatic = composeBackupSystem({ config, db, clock, owner: name, lock: new MongoOperationLock(db, { owner: name }), ticker: false });
+  return { name, config, db, automatic, tracker: automatic.tracker, scheduler: automatic.scheduler };
 }
 
 const backupFiles = () =>
@@ -101,7 +96,7 @@ describe('several app processes on one database', () => {
     // The app was down from 2026-06-11 06:30 to 2026-06-12 09:30: 18:00 and 06:00 were missed.
     now = new Date('2026-06-12T07:30:00Z');
     const app = await appProcess('host-a:104');
-    await app.automatic.start();
+    await app.automatic.startTicking();
     await app.scheduler.whenIdle();
     const status = await app.scheduler.status();
     expect(status.lastRun).toMatchObject({ ok: true, trigger: 'Nachholen' });
@@ -112,7 +107,7 @@ describe('several app processes on one database', () => {
 
   it('a manual backup or restore holding the lock makes the scheduled one wait, not run beside it', async () => {
     const app = await appProcess('host-a:105');
-    const manual = await new MongoOperationLock(app.backup.db, { owner: 'host-c:303' }).acquire('backup:manual');
+    const manual = await new MongoOperationLock(app.db, { owner: 'host-c:303' }).acquire('backup:manual');
     now = new Date('2026-06-12T16:00:00Z');
     const waiting = await app.scheduler.tick();
     expect(waiting.decision).toMatchObject({ kind: 'deferred', reason: expect.stringMatching(/^Ein Backup läuft bereits .*host-c:303/) as string });

@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MongoClient, ObjectId, type Document } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBackupContext, type BackupContext, type Failpoints } from '../../src/backup/backup-context.js';
+import type { BackupContext, Failpoints } from '../../src/backup/backup-context.js';
+import { createBackupContext } from '../../src/app/compose.js';
 import type { BackupEvent } from '../../src/backup/backup-events.js';
 import { createBackup } from '../../src/backup/create-backup.js';
 import { SCANDY_COLLECTIONS } from '../../src/config/collections.js';

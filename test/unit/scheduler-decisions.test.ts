@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LastRun } from '../../src/automation/automation-contracts.js';
+import type { LastRun } from '../../src/scheduler/scheduler-state-store.js';
 import { BackupFailedError, type BackupResult } from '../../src/backup/create-backup.js';
 import type { BackupNotifier, MailOutcome } from '../../src/mail/backup-notifier.js';
 import { BackupScheduler } from '../../src/scheduler/backup-scheduler.js';

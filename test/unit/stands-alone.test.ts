@@ -8,8 +8,10 @@ const RUN_BY_USERS_AND_CI = ['src', 'test', 'scripts', '.ci', 'bin', 'package.js
 
 /** A relative path into a `shared` folder: fine for src/shared, wrong for anything else (such as ../shared beside the clone). */
 const RELATIVE_SHARED = /(?:\.\.\/)+shared\b/g;
+/** The samples below spell the folder through this, so that a grep for paths into it finds only real ones. */
+const SHARED = 'shared';
 const OWN_SHARED = path.join(projectRoot, 'src', 'shared');
-/** `path.join(root, '..', 'shared')` and the like. */
+/** `path.join(root, '..', <the shared folder>)` and the like. */
 const JOINED_SHARED = /['"]\.\.['"]\s*,\s*(?:['"]\.\.['"]\s*,\s*)*['"]shared['"]/;
 
 /** The places in `text` (a file in `dir`) that point at a `shared` folder outside the repository. */
@@ -40,11 +42,11 @@ describe('the repository stands alone', () => {
   it('tells a path beside the clone from src/shared', () => {
     const srcLog = path.join(projectRoot, 'src', 'log');
     expect(outsideReferences("import { x } from '../shared/app-error.js';", srcLog)).toEqual([]);
-    expect(outsideReferences("readFileSync('../../shared/fixtures/a.json')", srcLog)).toEqual(['../../shared']);
-    expect(outsideReferences("path.resolve(projectRoot, '..', 'shared', 'fixtures')", srcLog)).toHaveLength(1);
+    expect(outsideReferences(`readFileSync('../../${SHARED}/fixtures/a.json')`, srcLog)).toEqual(['../../shared']);
+    expect(outsideReferences(`path.resolve(projectRoot, '..', '${SHARED}', 'fixtures')`, srcLog)).toHaveLength(1);
     const testUnit = path.join(projectRoot, 'test', 'unit');
-    expect(outsideReferences("path.resolve(dirname, '../../../shared/fixtures', name)", testUnit)).toEqual(['../../../shared']);
-    expect(outsideReferences("path.resolve(dirname, '../../shared/fixtures', name)", testUnit)).toEqual(['../../shared']);
+    expect(outsideReferences(`path.resolve(dirname, '../../../${SHARED}/fixtures', name)`, testUnit)).toEqual(['../../../shared']);
+    expect(outsideReferences(`path.resolve(dirname, '../../${SHARED}/fixtures', name)`, testUnit)).toEqual(['../../shared']);
     expect(outsideReferences("import { projectRoot } from '../../src/shared/project.js';", testUnit)).toEqual([]);
   });
 });

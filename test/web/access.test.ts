@@ -5,7 +5,6 @@ import path from 'node:path';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { usersCollection } from '../../src/auth/user-accounts.js';
-import { createBackup } from '../../src/backup/create-backup.js';
 import { seedDatabase } from '../../src/seed/seed-database.js';
 import { binaryBody } from './helpers/binary-body.js';
 import { ADMIN, logLine, signIn, useWebApp, waitForIdle, type SignedIn } from './helpers/web-app.js';
@@ -16,7 +15,7 @@ let archive: Buffer;
 
 beforeAll(async () => {
   await seedDatabase(w.t.db, { docs: 300 });
-  name = (await createBackup(w.backup, { kind: 'manual', actor: 'test' })).backup.name;
+  name = (await w.manager.create({ kind: 'manual', actor: 'test' })).backup.name;
   archive = readFileSync(path.join(w.backupDir, name));
 });
 
@@ -87,7 +86,7 @@ describe('anonymous visitors', () => {
 
 describe('an admin who loses the role while signed in', () => {
   it('is signed out at the next request: pages lead to the login, the API answers 401, and nothing happens', async () => {
-    const before = (await w.backup.store.list()).map((b) => b.name);
+    const before = (await w.manager.list()).map((b) => b.name);
     for (const route of routes) {
       const demoted = await signIn(w.app, ADMIN);
       await usersCollection(w.t.db).updateOne({ email: ADMIN.email }, { $set: { role: 'mitarbeiter' } });
@@ -100,7 +99,7 @@ describe('an admin who loses the role while signed in', () => {
         await usersCollection(w.t.db).updateOne({ email: ADMIN.email }, { $set: { role: 'admin' } });
       }
     }
-    expect((await w.backup.store.list()).map((b) => b.name)).toEqual(before);
+    expect((await w.manager.list()).map((b) => b.name)).toEqual(before);
     expect(await w.scheduler.status()).toMatchObject({ enabled: true, changedBy: undefined });
     expect(w.tracker.state().last).toBeUndefined();
   });
@@ -177,7 +176,7 @@ describe('an admin', () => {
     expect(log.body.lines.every((l: string) => /^\[\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\] /.test(l))).toBe(true);
 
     await agent.delete(`/admin/api/backups/${upload.body.backup.name}`).set('x-csrf-token', csrf).expect(200);
-    expect((await w.backup.store.list()).map((b) => b.name)).not.toContain(upload.body.backup.name);
+    expect((await w.manager.list()).map((b) => b.name)).not.toContain(upload.body.backup.name);
   });
 
   it('gets the progress as server-sent events', async () => {

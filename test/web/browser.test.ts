@@ -7,7 +7,6 @@ import { createRequire } from 'node:module';
 import type { AxeResults } from 'axe-core';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBackup } from '../../src/backup/create-backup.js';
 import { seedDatabase } from '../../src/seed/seed-database.js';
 import { projectRoot } from '../../src/shared/project.js';
 import { useTempDir } from '../helpers/temp-dir.js';
@@ -54,7 +53,7 @@ const problems: string[] = [];
 
 beforeAll(async () => {
   await seedDatabase(w.t.db, { docs: 20_000 });
-  await createBackup(w.backup, { kind: 'auto', actor: 'Zeitplan' });
+  await w.manager.create({ kind: 'auto', actor: 'Zeitplan' });
   server = http.createServer(w.app).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -130,7 +129,7 @@ describe('the admin pages in a real Chromium', () => {
   });
 
   it('click "Backup erstellen", follow its progress, see it in the list', async () => {
-    const before = (await w.backup.store.list()).length;
+    const before = (await w.manager.list()).length;
     await page.getByRole('button', { name: 'Backup erstellen' }).click();
     await page.locator('#operation').waitFor({ state: 'visible' });
     await page.locator('#operation [data-role="detail"]', { hasText: /von [\d.]+ Dokumenten/ }).waitFor({ timeout: 30_000 });
@@ -154,7 +153,7 @@ describe('the admin pages in a real Chromium', () => {
     await waitForIdle(w.tracker);
     // The page reloads when the backup is done: it is then the newest in the list.
     await page.locator('table tbody tr').first().filter({ hasText: 'manuell' }).waitFor({ timeout: 15_000 });
-    expect((await w.backup.store.list()).length).toBe(before + 1);
+    expect((await w.manager.list()).length).toBe(before + 1);
     expect(await page.locator('.facts').textContent()).toMatch(/Letztes Backup\s+(gerade eben|vor \d+ Minuten?)\s+erfolgreich\s+Backup \(manuell, von admin@example\.org\)/);
     await page.screenshot({ path: path.join(DOCS, 'dashboard.png'), fullPage: true });
   });
@@ -162,17 +161,17 @@ describe('the admin pages in a real Chromium', () => {
   it('download it under its own name, byte for byte', async () => {
     await page.getByRole('link', { name: /Alle Backups anzeigen/ }).click();
     await page.waitForURL(`${base}/admin/backups`);
-    const [newest] = await w.backup.store.list();
+    const [newest] = await w.manager.list();
     const row = page.locator(`tr[data-name="${newest!.name}"]`);
     const [download] = await Promise.all([page.waitForEvent('download'), row.getByRole('link', { name: 'Herunterladen' }).click()]);
     expect(download.suggestedFilename()).toBe(newest!.name);
     const saved = path.join(downloads, download.suggestedFilename());
     await download.saveAs(saved);
-    expect(Buffer.compare(readFileSync(saved), readFileSync(newest!.path))).toBe(0);
+    expect(Buffer.compare(readFileSync(saved), readFileSync(path.join(w.backupDir, newest!.name)))).toBe(0);
   });
 
   it('verify it and upload the downloaded file again', async () => {
-    const [newest] = await w.backup.store.list();
+    const [newest] = await w.manager.list();
     const row = page.locator(`tr[data-name="${newest!.name}"]`);
     await row.getByRole('button', { name: 'Prüfen' }).click();
     await page.getByText(/ist vollständig und unverändert \(20\.000 Dokumente\)/).waitFor();
@@ -186,7 +185,7 @@ describe('the admin pages in a real Chromium', () => {
   });
 
   it('restore it with the confirmation, after a safety backup', async () => {
-    const manual = (await w.backup.store.list()).find((b) => b.kind === 'manual')!;
+    const manual = (await w.manager.list()).find((b) => b.kind === 'manual')!;
     const tools = w.t.db.collection('tools');
     const toolsInBackup = await tools.countDocuments();
     await tools.deleteMany({});
@@ -206,7 +205,7 @@ describe('the admin pages in a real Chromium', () => {
     await restoreButton.click();
     await page.getByText('Die Wiederherstellung ist abgeschlossen.').waitFor({ timeout: 60_000 });
     expect(await tools.countDocuments()).toBe(toolsInBackup);
-    expect((await w.backup.store.list()).some((b) => b.kind === 'pre-restore')).toBe(true);
+    expect((await w.manager.list()).some((b) => b.kind === 'pre-restore')).toBe(true);
   });
 
   it('stop and start the scheduler and read the log', async () => {
@@ -230,7 +229,7 @@ describe('the admin pages in a real Chromium', () => {
   });
 
   it('every page works from 360 px up, with no serious accessibility findings', async () => {
-    const manual = (await w.backup.store.list()).find((b) => b.kind === 'manual')!;
+    const manual = (await w.manager.list()).find((b) => b.kind === 'manual')!;
     // A damaged archive is listed with its problem spelled out; that must fit too.
     writeFileSync(path.join(w.backupDir, 'scandy-backup-20200101T000000000Z-upload.zip'), 'kein Zip-Archiv, sondern nur ein langer Text ohne Sinn');
     for (const [name, url] of [

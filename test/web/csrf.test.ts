@@ -2,9 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createBackup } from '../../src/backup/create-backup.js';
 import { seedDatabase } from '../../src/seed/seed-database.js';
-import { VERIFICATIONS_COLLECTION } from '../../src/web/use-cases/verification-records.js';
+import { VERIFICATIONS_COLLECTION } from '../../src/backup/verification-records.js';
 import { ADMIN, signIn, useWebApp, type SignedIn } from './helpers/web-app.js';
 
 const w = useWebApp();
@@ -14,7 +13,7 @@ let admin: SignedIn;
 
 beforeAll(async () => {
   await seedDatabase(w.t.db, { docs: 100 });
-  name = (await createBackup(w.backup, { kind: 'manual', actor: 'test' })).backup.name;
+  name = (await w.manager.create({ kind: 'manual', actor: 'test' })).backup.name;
   archive = readFileSync(path.join(w.backupDir, name));
   admin = await signIn(w.app, ADMIN);
 });
@@ -30,7 +29,7 @@ const stateChanging = () => [
 
 describe('CSRF protection', () => {
   it('refuses every state-changing API request of an admin without the token (403) and changes nothing', async () => {
-    const before = (await w.backup.store.list()).map((b) => b.name);
+    const before = (await w.manager.list()).map((b) => b.name);
     for (const token of [undefined, 'falsch', admin.csrf.slice(0, -1)]) {
       for (const route of stateChanging()) {
         const call = admin.agent[route.method](route.path);
@@ -42,7 +41,7 @@ describe('CSRF protection', () => {
       const res = await (token === undefined ? upload : upload.set('x-csrf-token', token)).attach('file', archive, 'x.zip');
       expect(res.status).toBe(403);
     }
-    expect((await w.backup.store.list()).map((b) => b.name)).toEqual(before);
+    expect((await w.manager.list()).map((b) => b.name)).toEqual(before);
     expect(await w.scheduler.status()).toMatchObject({ enabled: true, changedBy: undefined });
     expect(w.tracker.state()).toEqual({ running: undefined, last: undefined });
     expect(await w.t.db.collection(VERIFICATIONS_COLLECTION).countDocuments()).toBe(0);

@@ -1,7 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createBackup } from '../../src/backup/create-backup.js';
 import { seedDatabase } from '../../src/seed/seed-database.js';
 import { openBackupDownload } from '../../src/web/use-cases/open-backup-download.js';
 import { binaryBody } from './helpers/binary-body.js';
@@ -15,7 +14,7 @@ const SECRET = 'GEHEIM-AUSSERHALB-DES-BACKUP-ORDNERS';
 
 beforeAll(async () => {
   await seedDatabase(w.t.db, { docs: 200 });
-  name = (await createBackup(w.backup, { kind: 'manual', actor: 'test' })).backup.name;
+  name = (await w.manager.create({ kind: 'manual', actor: 'test' })).backup.name;
   // A file with a valid backup name, but outside BACKUP_DIR.
   writeFileSync(path.join(path.dirname(w.backupDir), OUTSIDE_NAME), SECRET);
   admin = await signIn(w.app, ADMIN);

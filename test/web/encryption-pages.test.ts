@@ -1,5 +1,4 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createBackup } from '../../src/backup/create-backup.js';
 import { seedDatabase } from '../../src/seed/seed-database.js';
 import { ADMIN, signIn, useWebApp } from './helpers/web-app.js';
 
@@ -10,7 +9,7 @@ let name = '';
 
 beforeAll(async () => {
   await seedDatabase(w.t.db, { docs: 200 });
-  name = (await createBackup(w.backup, { kind: 'manual', actor: 'test' })).backup.name;
+  name = (await w.manager.create({ kind: 'manual', actor: 'test' })).backup.name;
 });
 
 describe('pages with encryption on', () => {

@@ -25,7 +25,7 @@ describe('"Backup erstellen" with mail', () => {
     await admin.agent.post('/admin/api/backups').set('x-csrf-token', admin.csrf).send({ mail: true }).expect(202);
     expect(await waitForIdle(w.tracker)).toMatchObject({ ok: true });
     await w.automatic.settled();
-    const [newest] = await w.backup.store.list();
+    const [newest] = await w.manager.list();
     expect(sent).toHaveLength(1);
     expect(sent[0]?.to).toEqual([ADMIN.email]);
     expect(sent[0]?.attachments?.map((a) => a.filename)).toEqual([newest?.name]);

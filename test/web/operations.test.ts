@@ -4,7 +4,6 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBackup } from '../../src/backup/create-backup.js';
 import { MongoOperationLock, type LockLease, type OperationLock } from '../../src/backup/operation-lock.js';
 import { seedDatabase } from '../../src/seed/seed-database.js';
 import { ADMIN, logLine, signIn, useWebApp, waitForIdle, type SignedIn } from './helpers/web-app.js';
@@ -42,7 +41,7 @@ let cookie = '';
 
 beforeAll(async () => {
   await seedDatabase(w.t.db, { docs: 6000 });
-  await createBackup(w.backup, { kind: 'manual', actor: 'test' });
+  await w.manager.create({ kind: 'manual', actor: 'test' });
   admin = await signIn(w.app, ADMIN);
   server = http.createServer(w.app).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
@@ -56,7 +55,7 @@ afterAll(() => {
   server.close();
 });
 
-const names = async () => (await w.backup.store.list()).map((b) => b.name);
+const names = async () => (await w.manager.list()).map((b) => b.name);
 const post = (url: string, body: object = {}) => admin.agent.post(url).set('x-csrf-token', admin.csrf).send(body);
 
 interface OperationsState {
@@ -192,7 +191,7 @@ describe('long operations', () => {
     expect(last).toMatchObject({ ok: true, operation: 'restore' });
     expect(await tools.countDocuments()).toBe(toolsInBackup);
 
-    const added = (await w.backup.store.list()).filter((b) => !before.includes(b.name));
+    const added = (await w.manager.list()).filter((b) => !before.includes(b.name));
     expect(added.map((b) => b.kind)).toEqual(['pre-restore']);
     await logLine(w, `Wiederherstellung gestartet aus ${source} (tools) (von ${ADMIN.email})`);
     await logLine(w, `Wiederherstellung erfolgreich aus ${source}`);

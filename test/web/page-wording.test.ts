@@ -1,5 +1,4 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createBackup } from '../../src/backup/create-backup.js';
 import { TRIGGER_CATCH_UP } from '../../src/scheduler/slot-decision.js';
 import { seedDatabase } from '../../src/seed/seed-database.js';
 import { ADMIN, signIn, useWebApp, waitForIdle, type SignedIn } from './helpers/web-app.js';
@@ -21,7 +20,7 @@ beforeAll(async () => {
   await seedDatabase(w.t.db, { docs: 300 });
   // As the scheduler runs a backup it catches up on after a start (src/scheduler/automatic-backups.ts).
   w.tracker.launch({ operation: 'backup', subject: 'auto', actor: TRIGGER_CATCH_UP }, (hooks) =>
-    createBackup(w.backup, { kind: 'auto', actor: TRIGGER_CATCH_UP, onProgress: hooks.onProgress, onStarted: hooks.onStarted }),
+    w.manager.create({ kind: 'auto', actor: TRIGGER_CATCH_UP, onProgress: hooks.onProgress, onStarted: hooks.onStarted }),
   );
   await waitForIdle(w.tracker);
   admin = await signIn(w.app, ADMIN);
@@ -40,7 +39,7 @@ describe('the pages in natural German', () => {
   });
 
   it('write every date in one style, and the log in its own', async () => {
-    const [backup] = await w.backup.store.list();
+    const [backup] = await w.manager.list();
     for (const url of ['/admin', '/admin/backups', `/admin/backups/${backup!.name}/restore`, '/admin/auto-backup']) {
       const text = visibleText((await admin.agent.get(url).expect(200)).text);
       expect(text, url).not.toMatch(/\d{4}-\d{2}-\d{2}/);

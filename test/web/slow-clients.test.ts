@@ -4,7 +4,6 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listenHttp, type HttpEndpoint } from '../../src/app/http-server.js';
-import { createBackup } from '../../src/backup/create-backup.js';
 import { seedDatabase } from '../../src/seed/seed-database.js';
 import { ADMIN, useWebApp } from './helpers/web-app.js';
 
@@ -23,7 +22,7 @@ beforeAll(async () => {
   server.serve(w.app);
   port = Number(new URL(server.url).port);
   await seedDatabase(w.t.db, { docs: 50 });
-  archive = readFileSync(path.join(w.backupDir, (await createBackup(w.backup, { kind: 'manual', actor: 'test' })).backup.name));
+  archive = readFileSync(path.join(w.backupDir, (await w.manager.create({ kind: 'manual', actor: 'test' })).backup.name));
 });
 afterAll(() => server.close());
 

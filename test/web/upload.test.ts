@@ -3,7 +3,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createBackup } from '../../src/backup/create-backup.js';
 import { SCANDY_COLLECTIONS } from '../../src/config/collections.js';
 import { seedDatabase } from '../../src/seed/seed-database.js';
 import { rawZip } from '../helpers/raw-zip.js';
@@ -19,7 +18,7 @@ let admin: SignedIn;
 
 beforeAll(async () => {
   await seedDatabase(w.t.db, { docs: 500 });
-  const name = (await createBackup(w.backup, { kind: 'manual', actor: 'test' })).backup.name;
+  const name = (await w.manager.create({ kind: 'manual', actor: 'test' })).backup.name;
   archive = readFileSync(path.join(w.backupDir, name));
   admin = await signIn(w.app, ADMIN);
 });
@@ -95,7 +94,7 @@ describe('upload', () => {
     const res = await smallAdmin.agent.post('/admin/api/backups/upload').set('x-csrf-token', smallAdmin.csrf).attach('file', archive, 'gross.zip');
     expect(res.status).toBe(413);
     expect(res.body.error.code).toBe('UPLOAD_TOO_LARGE');
-    expect(await small.backup.store.list()).toEqual([]);
+    expect(await small.manager.list()).toEqual([]);
     expect(readdirSync(small.backupDir)).toEqual([]);
   });
 });
@@ -176,9 +175,9 @@ describe('upload files', () => {
   });
 
   it('leave nothing behind when the client breaks off mid-upload', async () => {
-    const before = (await w.backup.store.list()).length;
+    const before = (await w.manager.list()).length;
     await uploadInHalves(archive, () => Promise.resolve('abort'));
     await waitFor(() => (uploadFolders().length === 0 ? true : undefined));
-    expect((await w.backup.store.list()).length).toBe(before);
+    expect((await w.manager.list()).length).toBe(before);
   });
 });

@@ -33,9 +33,9 @@ const restoreBody = z.object({
   confirm: z.literal(true, { message: 'Die Wiederherstellung ersetzt Daten und muss bestätigt werden (confirm: true)' }),
 });
 
+/** The one confirmation check of a restore from the web: without `confirm: true` it is refused here. */
 export function parseRestoreBody(body: unknown): RestoreRequest {
-  const data = parseBody(restoreBody, body, 'Ungültige Anfrage: erwartet {collections?: string[], confirm: true}');
-  return { collections: data.collections, confirm: data.confirm };
+  return { collections: parseBody(restoreBody, body, 'Ungültige Anfrage: erwartet {collections?: string[], confirm: true}').collections };
 }
 
 export function parseLogLines(query: Request['query']): number | undefined {

@@ -8,7 +8,7 @@ import { acceptUploadedBackup } from '../use-cases/accept-uploaded-backup.js';
 import { listBackupRows } from '../use-cases/backup-rows.js';
 import { deleteStoredBackup } from '../use-cases/delete-stored-backup.js';
 import { openBackupDownload } from '../use-cases/open-backup-download.js';
-import { previewRestore } from '../../restore/preview-restore.js';
+import { loadRestorePreview } from '../use-cases/page-models.js';
 import { startManualBackup } from '../use-cases/start-backup.js';
 import { startRestore } from '../use-cases/start-restore.js';
 import { verifyStoredBackup } from '../use-cases/verify-stored-backup.js';
@@ -26,7 +26,7 @@ export function backupApiRoutes(deps: AppDependencies): Router {
     res.status(202).location('/admin/api/status').json({ operation });
   });
 
-  router.post('/backups/upload', uploadSingleFile(deps.config.uploadMaxBytes, deps.backup.store.dir), async (req, res) => {
+  router.post('/backups/upload', uploadSingleFile(deps.config.uploadMaxBytes, deps.manager.backupDir), async (req, res) => {
     res.status(201).json(await acceptUploadedBackup(deps, uploadedFile(req), adminActor(res)));
   });
 
@@ -39,7 +39,7 @@ export function backupApiRoutes(deps: AppDependencies): Router {
   });
 
   router.get('/backups/:name/restore-preview', async (req, res) => {
-    res.json(await previewRestore(deps.backup, { name: backupNameParam(req) }));
+    res.json(await loadRestorePreview(deps, backupNameParam(req)));
   });
 
   router.post('/backups/:name/restore', async (req, res) => {

@@ -1,11 +1,8 @@
 import { open, rm } from 'node:fs/promises';
 import { verifyArchive } from '../../archive/verify-archive.js';
-import { importLegacyBackup } from '../../legacy/import-legacy-backup.js';
 import { AppError, describeError } from '../../shared/app-error.js';
 import type { AppDependencies } from '../app-dependencies.js';
 import { logText } from './log-text.js';
-import { storeVerifiedArchive } from './store-verified-archive.js';
-import { recordVerification } from './verification-records.js';
 
 export interface UploadedFile {
   /** The uploaded file, in `folder`: a private folder (0700) inside the backup folder, removed here in every case. */
@@ -28,7 +25,7 @@ export interface UploadOutcome {
  * Anything else is refused (422) and nothing is kept.
  */
 export async function acceptUploadedBackup(
-  deps: Pick<AppDependencies, 'backup' | 'db' | 'audit'>,
+  deps: Pick<AppDependencies, 'manager' | 'audit'>,
   upload: UploadedFile,
   actor: string,
 ): Promise<UploadOutcome> {
@@ -46,22 +43,15 @@ export async function acceptUploadedBackup(
   }
 }
 
-async function keepArchive(deps: Pick<AppDependencies, 'backup' | 'db'>, filePath: string, actor: string): Promise<UploadOutcome> {
+async function keepArchive(deps: Pick<AppDependencies, 'manager'>, filePath: string, actor: string): Promise<UploadOutcome> {
   const report = await verifyArchive(filePath);
   // Kept by renaming the very file that was verified: no second read, no copy that could differ.
-  const stored = await storeVerifiedArchive(deps.backup, filePath);
-  await recordVerification(deps.db, stored.name, {
-    ok: true,
-    checkedAt: deps.backup.clock.now(),
-    checkedBy: actor,
-    message: 'beim Upload geprüft',
-    documents: report.documents,
-  });
+  const stored = await deps.manager.storeVerifiedUpload(filePath, { documents: report.documents, actor });
   return { format: 'archive', backup: { name: stored.name, size: stored.size, kind: 'upload', documents: report.documents }, skipped: [] };
 }
 
-async function importLegacy(deps: Pick<AppDependencies, 'backup'>, filePath: string, actor: string): Promise<UploadOutcome> {
-  const result = await importLegacyBackup(deps.backup, filePath, actor);
+async function importLegacy(deps: Pick<AppDependencies, 'manager'>, filePath: string, actor: string): Promise<UploadOutcome> {
+  const result = await deps.manager.importLegacy(filePath, actor);
   return {
     format: 'legacy-json',
     backup: { name: result.backup.name, size: result.backup.size, kind: 'upload', documents: result.documents },

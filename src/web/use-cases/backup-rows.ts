@@ -1,8 +1,7 @@
 import { KIND_LABELS, type BackupKind } from '../../archive/backup-name.js';
 import type { ReadConsistency } from '../../archive/manifest.js';
-import { listBackups } from '../../backup/list-backups.js';
 import type { AppDependencies } from '../app-dependencies.js';
-import { readVerifications, type VerificationRecord } from './verification-records.js';
+import type { VerificationRecord } from '../../backup/verification-records.js';
 
 export interface BackupRow {
   readonly name: string;
@@ -20,12 +19,9 @@ export interface BackupRow {
 }
 
 /** Every backup, newest first, with manifest counts and the last verify result. */
-export async function listBackupRows(deps: Pick<AppDependencies, 'backup' | 'db'>): Promise<BackupRow[]> {
-  const summaries = await listBackups(deps.backup);
-  const verifications = await readVerifications(
-    deps.db,
-    summaries.map((s) => s.name),
-  );
+export async function listBackupRows(deps: Pick<AppDependencies, 'manager'>): Promise<BackupRow[]> {
+  const summaries = await deps.manager.list();
+  const verifications = await deps.manager.verifications(summaries.map((s) => s.name));
   return summaries.map((s) => ({
     name: s.name,
     createdAt: s.createdAt,

@@ -9,17 +9,17 @@ export interface Health {
 }
 
 /** For monitoring, without login: says nothing but whether things work and how old the last backup is. */
-export async function checkHealth(deps: Pick<AppDependencies, 'db' | 'backup'>): Promise<Health> {
+export async function checkHealth(deps: Pick<AppDependencies, 'db' | 'manager'>): Promise<Health> {
   const database = await deps.db
     .command({ ping: 1 })
     .then(() => 'ok' as const)
     .catch(() => 'unreachable' as const);
-  const latest = (await deps.backup.store.list()).find((b) => b.kind !== 'upload');
-  const ageSeconds = latest ? Math.max(0, Math.round((deps.backup.clock.now().getTime() - latest.createdAt.getTime()) / 1000)) : null;
+  const latest = await deps.manager.lastBackupAt();
+  const ageSeconds = latest ? Math.max(0, Math.round((deps.manager.clock.now().getTime() - latest.getTime()) / 1000)) : null;
   return {
     status: database === 'ok' ? 'ok' : 'error',
     database,
-    lastBackupAt: latest?.createdAt ?? null,
+    lastBackupAt: latest ?? null,
     lastBackupAgeSeconds: ageSeconds,
   };
 }

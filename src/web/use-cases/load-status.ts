@@ -1,4 +1,4 @@
-import type { SchedulerStatus } from '../../automation/automation-contracts.js';
+import type { SchedulerStatus } from '../../scheduler/scheduler-status.js';
 import type { PendingSafetyArchive } from '../../restore/pending-safety-archive.js';
 import type { AppDependencies } from '../app-dependencies.js';
 import { monitoredStatus } from './monitored-status.js';
@@ -13,8 +13,8 @@ export interface StatusView {
   readonly pendingSafetyArchive: PendingSafetyArchive | null;
 }
 
-export async function loadStatus(deps: Pick<AppDependencies, 'scheduler' | 'tracker' | 'backup'>): Promise<StatusView> {
-  const [{ scheduler, pendingSafetyArchive }, holder] = await Promise.all([monitoredStatus(deps), deps.backup.lock.current()]);
+export async function loadStatus(deps: Pick<AppDependencies, 'scheduler' | 'tracker' | 'manager'>): Promise<StatusView> {
+  const [{ scheduler, pendingSafetyArchive }, holder] = await Promise.all([monitoredStatus(deps), deps.manager.lockHolder()]);
   return {
     scheduler,
     pendingSafetyArchive,

@@ -1,5 +1,5 @@
-import type { SchedulerStatus } from '../../automation/automation-contracts.js';
-import { pendingSafetyArchive, type PendingSafetyArchive } from '../../restore/pending-safety-archive.js';
+import type { SchedulerStatus } from '../../scheduler/scheduler-status.js';
+import type { PendingSafetyArchive } from '../../restore/pending-safety-archive.js';
 import type { AppDependencies } from '../app-dependencies.js';
 
 export interface MonitoredStatus {
@@ -9,8 +9,8 @@ export interface MonitoredStatus {
 }
 
 /** What the pages show as status: the scheduler's, plus what a restore still owes. */
-export async function monitoredStatus(deps: Pick<AppDependencies, 'scheduler' | 'backup'>): Promise<MonitoredStatus> {
-  const [scheduler, pending] = await Promise.all([deps.scheduler.status(), pendingSafetyArchive(deps.backup.db)]);
+export async function monitoredStatus(deps: Pick<AppDependencies, 'scheduler' | 'manager'>): Promise<MonitoredStatus> {
+  const [scheduler, pending] = await Promise.all([deps.scheduler.status(), deps.manager.pendingSafetyArchive()]);
   if (!pending) return { scheduler, pendingSafetyArchive: null };
   const message = scheduler.watchdog.ok ? pending.message : `${pending.message} ${scheduler.watchdog.message}`;
   return { scheduler: { ...scheduler, watchdog: { ...scheduler.watchdog, ok: false, message } }, pendingSafetyArchive: pending };

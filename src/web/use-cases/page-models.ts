@@ -1,7 +1,8 @@
-import type { LastRun, SchedulerStatus } from '../../automation/automation-contracts.js';
+import type { LastRun } from '../../scheduler/scheduler-state-store.js';
+import type { SchedulerStatus } from '../../scheduler/scheduler-status.js';
 import type { FinishedOperation } from '../../backup/operation-tracker.js';
 import { findRecipients, type Recipients } from '../../mail/recipients.js';
-import { previewRestore, type RestorePreview } from '../../restore/preview-restore.js';
+import type { RestorePreview } from '../../restore/preview-restore.js';
 import type { AppDependencies } from '../app-dependencies.js';
 import { backupLabel, operationLabel, runLabel } from '../wording/operation-labels.js';
 import { listBackupRows, type BackupRow } from './backup-rows.js';
@@ -30,7 +31,7 @@ export interface DashboardModel {
   readonly mailAvailable: boolean;
 }
 
-export async function loadDashboard(deps: Pick<AppDependencies, 'scheduler' | 'backup' | 'db' | 'tracker' | 'mailBackup'>): Promise<DashboardModel> {
+export async function loadDashboard(deps: Pick<AppDependencies, 'scheduler' | 'manager' | 'tracker' | 'mailBackup'>): Promise<DashboardModel> {
   const [{ scheduler, pendingSafetyArchive }, rows] = await Promise.all([monitoredStatus(deps), listBackupRows(deps)]);
   const state = deps.tracker.state();
   return {
@@ -63,7 +64,7 @@ export interface BackupsModel {
 }
 
 export async function loadBackupsPage(
-  deps: Pick<AppDependencies, 'backup' | 'db' | 'tracker' | 'config' | 'scheduler' | 'mailBackup'>,
+  deps: Pick<AppDependencies, 'manager' | 'tracker' | 'config' | 'scheduler' | 'mailBackup'>,
 ): Promise<BackupsModel> {
   const [backups, scheduler] = await Promise.all([listBackupRows(deps), deps.scheduler.status()]);
   return {
@@ -80,8 +81,13 @@ export interface RestoreModel {
   readonly operations: OperationsView;
 }
 
-export async function loadRestorePage(deps: Pick<AppDependencies, 'backup' | 'tracker'>, name: string): Promise<RestoreModel> {
-  return { name, preview: await previewRestore(deps.backup, { name }), operations: operationsView(deps.tracker.state()) };
+/** What a restore of this backup would change, per collection (GET …/restore-preview). */
+export async function loadRestorePreview(deps: Pick<AppDependencies, 'manager'>, name: string): Promise<RestorePreview> {
+  return deps.manager.previewRestore({ name });
+}
+
+export async function loadRestorePage(deps: Pick<AppDependencies, 'manager' | 'tracker'>, name: string): Promise<RestoreModel> {
+  return { name, preview: await loadRestorePreview(deps, name), operations: operationsView(deps.tracker.state()) };
 }
 
 export interface AutoBackupModel {
@@ -95,12 +101,12 @@ export interface AutoBackupModel {
   readonly encryption: { readonly recipients: readonly string[]; readonly serverCanRead: boolean };
 }
 
-export async function loadAutoBackupPage(deps: Pick<AppDependencies, 'scheduler' | 'logReader' | 'backup' | 'db'>): Promise<AutoBackupModel> {
+export async function loadAutoBackupPage(deps: Pick<AppDependencies, 'scheduler' | 'logReader' | 'manager' | 'db'>): Promise<AutoBackupModel> {
   const [{ scheduler, pendingSafetyArchive }, recipients, logLines] = await Promise.all([
     monitoredStatus(deps),
     findRecipients(deps.db),
     deps.logReader.tail(PAGE_LOG_LINES),
   ]);
-  const encryption = { recipients: deps.backup.encryption.recipients, serverCanRead: deps.backup.encryption.identities !== undefined };
+  const encryption = deps.manager.encryptionStatus();
   return { scheduler, pendingSafetyArchive, recipients, logLines, logLineCount: PAGE_LOG_LINES, encryption };
 }

@@ -1,4 +1,3 @@
-import { createBackup } from '../../backup/create-backup.js';
 import { AppError, describeError } from '../../shared/app-error.js';
 import type { AppDependencies } from '../app-dependencies.js';
 import type { StartedOperation } from './operation-view.js';
@@ -8,7 +7,7 @@ import type { StartedOperation } from './operation-view.js';
  * operation lock; a backup or restore already running refuses it (409).
  */
 export async function startManualBackup(
-  deps: Pick<AppDependencies, 'backup' | 'tracker' | 'audit' | 'mailBackup' | 'scheduler'>,
+  deps: Pick<AppDependencies, 'manager' | 'tracker' | 'audit' | 'mailBackup' | 'scheduler'>,
   actor: string,
   options: { mail: boolean },
 ): Promise<StartedOperation> {
@@ -17,7 +16,7 @@ export async function startManualBackup(
     throw new AppError('INVALID_INPUT', 'E-Mail-Versand ist nicht eingerichtet (SMTP_URL oder SMTP_HOST)');
   }
   const launched = deps.tracker.launch({ operation: 'backup', subject: 'manual', actor }, async (hooks) => {
-    const result = await createBackup(deps.backup, { kind: 'manual', actor, onProgress: hooks.onProgress, onStarted: hooks.onStarted });
+    const result = await deps.manager.create({ kind: 'manual', actor, onProgress: hooks.onProgress, onStarted: hooks.onStarted });
     if (options.mail && mailBackup) {
       await mailBackup(result, actor).catch((error: unknown) =>
         deps.audit(`E-Mail zu ${result.backup.name} konnte nicht gesendet werden: ${describeError(error)}`),

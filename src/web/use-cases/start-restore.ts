@@ -1,5 +1,4 @@
-import { previewRestore } from '../../restore/preview-restore.js';
-import { restoreBackup, safetyArchiveNote } from '../../restore/restore-backup.js';
+import { safetyArchiveNote } from '../../restore/restore-backup.js';
 import { AppError } from '../../shared/app-error.js';
 import type { AppDependencies } from '../app-dependencies.js';
 import type { StartedOperation } from './operation-view.js';
@@ -7,22 +6,20 @@ import type { StartedOperation } from './operation-view.js';
 export interface RestoreRequest {
   /** Default: every collection of the backup that this installation backs up. */
   readonly collections: readonly string[] | undefined;
-  readonly confirm: boolean;
 }
 
 /**
- * Checks the request against the backup's manifest, then starts the restore
+ * The request is confirmed (parseRestoreBody refuses it otherwise). Checks it against the backup's manifest, then starts the restore
  * (verify, load, swap, safety archive of the replaced data) in the
  * background; resolves once it holds the operation lock.
  */
 export async function startRestore(
-  deps: Pick<AppDependencies, 'backup' | 'tracker'>,
+  deps: Pick<AppDependencies, 'manager' | 'tracker'>,
   name: string,
   request: RestoreRequest,
   actor: string,
 ): Promise<StartedOperation> {
-  if (!request.confirm) throw new AppError('INVALID_INPUT', 'Die Wiederherstellung ersetzt Daten und muss bestätigt werden (confirm: true)');
-  const preview = await previewRestore(deps.backup, { name });
+  const preview = await deps.manager.previewRestore({ name });
   const restorable = preview.collections.filter((c) => c.restorable).map((c) => c.name);
   const collections = request.collections ?? restorable;
   if (collections.length === 0) throw new AppError('INVALID_INPUT', 'Keine Collection zum Wiederherstellen ausgewählt');
@@ -32,7 +29,7 @@ export async function startRestore(
   }
   const launched = deps.tracker.launch(
     { operation: 'restore', subject: name, actor },
-    (hooks) => restoreBackup(deps.backup, { source: { name }, collections, actor, onProgress: hooks.onProgress, onStarted: hooks.onStarted }),
+    (hooks) => deps.manager.restore({ source: { name }, collections, actor, onProgress: hooks.onProgress, onStarted: hooks.onStarted }),
     (result) => (result.safetyPending === null ? 'erfolgreich' : `erfolgreich; ${safetyArchiveNote(result)}`),
   );
   launched.done.catch(() => undefined);

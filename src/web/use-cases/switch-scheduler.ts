@@ -1,4 +1,4 @@
-import type { SchedulerStatus } from '../../automation/automation-contracts.js';
+import type { SchedulerStatus } from '../../scheduler/scheduler-status.js';
 import type { AppDependencies } from '../app-dependencies.js';
 
 /** Starts or stops the automatic backups for every process; the scheduler logs who did it. */

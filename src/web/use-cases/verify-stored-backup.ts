@@ -1,7 +1,5 @@
-import { CONTENT_NEEDS_KEY, verifyBackup } from '../../backup/verify-backup.js';
 import { describeError, isAppError } from '../../shared/app-error.js';
 import type { AppDependencies } from '../app-dependencies.js';
-import { recordVerification } from './verification-records.js';
 
 export interface VerifyOutcome {
   readonly name: string;
@@ -13,13 +11,10 @@ export interface VerifyOutcome {
   readonly contentChecked: boolean;
 }
 
-/** Reads every line of the archive against its manifest; remembers and logs the result either way. */
-export async function verifyStoredBackup(deps: Pick<AppDependencies, 'backup' | 'db' | 'audit'>, name: string, actor: string): Promise<VerifyOutcome> {
-  const checkedAt = deps.backup.clock.now();
+/** Reads every line of the archive against its manifest (the engine remembers the result); logs it either way. */
+export async function verifyStoredBackup(deps: Pick<AppDependencies, 'manager' | 'audit'>, name: string, actor: string): Promise<VerifyOutcome> {
   try {
-    const report = await verifyBackup(deps.backup, { name });
-    const message = report.contentChecked ? 'vollständig und unverändert' : CONTENT_NEEDS_KEY;
-    await recordVerification(deps.db, name, { ok: true, checkedAt, checkedBy: actor, message, documents: report.documents });
+    const report = await deps.manager.verifyAndRecord(name, actor);
     deps.audit(`Prüfung von ${name} durch ${actor}: in Ordnung (${report.documents} Dokumente${report.contentChecked ? '' : '; Inhalt ohne Schlüssel nicht geprüft'})`);
     return {
       name,
@@ -27,14 +22,10 @@ export async function verifyStoredBackup(deps: Pick<AppDependencies, 'backup' | 
       documents: report.documents,
       collections: report.collections,
       contentChecked: report.contentChecked,
-      checkedAt,
+      checkedAt: report.checkedAt,
     };
   } catch (error) {
-    // A backup that is not there has nothing to remember.
-    if (!isAppError(error) || error.code !== 'BACKUP_NOT_FOUND') {
-      await recordVerification(deps.db, name, { ok: false, checkedAt, checkedBy: actor, message: describeError(error), documents: null });
-      deps.audit(`Prüfung von ${name} durch ${actor}: FEHLER – ${describeError(error)}`);
-    }
+    if (!isAppError(error) || error.code !== 'BACKUP_NOT_FOUND') deps.audit(`Prüfung von ${name} durch ${actor}: FEHLER – ${describeError(error)}`);
     throw error;
   }
 }

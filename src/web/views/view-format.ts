@@ -1,5 +1,5 @@
 import { KIND_LABELS, type BackupKind } from '../../archive/backup-name.js';
-import type { WatchdogStatus } from '../../automation/automation-contracts.js';
+import type { WatchdogStatus } from '../../scheduler/watchdog.js';
 import { countOf, formatBytes } from '../../shared/human-units.js';
 import { describeMoment, formatDateTime } from '../wording/moments.js';
 import { runLabel } from '../wording/operation-labels.js';

@@ -1,4 +1,4 @@
-import type { WatchdogStatus } from '../../automation/automation-contracts.js';
+import type { WatchdogStatus } from '../../scheduler/watchdog.js';
 import { formatHours } from '../../shared/human-units.js';
 import { describeMoment } from './moments.js';
 

@@ -5,13 +5,13 @@ import { afterAll, beforeAll } from 'vitest';
 import { hashPassword } from '../../../src/auth/password-hash.js';
 import { setAdminAccount } from '../../../src/auth/set-admin-account.js';
 import { usersCollection } from '../../../src/auth/user-accounts.js';
-import { createBackupContext, type BackupContext } from '../../../src/backup/backup-context.js';
+import { composeBackupSystem, webDependencies, type BackupSystem } from '../../../src/app/compose.js';
 import type { OperationLock } from '../../../src/backup/operation-lock.js';
 import { OperationTracker } from '../../../src/backup/operation-tracker.js';
 import { loadConfig, type Config } from '../../../src/config/config.js';
 import type { EventLog } from '../../../src/log/event-log.js';
 import type { Mailer } from '../../../src/mail/mailer.js';
-import { createAutomaticBackups, type AutomaticBackups } from '../../../src/scheduler/automatic-backups.js';
+import type { BackupManager } from '../../../src/manager/backup-manager.js';
 import type { BackupScheduler } from '../../../src/scheduler/backup-scheduler.js';
 import type { AppDependencies } from '../../../src/web/app-dependencies.js';
 import { createApp } from '../../../src/web/create-app.js';
@@ -28,13 +28,14 @@ export interface WebTestApp {
   app: Express;
   deps: AppDependencies;
   config: Config;
-  backup: BackupContext;
+  /** The backup engine the app uses. */
+  manager: BackupManager;
   tracker: OperationTracker;
   /** The real scheduler (src/scheduler), without its minute ticker. */
   scheduler: BackupScheduler;
   /** The real auto_backup.log (src/log) in a temporary LOG_DIR. */
   log: EventLog;
-  automatic: AutomaticBackups;
+  automatic: BackupSystem;
   /** Lines passed to the app's audit function. */
   audit: string[];
   /** Another app on the same database and store, as after a restart or in a second process. */
@@ -65,29 +66,17 @@ export function useWebApp(options: WebAppOptions = {}): WebTestApp {
       SESSION_SECRET: 'test-secret-test-secret-test-secret',
       ...options.env,
     });
-    const automatic = createAutomaticBackups({ config, db: t.db, ...(options.mailer ? { mailer: options.mailer } : {}) });
-    const log = automatic.log;
+    const automatic = composeBackupSystem({ config, db: t.db, mailer: options.mailer, lock: options.lock?.(t.db), ticker: false });
+    const { log, manager, tracker, scheduler } = automatic;
     const audit: string[] = [];
-    const backup = createBackupContext(config, t.db, {
-      emit: automatic.emit,
-      ...(options.lock ? { lock: options.lock(t.db) } : {}),
-    });
-    await backup.store.ensureDir();
-    const tracker = new OperationTracker();
-    const scheduler = automatic.createScheduler({ backup, tracker, ticker: false });
+    await manager.ensureDir();
     const deps: AppDependencies = {
-      config,
-      db: t.db,
-      backup,
-      tracker,
-      scheduler,
-      logReader: log.reader,
+      ...webDependencies(automatic, config, t.db),
       audit: (message) => {
         audit.push(message);
         log.write(message);
       },
-      mailBackup: automatic.mailBackup,
-      ...(options.loginRateLimit ? { loginRateLimit: options.loginRateLimit } : {}),
+      loginRateLimit: options.loginRateLimit,
     };
     await setAdminAccount(t.db, ADMIN);
     await usersCollection(t.db).insertOne({
@@ -103,7 +92,7 @@ export function useWebApp(options: WebAppOptions = {}): WebTestApp {
       app: createApp(deps),
       deps,
       config,
-      backup,
+      manager,
       tracker,
       scheduler,
       log,

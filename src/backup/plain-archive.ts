@@ -1,7 +1,7 @@
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { BackupContext } from '../backup/backup-context.js';
+import type { BackupContext } from './backup-context.js';
 import type { AgeIdentities } from '../crypto/age-identities.js';
 import { startsWithAgeMagic } from '../crypto/age-header.js';
 import { decryptFile } from '../crypto/age-stream.js';

@@ -40,6 +40,7 @@ export async function readVerifications(db: Db, names: readonly string[]): Promi
   );
 }
 
-export async function forgetVerification(db: Db, name: string): Promise<void> {
-  await collection(db).deleteOne({ _id: name });
+/** Called when backups are deleted or pruned, so that no record outlives its backup. */
+export async function forgetVerifications(db: Db, names: readonly string[]): Promise<void> {
+  if (names.length > 0) await collection(db).deleteMany({ _id: { $in: [...names] } });
 }

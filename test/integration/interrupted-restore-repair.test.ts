@@ -1,31 +1,16 @@
-import { readdirSync } from 'node:fs';
-import { ObjectId } from 'mongodb';
 import { describe, expect, it } from 'vitest';
-import { createBackupContext } from '../../src/backup/backup-context.js';
 import type { BackupEvent } from '../../src/backup/backup-events.js';
-import { createBackup } from '../../src/backup/create-backup.js';
 import { MongoOperationLock } from '../../src/backup/operation-lock.js';
-import { describeError } from '../../src/shared/app-error.js';
+import { createBackupContext } from '../../src/app/compose.js';
 import { repairIfInterrupted, repairInterruptedRestore } from '../../src/restore/repair-interrupted-restore.js';
-import { readJournal, writeJournal, planJournalCollections } from '../../src/restore/restore-journal.js';
+import { planJournalCollections, readJournal, writeJournal } from '../../src/restore/restore-journal.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
 const t = useTestDatabase();
 const backupDir = useTempDir();
 
-describe('what the review found', () => {
-  it('a document Extended JSON cannot keep exactly fails the backup loudly and leaves no file', async () => {
-    await t.db.collection('workers').insertOne({ _id: new ObjectId('65f0c0ffee0000000000000a'), barcode: 'W1', '2023': 'Spalte aus Excel' });
-    const ctx = createBackupContext({ backupDir, backupCollections: ['workers'], backupKeep: 10 }, t.db);
-    await expect(createBackup(ctx, { kind: 'manual' })).rejects.toMatchObject({
-      code: 'BACKUP_FAILED',
-      message: expect.stringMatching(/workers.*65f0c0ffee0000000000000a.*nicht verlustfrei/),
-    });
-    expect(readdirSync(backupDir)).toEqual([]);
-    await t.db.collection('workers').deleteMany({});
-  });
-
+describe('repairing a restore that was interrupted', () => {
   it('rolling back a restore that was still loading never touches the real collections', async () => {
     const events: BackupEvent[] = [];
     // The app created ticket_notes while the restore was loading; the restore had planned it as "did not exist".
@@ -40,21 +25,6 @@ describe('what the review found', () => {
     expect(await t.db.listCollections({ name: plan[0]!.staging }).toArray()).toEqual([]);
     expect(await readJournal(t.db)).toBeNull();
     expect(events).toEqual([expect.objectContaining({ type: 'restore.recovered', outcome: 'cleaned' })]);
-  });
-
-  it('error texts never quote document values from duplicate-key errors', () => {
-    const error = new Error('E11000 duplicate key error collection: scandy.users index: email_1 dup key: { email: "jürgen@example.org" }');
-    expect(describeError(error)).toBe('E11000 duplicate key error collection: scandy.users index: email_1 dup key: { … }');
-  });
-
-  it('a lease whose renewals did not get through counts as lost once it has run out', async () => {
-    let now = new Date('2026-11-27T06:00:00Z');
-    const lock = new MongoOperationLock(t.db, { owner: 'host-a:1', leaseMs: 60_000, renewMs: 3_600_000, now: () => now });
-    const lease = await lock.acquire('restore');
-    expect(() => lease.assertHeld()).not.toThrow();
-    now = new Date(now.getTime() + 61_000);
-    expect(() => lease.assertHeld()).toThrow(/abgelaufen/);
-    await lease.release();
   });
 
   it('the running app repairs a restore interrupted elsewhere as soon as the lock is free', async () => {

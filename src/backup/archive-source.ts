@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseBackupName } from '../archive/backup-name.js';
-import type { BackupStore } from '../backup/backup-store.js';
+import type { BackupStore } from './backup-store.js';
 import { AppError } from '../shared/app-error.js';
 
 /** A backup in the store by name, or (CLI only) an archive file anywhere. */

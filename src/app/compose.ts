@@ -1,0 +1,225 @@
+import type { Db } from 'mongodb';
+import { injectFailpoints, retentionRulesOf, type BackupContext, type Failpoints, type RetentionConfig } from '../backup/backup-context.js';
+import type { EventSink } from '../backup/backup-events.js';
+import type { BackupResult } from '../backup/create-backup.js';
+import { BackupStore } from '../backup/backup-store.js';
+import { MongoOperationLock, type OperationLock } from '../backup/operation-lock.js';
+import { OperationTracker } from '../backup/operation-tracker.js';
+import type { Config } from '../config/config.js';
+import type { AgeIdentities } from '../crypto/age-identities.js';
+import { detectCapabilities, type ServerCapabilities } from '../db/server-capabilities.js';
+import { createEventLog, type EventLog } from '../log/event-log.js';
+import { createRedactor, secretsFromConfig } from '../log/redact.js';
+import { createBackupNotifier, type BackupNotifier } from '../mail/backup-notifier.js';
+import type { Mailer } from '../mail/mailer.js';
+import { rememberingRecipients, resolveRecipients } from '../mail/recipients.js';
+import { MAIL_OFF_REASON, createSmtpMailer, mailStatusOf, type MailStatus } from '../mail/smtp-mailer.js';
+import { createBackupManager, type BackupManager } from '../manager/backup-manager.js';
+import { BackupScheduler } from '../scheduler/backup-scheduler.js';
+import { everyMinute, type StartTicker } from '../scheduler/cron-ticker.js';
+import { createRunRecords, type RunRecords } from '../scheduler/run-records.js';
+import { MongoSchedulerStateStore } from '../scheduler/scheduler-state-store.js';
+import { recoverInterruptedRestore } from '../restore/recover-interrupted-restore.js';
+import { MongoSlotClaims } from '../scheduler/slot-claims.js';
+import { systemClock, type Clock } from '../shared/clock.js';
+import type { AppDependencies } from '../web/app-dependencies.js';
+
+export interface ComposeOptions {
+  readonly config: Config;
+  /** Holds the data, the shared scheduler state, the slot claims, the lock and the recipients (users, settings). */
+  readonly db: Db;
+  readonly clock?: Clock;
+  /** Default: SMTP from config.smtp, or none (mail off). */
+  readonly mailer?: Mailer;
+  /** Default: the lease in scandy_backup_locks. */
+  readonly lock?: OperationLock;
+  /** Default: node-cron every minute; `false`: no ticking (tests call `scheduler.tick`). */
+  readonly ticker?: StartTicker | false;
+  /** Also hand every log line to this function (e.g. console.log). */
+  readonly echo?: (line: string) => void;
+  /** Owner name in the slot claims (default host:pid). */
+  readonly owner?: string;
+  /** Lease of a slot claim and of its renewal, in ms (tests shorten them). */
+  readonly claimLeaseMs?: number;
+  /** Test-only: a failure injected at a precise point of a restore. */
+  readonly failpoints?: Failpoints;
+  /** The server's secret keys (BACKUP_ENCRYPTION_IDENTITY_FILE, read at start), if it has any. */
+  readonly identities?: AgeIdentities | undefined;
+}
+
+/** The backup system of one process: the engine, the scheduler, the log and the mail, wired once. */
+export interface BackupSystem {
+  readonly manager: BackupManager;
+  /** This process's running operation and the last one, for progress bars and "läuft bereits". */
+  readonly tracker: OperationTracker;
+  readonly scheduler: BackupScheduler;
+  readonly log: EventLog;
+  readonly notifier: BackupNotifier;
+  readonly mail: MailStatus;
+  /** Where engine events go: log lines, run records, restore mails. The engine emits here; a test may too. */
+  readonly emit: EventSink;
+  /** Sends a finished manual backup by mail; never throws (the outcome is in the log). */
+  mailBackup(result: BackupResult, actor: string): Promise<void>;
+  /** Says once whether mail is on and starts ticking; the first tick catches up a missed slot. */
+  startTicking(): Promise<void>;
+  /** Waits until pending run records and mails are done. */
+  settled(): Promise<void>;
+  /** Stops the scheduler, waits for pending work, closes the log. */
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root, used by the app, the command line and the tests:
+ * engine events become log lines, run records and mails here; the scheduler
+ * runs its backups through the manager and the tracker.
+ */
+export function composeBackupSystem(options: ComposeOptions): BackupSystem {
+  const { config, db } = options;
+  const clock = options.clock ?? systemClock;
+  const secrets = secretsFromConfig(config);
+  const log = createEventLog({ logDir: config.logDir, timeZone: config.backupTimezone, secrets, clock, echo: options.echo });
+  const mailer = options.mailer ?? (config.smtp ? createSmtpMailer(config.smtp, config.mailFrom) : undefined);
+  const mail: MailStatus =
+    options.mailer && !config.smtp ? { ...mailStatusOf(config), enabled: true, description: 'eigener Versandweg (kein SMTP)' } : mailStatusOf(config);
+  const notifier = createBackupNotifier({
+    mailer,
+    recipients: rememberingRecipients(() => resolveRecipients(db), config.adminEmail ? [config.adminEmail] : []),
+    log: log.write,
+    attachMaxBytes: config.mailAttachMaxBytes,
+    timeZone: config.backupTimezone,
+    redact: createRedactor(secrets),
+    clock,
+  });
+  const state = new MongoSchedulerStateStore(db);
+  const runs = createRunRecords(state, clock, log.write);
+  const pendingMails = new Set<Promise<unknown>>();
+  const track = (promise: Promise<unknown>) => {
+    pendingMails.add(promise);
+    void promise.finally(() => pendingMails.delete(promise));
+  };
+  const emit = engineEvents(log, runs, notifier, track);
+
+  const manager = createBackupManager(
+    createBackupContext(config, db, { emit, clock, lock: options.lock, failpoints: options.failpoints, identities: options.identities }),
+  );
+  const tracker = new OperationTracker();
+  const scheduler = new BackupScheduler({
+    schedule: { times: config.backupTimes, timeZone: config.backupTimezone },
+    watchdogHours: config.watchdogHours,
+    state,
+    runs,
+    claims: new MongoSlotClaims(db, { now: () => clock.now(), owner: options.owner, leaseMs: options.claimLeaseMs }),
+    runBackup: (trigger) =>
+      tracker.launch({ operation: 'backup', subject: 'auto', actor: trigger }, (hooks) =>
+        manager.create({ kind: 'auto', actor: trigger, onProgress: hooks.onProgress, onStarted: hooks.onStarted }),
+      ),
+    newestBackupAt: () => manager.lastBackupAt(),
+    notifier,
+    log: log.write,
+    clock,
+    ticker: options.ticker === false ? undefined : (options.ticker ?? everyMinute(config.backupTimezone)),
+    mail,
+    keep: config.backupKeep,
+    collections: config.backupCollections,
+    runningOperation: () => tracker.state().running,
+    lockHolder: () => manager.lockHolder(),
+  });
+
+  const settled = async () => {
+    await runs.flush();
+    await Promise.all([...pendingMails]);
+  };
+  return {
+    manager,
+    tracker,
+    scheduler,
+    log,
+    notifier,
+    mail,
+    emit,
+    mailBackup: async (result, actor) => {
+      await notifier.backupSucceeded(result, { trigger: actor });
+    },
+    async startTicking() {
+      log.write(mailer ? `E-Mail-Versand über ${mail.description}, Absender ${config.mailFrom}` : `E-Mail-Versand aus: ${MAIL_OFF_REASON}`);
+      await scheduler.startTicking();
+    },
+    settled,
+    async close() {
+      await scheduler.shutdown();
+      await settled();
+      await log.close();
+    },
+  };
+}
+
+export interface BackupContextOptions {
+  readonly emit?: EventSink;
+  readonly clock?: Clock;
+  readonly lock?: OperationLock;
+  readonly store?: BackupStore;
+  readonly compressionLevel?: number;
+  /** Test-only: failures injected at precise points; kept beside the context, not in its type. */
+  readonly failpoints?: Failpoints;
+  /** What the server offers, instead of asking it (tests: claim snapshot reads on FerretDB). */
+  readonly capabilities?: ServerCapabilities;
+  /** The server's identities (BACKUP_ENCRYPTION_IDENTITY_FILE, read at start). */
+  readonly identities?: AgeIdentities | undefined;
+}
+
+/**
+ * The engine's context. Every operation that takes the lock first repairs
+ * what an interrupted restore left behind: that step lives in src/restore and
+ * is registered here, so the engine below never imports it.
+ */
+export function createBackupContext(
+  config: Pick<Config, 'backupDir' | 'backupCollections' | 'backupKeep'> & RetentionConfig & Partial<Pick<Config, 'encryptionRecipients'>>,
+  db: Db,
+  options: BackupContextOptions = {},
+): BackupContext {
+  let capabilities: Promise<ServerCapabilities> | undefined;
+  const ctx: BackupContext = {
+    db,
+    collections: config.backupCollections,
+    retention: retentionRulesOf(config),
+    store: options.store ?? new BackupStore(config.backupDir),
+    lock: options.lock ?? new MongoOperationLock(db, config.backupTimezone ? { timeZone: config.backupTimezone } : {}),
+    clock: options.clock ?? systemClock,
+    emit: options.emit ?? (() => undefined),
+    compressionLevel: options.compressionLevel ?? 6,
+    encryption: { recipients: config.encryptionRecipients ?? [], identities: options.identities },
+    capabilities: () => (capabilities ??= options.capabilities ? Promise.resolve(options.capabilities) : detectCapabilities(db)),
+    afterLock: recoverInterruptedRestore,
+  };
+  if (options.failpoints) injectFailpoints(ctx, options.failpoints);
+  return ctx;
+}
+
+/** What the web pages get of the system; a caller adds its own options (trust proxy, rate limits). */
+export function webDependencies(system: BackupSystem, config: Config, db: Db): AppDependencies {
+  return {
+    config,
+    db,
+    manager: system.manager,
+    tracker: system.tracker,
+    scheduler: system.scheduler,
+    logReader: system.log.reader,
+    audit: system.log.write,
+    mailBackup: system.mailBackup,
+  };
+}
+
+/** Engine events become log lines, run records, and the mails of restores. */
+function engineEvents(log: EventLog, runs: RunRecords, notifier: BackupNotifier, track: (mail: Promise<unknown>) => void): EventSink {
+  return (event) => {
+    log.sink(event);
+    runs.sink(event);
+    if (event.type === 'restore.failed') {
+      const { type: _type, ...failure } = event;
+      track(notifier.restoreFailed(failure));
+    }
+    // Once per pending safety archive, and once when it is written after all.
+    if (event.type === 'restore.safety-pending' && event.attempt === 1) track(notifier.safetyArchivePending(event));
+    if (event.type === 'restore.safety-written') track(notifier.safetyArchiveWritten(event));
+  };
+}

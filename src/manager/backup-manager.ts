@@ -1,0 +1,96 @@
+import type { ArchiveSource } from '../backup/archive-source.js';
+import type { BackupContext } from '../backup/backup-context.js';
+import type { ProgressListener } from '../backup/backup-events.js';
+import type { StoredBackup } from '../backup/backup-store.js';
+import { createBackup, type BackupResult, type CreateBackupOptions } from '../backup/create-backup.js';
+import { deleteBackup } from '../backup/delete-backup.js';
+import { listBackups, type BackupSummary } from '../backup/list-backups.js';
+import { openBackup, type OpenedBackup } from '../backup/open-backup.js';
+import type { LockHolder } from '../backup/operation-lock.js';
+import { pruneBackups, type PruneResult } from '../backup/prune-backups.js';
+import { storeVerifiedArchive } from '../backup/store-verified-archive.js';
+import { readVerifications, type VerificationRecord } from '../backup/verification-records.js';
+import { verifyAndRecord, verifyBackup, type VerifiedBackup } from '../backup/verify-backup.js';
+import { importLegacyBackup, type LegacyImportResult } from '../legacy/import-legacy-backup.js';
+import { pendingSafetyArchive, type PendingSafetyArchive } from '../restore/pending-safety-archive.js';
+import { previewRestore, type RestorePreview } from '../restore/preview-restore.js';
+import { repairIfInterrupted, repairInterruptedRestore, resumePendingSafetyArchive } from '../restore/repair-interrupted-restore.js';
+import { restoreBackup, type RestoreOptions, type RestoreResult } from '../restore/restore-backup.js';
+import type { Clock } from '../shared/clock.js';
+import type { AgeIdentities } from '../crypto/age-identities.js';
+
+/**
+ * The backup engine as one object: what the pages, the scheduler and the
+ * command line may do with backups. Built once by the composition root
+ * (src/app/compose.ts); off-site copies and restore drills plug in here.
+ */
+export interface BackupManager {
+  /** The backup folder; an upload is received in a private folder inside it, so that keeping it is a rename. */
+  readonly backupDir: string;
+  readonly clock: Clock;
+  /** Creates the backup folder (0700), or takes group and others' access from an existing one. */
+  ensureDir(): Promise<void>;
+  create(options: CreateBackupOptions): Promise<BackupResult>;
+  /** Every backup, newest first, with counts from its manifest. */
+  list(): Promise<BackupSummary[]>;
+  /** The newest backup of this database (automatic, manual or before a restore; not an upload). */
+  lastBackupAt(): Promise<Date | undefined>;
+  /** `identities`: secret keys for an encrypted archive, for this one request (else the server's own). */
+  verify(source: ArchiveSource, onProgress?: ProgressListener, identities?: AgeIdentities): Promise<VerifiedBackup>;
+  /** Verifies a stored backup and remembers the result for the list. */
+  verifyAndRecord(name: string, actor: string, identities?: AgeIdentities): Promise<VerifiedBackup & { readonly checkedAt: Date }>;
+  /** The remembered verify results of these backups. */
+  verifications(names: readonly string[]): Promise<Map<string, VerificationRecord>>;
+  previewRestore(source: ArchiveSource, identities?: AgeIdentities): Promise<RestorePreview>;
+  restore(options: RestoreOptions): Promise<RestoreResult>;
+  prune(): Promise<PruneResult>;
+  delete(name: string, actor?: string): Promise<void>;
+  importLegacy(filePath: string, actor?: string): Promise<LegacyImportResult>;
+  /** Keeps an uploaded archive that verifyArchive accepted, as a backup of kind "upload". */
+  storeVerifiedUpload(filePath: string, verified: { readonly documents: number; readonly actor: string }): Promise<StoredBackup>;
+  openBackup(name: string): Promise<OpenedBackup>;
+  /** Whether new archives are encrypted, to which public keys, and whether the server holds a key to read them. */
+  encryptionStatus(): EncryptionStatus;
+  /** Who holds the cross-process operation lock now. */
+  lockHolder(): Promise<LockHolder | undefined>;
+  /** A restore that succeeded but whose safety archive is still to be written. */
+  pendingSafetyArchive(): Promise<PendingSafetyArchive | null>;
+  /** Rolls back a restore killed mid-way (and writes a pending safety archive unless told not to). */
+  repairInterruptedRestore(options?: { resumeSafetyArchive: boolean }): Promise<void>;
+  /** The periodic check: repairs an interrupted restore once the lock is free; true when nothing is left. */
+  repairIfInterrupted(): Promise<boolean>;
+  resumePendingSafetyArchive(): Promise<void>;
+}
+
+/** Public keys only: the server's secret keys never leave the context. */
+export interface EncryptionStatus {
+  readonly recipients: readonly string[];
+  readonly serverCanRead: boolean;
+}
+
+export function createBackupManager(ctx: BackupContext): BackupManager {
+  return {
+    backupDir: ctx.store.dir,
+    clock: ctx.clock,
+    ensureDir: () => ctx.store.ensureDir(),
+    create: (options) => createBackup(ctx, options),
+    list: () => listBackups(ctx),
+    lastBackupAt: async () => (await ctx.store.list()).find((b) => b.kind !== 'upload')?.createdAt,
+    verify: (source, onProgress, identities) => verifyBackup(ctx, source, onProgress, identities),
+    verifyAndRecord: (name, actor, identities) => verifyAndRecord(ctx, name, actor, identities),
+    verifications: (names) => readVerifications(ctx.db, names),
+    previewRestore: (source, identities) => previewRestore(ctx, source, identities),
+    restore: (options) => restoreBackup(ctx, options),
+    prune: () => pruneBackups(ctx),
+    delete: (name, actor) => deleteBackup(ctx, name, actor),
+    importLegacy: (filePath, actor) => importLegacyBackup(ctx, filePath, actor),
+    storeVerifiedUpload: (filePath, verified) => storeVerifiedArchive(ctx, filePath, verified),
+    openBackup: (name) => openBackup(ctx, name),
+    encryptionStatus: () => ({ recipients: ctx.encryption.recipients, serverCanRead: ctx.encryption.identities !== undefined }),
+    lockHolder: () => ctx.lock.current(),
+    pendingSafetyArchive: () => pendingSafetyArchive(ctx.db),
+    repairInterruptedRestore: (options) => repairInterruptedRestore(ctx, options),
+    repairIfInterrupted: () => repairIfInterrupted(ctx),
+    resumePendingSafetyArchive: () => resumePendingSafetyArchive(ctx),
+  };
+}

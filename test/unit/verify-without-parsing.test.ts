@@ -1,0 +1,62 @@
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { verifyArchive } from '../../src/archive/verify-archive.js';
+import { rawZip } from '../helpers/raw-zip.js';
+import { useTempDir } from '../helpers/temp-dir.js';
+
+const dir = useTempDir();
+const GOOD = '[\n{"_id":{"$oid":"65f0c0ffee00000000000001"},"n":{"$numberInt":"1"}},\n{"_id":{"$oid":"65f0c0ffee00000000000002"},"n":{"$numberInt":"2"}}\n]\n';
+/** Framed like a collection file, but the second line is no Extended JSON. */
+const NOT_EJSON = '[\n{"_id":{"$oid":"65f0c0ffee00000000000001"},"n":{"$numberInt":"1"}},\n{"_id":{"$oid":"nicht hex"}}\n]\n';
+
+/** An archive of one collection whose manifest promises `promised` while the entry holds `held`. */
+function archive(name: string, held: string, promised = held, count = 2): string {
+  const manifest = {
+    format: 'scandy-backup',
+    version: 1,
+    createdAt: '2026-11-27T07:00:00.000Z',
+    kind: 'pre-restore',
+    app: { name: 'scandy-backup', version: '0.1.0' },
+    database: 'scandy',
+    collections: [
+      {
+        name: 'tools',
+        file: 'collections/tools.json',
+        count,
+        bytes: Buffer.byteLength(promised),
+        sha256: createHash('sha256').update(promised).digest('hex'),
+        indexes: [],
+      },
+    ],
+  };
+  const file = path.join(dir, name);
+  writeFileSync(
+    file,
+    rawZip([
+      { name: 'collections/tools.json', data: Buffer.from(held), deflate: true },
+      { name: 'manifest.json', data: Buffer.from(JSON.stringify(manifest)) },
+    ]),
+  );
+  return file;
+}
+
+describe('verifying an archive without parsing its lines (for one this process just wrote)', () => {
+  const quick = (file: string) => verifyArchive(file, undefined, { parseLines: false });
+
+  it('still refuses a changed entry, a wrong count and broken framing', async () => {
+    await expect(quick(archive('ok.zip', GOOD))).resolves.toMatchObject({ documents: 2 });
+    await expect(quick(archive('changed.zip', GOOD.replace('"1"', '"7"'), GOOD))).rejects.toThrow(/SHA-256/);
+    await expect(quick(archive('count.zip', GOOD, GOOD, 3))).rejects.toThrow(/2 Dokumente, laut Manifest 3/);
+    await expect(quick(archive('framing.zip', GOOD.replace('},\n{"_id":{"$oid":"65f0c0ffee00000000000002', '}\n{"_id":{"$oid":"65f0c0ffee00000000000002')))).rejects.toThrow(
+      /fehlendes Komma/,
+    );
+  });
+
+  it('does not parse the lines: that is the difference to a full verification', async () => {
+    const file = archive('not-ejson.zip', NOT_EJSON);
+    await expect(quick(file)).resolves.toMatchObject({ documents: 2 });
+    await expect(verifyArchive(file)).rejects.toThrow(/Zeile 3: kein gültiges Extended JSON/);
+  });
+});
