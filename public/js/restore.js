@@ -7,11 +7,16 @@ const form = document.getElementById('restore-form');
 const message = document.getElementById('message');
 const submit = form.querySelector('button[type="submit"]');
 const word = document.getElementById('confirm-word');
+const identity = document.getElementById('identity');
+const identityFile = document.getElementById('identity-file');
 let started;
 
 const selected = () => [...form.querySelectorAll('input[name="collections"]:checked')].map((box) => box.value);
+/** The key of an encrypted backup goes only into the body of the one request that needs it. */
+const keyText = () => identity?.value.trim() ?? '';
+const keyMissing = () => identity?.dataset.required === 'true' && keyText() === '';
 const update = () => {
-  submit.disabled = started !== undefined || word.value.trim() !== CONFIRM_WORD || selected().length === 0;
+  submit.disabled = started !== undefined || word.value.trim() !== CONFIRM_WORD || selected().length === 0 || keyMissing();
 };
 form.addEventListener('input', update);
 form.addEventListener('change', update);
@@ -32,14 +37,40 @@ watchOperations({
   },
 });
 
+identityFile?.addEventListener('change', async () => {
+  const file = identityFile.files?.[0];
+  if (!file) return;
+  identity.value = await file.text();
+  identityFile.value = '';
+  update();
+});
+
+form.querySelector('[data-action="verify-with-key"]')?.addEventListener('click', async () => {
+  showMessage(message, 'Archiv wird geprüft …');
+  try {
+    const result = await api('POST', backupUrl(form.dataset.name, '/verify'), keyText() ? { identity: keyText() } : {});
+    showMessage(
+      message,
+      result.contentChecked
+        ? `Geprüft: vollständig und unverändert (${result.documents} Dokumente).`
+        : 'Größe und SHA-256 stimmen; den Inhalt prüft erst der geheime Schlüssel.',
+      result.contentChecked ? 'ok' : 'warn',
+    );
+  } catch (error) {
+    showMessage(message, error.message, 'err');
+  }
+});
+
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
   if (word.value.trim() !== CONFIRM_WORD) return;
   submit.disabled = true;
   showMessage(message, '');
   try {
-    const result = await api('POST', backupUrl(form.dataset.name, '/restore'), { collections: selected(), confirm: true });
+    const body = { collections: selected(), confirm: true, ...(keyText() ? { identity: keyText() } : {}) };
+    const result = await api('POST', backupUrl(form.dataset.name, '/restore'), body);
     started = result.operation.id;
+    if (identity) identity.value = '';
     showStarting(`Wiederherstellung aus ${form.dataset.name} läuft …`);
   } catch (error) {
     showMessage(message, error.message, 'err');

@@ -4,7 +4,8 @@ import path from 'node:path';
 import type { BackupContext } from './backup-context.js';
 import type { AgeIdentities } from '../crypto/age-identities.js';
 import { startsWithAgeMagic } from '../crypto/age-header.js';
-import { decryptFile } from '../crypto/age-stream.js';
+import { decryptFile, decryptStream } from '../crypto/age-stream.js';
+import { createReadStream } from 'node:fs';
 import { DecryptionError } from '../crypto/decryption-error.js';
 import type { ResolvedArchive } from './archive-source.js';
 
@@ -28,6 +29,28 @@ export async function isAgeFile(filePath: string): Promise<boolean> {
   }
 }
 
+/** The keys for reading: those of this request, else the server's; none at all is a DecryptionError. */
+function readingKeys(ctx: BackupContext, identities: AgeIdentities | undefined): AgeIdentities {
+  const keys = identities ?? ctx.encryption.identities;
+  if (!keys || keys.size === 0) throw new DecryptionError('no-identity');
+  return keys;
+}
+
+/**
+ * Whether the keys open this encrypted archive, without decrypting all of
+ * it: the header (which only the right key unwraps) and the first chunk are
+ * authenticated. Wrong key or damage at the start: a DecryptionError.
+ */
+export async function confirmKeyOpens(ctx: BackupContext, archivePath: string, identities: AgeIdentities | undefined): Promise<void> {
+  const keys = readingKeys(ctx, identities);
+  const decrypted = decryptStream(createReadStream(archivePath), keys);
+  try {
+    for await (const chunk of decrypted) return void chunk;
+  } finally {
+    decrypted.destroy();
+  }
+}
+
 /**
  * The archive as a zip. A plain one is used where it is; an encrypted one is
  * decrypted with the keys given for this request (else the server's own)
@@ -37,8 +60,7 @@ export async function isAgeFile(filePath: string): Promise<boolean> {
  */
 export async function openPlainArchive(ctx: BackupContext, archive: ResolvedArchive, identities?: AgeIdentities): Promise<PlainArchive> {
   if (!(await isAgeFile(archive.path))) return { path: archive.path, decrypted: false, dispose: async () => undefined };
-  const keys = identities ?? ctx.encryption.identities;
-  if (!keys || keys.size === 0) throw new DecryptionError('no-identity');
+  const keys = readingKeys(ctx, identities);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'scandy-decrypted-'));
   const dispose = () => rm(dir, { recursive: true, force: true });
   try {

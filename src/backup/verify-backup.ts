@@ -1,5 +1,6 @@
 import { verifyArchive, type VerifyReport } from '../archive/verify-archive.js';
 import type { AgeIdentities } from '../crypto/age-identities.js';
+import { DecryptionError } from '../crypto/decryption-error.js';
 import { describeError, isAppError } from '../shared/app-error.js';
 import { resolveArchive, type ArchiveSource } from './archive-source.js';
 import type { BackupContext } from './backup-context.js';
@@ -51,7 +52,10 @@ export async function verifyBackup(
   }
 }
 
-/** Verifies a backup of the store and remembers the result for the list, either way (a backup that is not there has nothing to remember). */
+/**
+ * Verifies a backup of the store and remembers the result for the list, either way; a backup that is not
+ * there, or a key that does not fit, says nothing about the backup and is not remembered.
+ */
 export async function verifyAndRecord(
   ctx: BackupContext,
   name: string,
@@ -65,9 +69,14 @@ export async function verifyAndRecord(
     await recordVerification(ctx.db, name, { ok: true, checkedAt, checkedBy: actor, message, documents: report.documents });
     return { ...report, checkedAt };
   } catch (error) {
-    if (!isAppError(error) || error.code !== 'BACKUP_NOT_FOUND') {
+    if (saysSomethingAboutTheBackup(error)) {
       await recordVerification(ctx.db, name, { ok: false, checkedAt, checkedBy: actor, message: describeError(error), documents: null });
     }
     throw error;
   }
+}
+
+function saysSomethingAboutTheBackup(error: unknown): boolean {
+  if (error instanceof DecryptionError) return error.failure !== 'wrong-key' && error.failure !== 'no-identity';
+  return !isAppError(error) || error.code !== 'BACKUP_NOT_FOUND';
 }

@@ -1,9 +1,12 @@
 import { withArchive } from '../archive/archive-reader.js';
 import type { BackupKind } from '../archive/backup-name.js';
+import type { Sidecar } from '../archive/sidecar.js';
 import type { BackupContext } from '../backup/backup-context.js';
-import { resolveArchive, type ArchiveSource } from '../backup/archive-source.js';
-import { withPlainArchive } from '../backup/plain-archive.js';
+import { resolveArchive, type ArchiveSource, type ResolvedArchive } from '../backup/archive-source.js';
+import { confirmKeyOpens, isAgeFile, withPlainArchive } from '../backup/plain-archive.js';
+import { readValidSidecar } from '../backup/sidecar-check.js';
 import type { AgeIdentities } from '../crypto/age-identities.js';
+import { DecryptionError } from '../crypto/decryption-error.js';
 
 export interface RestorePreview {
   readonly source: string;
@@ -18,20 +21,47 @@ export interface RestorePreview {
     /** Whether this installation would restore it (it is in BACKUP_COLLECTIONS). */
     readonly restorable: boolean;
   }[];
+  /** An age-encrypted archive. */
+  readonly encrypted: boolean;
+  /** Encrypted and no key at hand (none given, the server has none): counts are from its description, a restore needs the key. */
+  readonly needsKey: boolean;
 }
 
-/** What a restore would change, per collection; reads only the manifest. */
+type Contents = Pick<Sidecar, 'createdAt' | 'kind' | 'collections'>;
+
+/**
+ * What a restore would change, per collection; reads only the manifest. An
+ * encrypted backup of the store is described by its sidecar: with a key (of
+ * the request or the server) once the key is shown to open it, without one
+ * as it is, saying that the key is needed.
+ */
 export async function previewRestore(ctx: BackupContext, source: ArchiveSource, identities?: AgeIdentities): Promise<RestorePreview> {
   const archive = await resolveArchive(ctx.store, source);
-  const manifest = await withPlainArchive(ctx, archive, identities, (plainPath) => withArchive(plainPath, async (opened) => opened.manifest));
+  const encrypted = await isAgeFile(archive.path);
+  const needsKey = encrypted && !identities && !ctx.encryption.identities;
+  const contents = encrypted ? await encryptedContents(ctx, archive, identities, needsKey) : await manifestOf(archive.path);
   const existing = new Set((await ctx.db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
   const collections = await Promise.all(
-    manifest.collections.map(async (c) => ({
+    contents.collections.map(async (c) => ({
       name: c.name,
       current: existing.has(c.name) ? await ctx.db.collection(c.name).countDocuments() : 0,
       backup: c.count,
       restorable: ctx.collections.includes(c.name),
     })),
   );
-  return { source: archive.label, createdAt: manifest.createdAt, kind: manifest.kind, collections };
+  return { source: archive.label, createdAt: contents.createdAt, kind: contents.kind, collections, encrypted, needsKey };
+}
+
+function manifestOf(plainPath: string): Promise<Contents> {
+  return withArchive(plainPath, async (opened) => opened.manifest);
+}
+
+async function encryptedContents(ctx: BackupContext, archive: ResolvedArchive, identities: AgeIdentities | undefined, needsKey: boolean): Promise<Contents> {
+  const sidecar = archive.storedName ? await readValidSidecar(ctx.store, await ctx.store.find(archive.storedName)) : undefined;
+  if (!sidecar) {
+    if (needsKey) throw new DecryptionError('no-identity');
+    return withPlainArchive(ctx, archive, identities, manifestOf);
+  }
+  if (!needsKey) await confirmKeyOpens(ctx, archive.path, identities);
+  return sidecar;
 }

@@ -3,6 +3,7 @@ import type { SchedulerStatus } from '../../scheduler/scheduler-status.js';
 import type { FinishedOperation } from '../../backup/operation-tracker.js';
 import { findRecipients, type Recipients } from '../../mail/recipients.js';
 import type { RestorePreview } from '../../restore/preview-restore.js';
+import type { AgeIdentities } from '../../crypto/age-identities.js';
 import type { AppDependencies } from '../app-dependencies.js';
 import { backupLabel, operationLabel, runLabel } from '../wording/operation-labels.js';
 import { listBackupRows, type BackupRow } from './backup-rows.js';
@@ -82,8 +83,8 @@ export interface RestoreModel {
 }
 
 /** What a restore of this backup would change, per collection (GET …/restore-preview). */
-export async function loadRestorePreview(deps: Pick<AppDependencies, 'manager'>, name: string): Promise<RestorePreview> {
-  return deps.manager.previewRestore({ name });
+export async function loadRestorePreview(deps: Pick<AppDependencies, 'manager'>, name: string, identities?: AgeIdentities): Promise<RestorePreview> {
+  return deps.manager.previewRestore({ name }, identities);
 }
 
 export async function loadRestorePage(deps: Pick<AppDependencies, 'manager' | 'tracker'>, name: string): Promise<RestoreModel> {

@@ -7,6 +7,7 @@ import { setAdminAccount } from '../../../src/auth/set-admin-account.js';
 import { usersCollection } from '../../../src/auth/user-accounts.js';
 import { composeBackupSystem, webDependencies, type BackupSystem } from '../../../src/app/compose.js';
 import type { OperationLock } from '../../../src/backup/operation-lock.js';
+import type { AgeIdentities } from '../../../src/crypto/age-identities.js';
 import { OperationTracker } from '../../../src/backup/operation-tracker.js';
 import { loadConfig, type Config } from '../../../src/config/config.js';
 import type { EventLog } from '../../../src/log/event-log.js';
@@ -48,6 +49,8 @@ export interface WebAppOptions {
   readonly lock?: (db: Db) => OperationLock;
   /** Default: no SMTP, mail off. */
   readonly mailer?: Mailer;
+  /** The server's own secret keys, as read from BACKUP_ENCRYPTION_IDENTITY_FILE at start; default none. */
+  readonly identities?: AgeIdentities;
 }
 
 /** A real app on a fresh test database, with an admin and a non-admin account. */
@@ -66,7 +69,14 @@ export function useWebApp(options: WebAppOptions = {}): WebTestApp {
       SESSION_SECRET: 'test-secret-test-secret-test-secret',
       ...options.env,
     });
-    const automatic = composeBackupSystem({ config, db: t.db, mailer: options.mailer, lock: options.lock?.(t.db), ticker: false });
+    const automatic = composeBackupSystem({
+      config,
+      db: t.db,
+      mailer: options.mailer,
+      lock: options.lock?.(t.db),
+      ticker: false,
+      identities: options.identities,
+    });
     const { log, manager, tracker, scheduler } = automatic;
     const audit: string[] = [];
     await manager.ensureDir();
