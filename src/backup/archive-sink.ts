@@ -75,7 +75,7 @@ function meter(): ContentMeter {
   return new ContentMeter({ onDifference: (difference) => new AppError('BACKUP_FAILED', difference) });
 }
 
-async function measureFile(filePath: string): Promise<MeteredContent> {
+export async function measureFile(filePath: string): Promise<MeteredContent> {
   const measuring = meter();
   await pipeline(createReadStream(filePath), measuring, drain);
   return measuring.measured();

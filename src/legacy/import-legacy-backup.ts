@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Document } from 'mongodb';
 import { writeArchive } from '../archive/archive-writer.js';
 import { documentToLine } from '../archive/extended-json.js';
+import { writeNewArchive } from '../backup/archive-sink.js';
 import { withOperation } from '../backup/operation-lock.js';
 import type { BackupContext } from '../backup/backup-context.js';
 import type { StoredBackup } from '../backup/backup-store.js';
@@ -22,6 +23,7 @@ export interface LegacyImportResult {
 /**
  * Turns an old Python Scandy `scandy_backup_*.json` into a format-1 archive
  * (kind "upload") with ObjectIds and dates recovered; restore it like any other.
+ * With encryption on, the new archive is encrypted as every other.
  */
 export async function importLegacyBackup(ctx: BackupContext, filePath: string, actor?: string): Promise<LegacyImportResult> {
   const info = await stat(filePath).catch(() => undefined);
@@ -33,7 +35,8 @@ export async function importLegacyBackup(ctx: BackupContext, filePath: string, a
   if (known.length === 0) throw new AppError('ARCHIVE_INVALID', 'Die Datei enthält keine der gesicherten Collections');
 
   return withOperation(ctx, 'import', undefined, async () => {
-    const { backup, result: manifest } = await ctx.store.writeNew('upload', ctx.clock.now(), (tempPath, createdAt) =>
+    // Like every new archive: encrypted when BACKUP_ENCRYPTION_RECIPIENTS is set, with its sidecar.
+    const { backup, manifest } = await writeNewArchive(ctx, 'upload', (tempPath, createdAt) =>
       writeArchive(
         tempPath,
         { kind: 'upload', createdAt, database: ctx.db.databaseName },

@@ -8,6 +8,7 @@ import { listBackups, type BackupSummary } from '../backup/list-backups.js';
 import { openBackup, type OpenedBackup } from '../backup/open-backup.js';
 import type { LockHolder } from '../backup/operation-lock.js';
 import { pruneBackups, type PruneResult } from '../backup/prune-backups.js';
+import { storeEncryptedUpload } from '../backup/store-encrypted-upload.js';
 import { storeVerifiedArchive } from '../backup/store-verified-archive.js';
 import { readVerifications, type VerificationRecord } from '../backup/verification-records.js';
 import { verifyAndRecord, verifyBackup, type VerifiedBackup } from '../backup/verify-backup.js';
@@ -48,6 +49,11 @@ export interface BackupManager {
   importLegacy(filePath: string, actor?: string): Promise<LegacyImportResult>;
   /** Keeps an uploaded archive that verifyArchive accepted, as a backup of kind "upload". */
   storeVerifiedUpload(filePath: string, verified: { readonly documents: number; readonly actor: string }): Promise<StoredBackup>;
+  /** Keeps an uploaded `.zip.age` as it is, after decrypting it (key of the request, else the server's) and verifying it completely. */
+  storeEncryptedUpload(
+    filePath: string,
+    request: { readonly actor: string; readonly identities: AgeIdentities | undefined },
+  ): Promise<{ readonly backup: StoredBackup; readonly documents: number }>;
   openBackup(name: string): Promise<OpenedBackup>;
   /** Whether new archives are encrypted, to which public keys, and whether the server holds a key to read them. */
   encryptionStatus(): EncryptionStatus;
@@ -85,6 +91,7 @@ export function createBackupManager(ctx: BackupContext): BackupManager {
     delete: (name, actor) => deleteBackup(ctx, name, actor),
     importLegacy: (filePath, actor) => importLegacyBackup(ctx, filePath, actor),
     storeVerifiedUpload: (filePath, verified) => storeVerifiedArchive(ctx, filePath, verified),
+    storeEncryptedUpload: (filePath, request) => storeEncryptedUpload(ctx, filePath, request),
     openBackup: (name) => openBackup(ctx, name),
     encryptionStatus: () => ({ recipients: ctx.encryption.recipients, serverCanRead: ctx.encryption.identities !== undefined }),
     lockHolder: () => ctx.lock.current(),

@@ -27,7 +27,7 @@ export function backupApiRoutes(deps: AppDependencies): Router {
   });
 
   router.post('/backups/upload', uploadSingleFile(deps.config.uploadMaxBytes, deps.manager.backupDir), async (req, res) => {
-    res.status(201).json(await acceptUploadedBackup(deps, uploadedFile(req), adminActor(res)));
+    res.status(201).json(await acceptUploadedBackup(deps, uploadedFile(req), adminActor(res), () => identityFromBody(req.body)));
   });
 
   router.get('/backups/:name/download', async (req, res) => {

@@ -62,6 +62,8 @@ export interface BackupsModel {
   readonly operations: OperationsView;
   readonly uploadMaxBytes: number;
   readonly mailAvailable: boolean;
+  /** The server holds a key of its own (an encrypted upload can be checked without one from the admin). */
+  readonly serverCanRead: boolean;
 }
 
 export async function loadBackupsPage(
@@ -73,6 +75,7 @@ export async function loadBackupsPage(
     operations: operationsView(deps.tracker.state()),
     uploadMaxBytes: deps.config.uploadMaxBytes,
     mailAvailable: deps.mailBackup !== undefined && scheduler.mail.enabled,
+    serverCanRead: deps.manager.encryptionStatus().serverCanRead,
   };
 }
 
