@@ -19,7 +19,7 @@ const USAGE = `Aufruf: scandy-backup BEFEHL [--json]
   prune                           Alte Backups nach BACKUP_KEEP löschen
   import-legacy DATEI             Altes scandy_backup_*.json in ein Archiv umwandeln
   admin E-MAIL [--password P]     Admin anlegen oder Passwort neu setzen (ohne --password: erzeugt und ausgegeben)
-  keygen                          Neues Schlüsselpaar (age) für verschlüsselte Backups ausgeben`;
+  keygen [-o DATEI]               Neues Schlüsselpaar (age) für verschlüsselte Backups ausgeben (-o: in DATEI, Rechte 0600)`;
 
 /**
  * `scandy-backup list | head`: once the reader is gone, output is dropped
@@ -46,6 +46,7 @@ async function main(argv: readonly string[]): Promise<number> {
         collections: { type: 'string' },
         password: { type: 'string' },
         identity: { type: 'string' },
+        output: { type: 'string', short: 'o' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -58,7 +59,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(USAGE + '\n');
     return values.help ? 0 : 2;
   }
-  if (command === 'keygen') return keygenCommand(args, values.json);
+  if (command === 'keygen') return keygenCommand(args, values.json, values.output);
   const run = COMMANDS[command];
   if (!run) return usageError(`unbekannter Befehl "${command}"`);
 
