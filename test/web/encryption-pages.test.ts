@@ -33,4 +33,20 @@ describe('pages with encryption on', () => {
     expect(row?.documents).toBeGreaterThan(0);
     expect(row?.problem ?? null).toBeNull();
   });
+
+  it('downloads an encrypted backup as it is stored: application/octet-stream, an age file', async () => {
+    const admin = await signIn(w.app, ADMIN);
+    const res = await admin.agent
+      .get(`/admin/api/backups/${name}/download`)
+      .buffer(true)
+      .parse((response, done) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    expect(res.headers['content-type']).toMatch(/^application\/octet-stream/);
+    expect(res.headers['content-disposition']).toContain(name);
+    expect((res.body as Buffer).subarray(0, 21).toString()).toBe('age-encryption.org/v1');
+  });
 });
