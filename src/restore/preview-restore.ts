@@ -31,15 +31,15 @@ type Contents = Pick<Sidecar, 'createdAt' | 'kind' | 'collections'>;
 
 /**
  * What a restore would change, per collection; reads only the manifest. An
- * encrypted backup of the store is described by its sidecar: with a key (of
- * the request or the server) once the key is shown to open it, without one
- * as it is, saying that the key is needed.
+ * encrypted backup of the store is described by its sidecar: with the key of
+ * the request once it is shown to open it (a wrong one is a DecryptionError);
+ * without one, `needsKey` says whether the admin must bring it (the server has
+ * none, or its own does not open this backup).
  */
 export async function previewRestore(ctx: BackupContext, source: ArchiveSource, identities?: AgeIdentities): Promise<RestorePreview> {
   const archive = await resolveArchive(ctx.store, source);
   const encrypted = await isAgeFile(archive.path);
-  const needsKey = encrypted && !identities && !ctx.encryption.identities;
-  const contents = encrypted ? await encryptedContents(ctx, archive, identities, needsKey) : await manifestOf(archive.path);
+  const { contents, needsKey } = encrypted ? await encryptedContents(ctx, archive, identities) : { contents: await manifestOf(archive.path), needsKey: false };
   const existing = new Set((await ctx.db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
   const collections = await Promise.all(
     contents.collections.map(async (c) => ({
@@ -56,12 +56,28 @@ function manifestOf(plainPath: string): Promise<Contents> {
   return withArchive(plainPath, async (opened) => opened.manifest);
 }
 
-async function encryptedContents(ctx: BackupContext, archive: ResolvedArchive, identities: AgeIdentities | undefined, needsKey: boolean): Promise<Contents> {
+async function encryptedContents(
+  ctx: BackupContext,
+  archive: ResolvedArchive,
+  identities: AgeIdentities | undefined,
+): Promise<{ readonly contents: Contents; readonly needsKey: boolean }> {
   const sidecar = archive.storedName ? await readValidSidecar(ctx.store, await ctx.store.find(archive.storedName)) : undefined;
-  if (!sidecar) {
-    if (needsKey) throw new DecryptionError('no-identity');
-    return withPlainArchive(ctx, archive, identities, manifestOf);
+  if (!sidecar) return { contents: await withPlainArchive(ctx, archive, identities, manifestOf), needsKey: false };
+  if (identities) {
+    await confirmKeyOpens(ctx, archive.path, identities);
+    return { contents: sidecar, needsKey: false };
   }
-  if (!needsKey) await confirmKeyOpens(ctx, archive.path, identities);
-  return sidecar;
+  return { contents: sidecar, needsKey: !(await serverKeyOpens(ctx, archive.path)) };
+}
+
+/** Whether the server's own key (if any) opens the archive; damage is still an error. */
+async function serverKeyOpens(ctx: BackupContext, archivePath: string): Promise<boolean> {
+  if (!ctx.encryption.identities) return false;
+  try {
+    await confirmKeyOpens(ctx, archivePath, undefined);
+    return true;
+  } catch (error) {
+    if (error instanceof DecryptionError && error.failure === 'wrong-key') return false;
+    throw error;
+  }
 }

@@ -136,8 +136,16 @@ describe('encrypted backups', () => {
     expect(await verifyBackup(keyless, { name: backup.name }, undefined, identities)).toMatchObject({ contentChecked: true, documents: 301 });
     expect(await verifyBackup(context({ identities }), { name: backup.name })).toMatchObject({ contentChecked: true, documents: 301 });
 
-    await expect(previewRestore(keyless, { name: backup.name })).rejects.toThrow(DecryptionError);
-    expect((await previewRestore(keyless, { name: backup.name }, identities)).collections.find((c) => c.name === 'tools')?.backup).toBe(300);
+    // Without a key the preview comes from the sidecar and says the key is needed; so too when the server's own key does not open it.
+    expect(await previewRestore(keyless, { name: backup.name })).toMatchObject({ encrypted: true, needsKey: true });
+    const otherPair = await generateKeyPair();
+    const otherServer = context({ identities: await AgeIdentities.fromSecretKeys([/AGE-SECRET-KEY-1\S+/.exec(otherPair.secretKeyFile)![0]]) });
+    expect(await previewRestore(otherServer, { name: backup.name })).toMatchObject({ encrypted: true, needsKey: true });
+    expect(await previewRestore(context({ identities }), { name: backup.name })).toMatchObject({ encrypted: true, needsKey: false });
+    await expect(previewRestore(otherServer, { name: backup.name }, await AgeIdentities.fromSecretKeys([/AGE-SECRET-KEY-1\S+/.exec(otherPair.secretKeyFile)![0]]))).rejects.toThrow(DecryptionError);
+    const withKey = await previewRestore(keyless, { name: backup.name }, identities);
+    expect(withKey).toMatchObject({ encrypted: true, needsKey: false });
+    expect(withKey.collections.find((c) => c.name === 'tools')?.backup).toBe(300);
 
     await t.db.collection('tools').deleteMany({});
     const result = await restoreBackup(keyless, { source: { name: backup.name }, identities });
