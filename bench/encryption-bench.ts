@@ -9,22 +9,19 @@
  * unencrypted at 100k documents, peak RSS under 200 MiB.
  * Writes bench/encryption-results.md.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { connectDatabase } from '../src/db/connect.js';
-import { startFerretDb } from '../src/db/local-ferretdb.js';
 import { generateKeyPair } from '../src/crypto/age-keys.js';
 import { seedDatabase } from '../src/seed/seed-database.js';
-import { describeError } from '../src/shared/app-error.js';
 import { projectRoot } from '../src/shared/project.js';
 import { UsageError, parseBenchArgs } from './args.js';
-import { cleaningUp, cleanup, installSignalHandlers, onCleanup } from './cleanup.js';
+import { BENCH_DIR, runBench, startBenchServer } from './bench-server.js';
+import { installSignalHandlers } from './cleanup.js';
 import { count, megabytes, ratio, seconds } from './format.js';
 import { describeMachine } from './machine.js';
 import type { EncryptionSpec } from './operation-types.js';
 import { runOperation, type MeasuredOperation } from './run-operation.js';
 
-const BENCH_DIR = path.join(projectRoot, 'bench');
 const RESULTS_MD = path.join(BENCH_DIR, 'encryption-results.md');
 const DEFAULT_SIZES = [100_000];
 const RATIO_GOAL = 1.15;
@@ -61,17 +58,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   installSignalHandlers();
-  const workRoot = path.join(BENCH_DIR, '.work');
-  mkdirSync(workRoot, { recursive: true });
-  const work = mkdtempSync(path.join(workRoot, 'encryption-'));
-  onCleanup(() => rmSync(work, { recursive: true, force: true }));
-
-  const server = await startFerretDb({ dataDir: path.join(work, 'ferretdb') });
-  onCleanup(() => server.stop());
-  const database = await connectDatabase(server.uri, 'admin');
-  onCleanup(() => database.close());
-  const buildInfo = await database.db.admin().command({ buildInfo: 1 });
-  const ferretDbVersion = String(buildInfo.ferretdbVersion ?? buildInfo.version ?? 'unknown');
+  const { work, server, database, ferretDbVersion } = await startBenchServer('encryption-');
 
   const pair = await generateKeyPair();
   const identityFile = path.join(work, 'key.txt');
@@ -140,20 +127,22 @@ function renderReport(results: readonly SizeFigures[], ferretDbVersion: string, 
     '',
     `Goals: encrypted ≤ ${RATIO_GOAL}x of unencrypted (at 100,000 documents), peak RSS < 200 MiB. Median of the runs; all runs in the last column.`,
     '',
-    '| documents | operation | unencrypted | encrypted | ratio | goal | peak RSS unencrypted | peak RSS encrypted | archive size | runs (s, unencrypted / encrypted) |',
+    '| documents | operation | unencrypted | encrypted | ratio | goal | peak RSS unencrypted (median run) | peak RSS encrypted (highest run) | archive size | runs (s, unencrypted / encrypted) |',
     '|---:|---|---:|---:|---:|---|---:|---:|---:|---|',
   ];
   for (const r of results) {
     for (const operation of ['backup', 'restore'] as const) {
       const { plain, encrypted } = r[operation];
       const factor = encrypted.wallMs / plain.wallMs;
-      const rssOk = encrypted.peakRssBytes < RSS_GOAL_BYTES && plain.peakRssBytes < RSS_GOAL_BYTES;
+      // The RSS goal is judged on the highest peak of all encrypted runs, not the median's.
+      const encryptedPeak = Math.max(...r.runs[operation].map((p) => p.encrypted.peakRssBytes));
+      const rssOk = encryptedPeak < RSS_GOAL_BYTES;
       const goal = `${factor <= RATIO_GOAL ? 'met' : 'missed'} (time), ${rssOk ? 'met' : 'missed'} (RSS)`;
       const sizes = operation === 'backup' ? `${megabytes(plain.archiveBytes ?? 0)} / ${megabytes(encrypted.archiveBytes ?? 0)}` : '';
       const runs = r.runs[operation].map((p) => `${(p.plain.wallMs / 1000).toFixed(2)} / ${(p.encrypted.wallMs / 1000).toFixed(2)}`).join('; ');
       lines.push(
         `| ${count(r.size)} | ${operation} | ${seconds(plain.wallMs)} | ${seconds(encrypted.wallMs)} | ${ratio(factor)} | ${goal} | ` +
-          `${(plain.peakRssBytes / MIB).toFixed(0)} MiB | ${(encrypted.peakRssBytes / MIB).toFixed(0)} MiB | ${sizes} | ${runs} |`,
+          `${(plain.peakRssBytes / MIB).toFixed(0)} MiB | ${(encryptedPeak / MIB).toFixed(0)} MiB | ${sizes} | ${runs} |`,
       );
     }
   }
@@ -166,15 +155,4 @@ function renderReport(results: readonly SizeFigures[], ferretDbVersion: string, 
   return lines.join('\n');
 }
 
-main(process.argv.slice(2))
-  .then(
-    (code) => code,
-    (error: unknown) => {
-      if (!cleaningUp()) log(`failed: ${describeError(error)}`);
-      return 1;
-    },
-  )
-  .then(async (code) => {
-    await cleanup();
-    process.exit(code);
-  });
+runBench(() => main(process.argv.slice(2)), log);
