@@ -26,7 +26,14 @@ async function verify(button, name) {
   showMessage(message, `${name} wird geprüft …`);
   try {
     const result = await api('POST', backupUrl(name, '/verify'));
-    showMessage(message, `${name} ist vollständig und unverändert (${documents(result.documents)}).`, 'ok');
+    if (result.contentChecked === false) {
+      showMessage(
+        message,
+        `${name}: Größe und SHA-256 stimmen (${documents(result.documents)} laut Beschreibung). Den Inhalt prüft erst der geheime Schlüssel: ` +
+          'auf der Seite „Wiederherstellen“ eingeben und „Mit diesem Schlüssel prüfen“ wählen.',
+        'warn',
+      );
+    } else showMessage(message, `${name} ist vollständig und unverändert (${documents(result.documents)}).`, 'ok');
     reloadSoon();
   } catch (error) {
     showMessage(message, error.message, 'err');

@@ -69,6 +69,14 @@ describe('restoring an encrypted backup in a real Chromium', () => {
     await page.setViewportSize({ width: 1280, height: 860 });
   });
 
+  it('"Prüfen" in the list, without a key, says what was checked and where the key goes', async () => {
+    await page.goto(`${base}/admin/backups`);
+    await page.locator(`tr[data-name="${name}"]`).getByRole('button', { name: 'Prüfen' }).click();
+    await page.getByText(/Größe und SHA-256 stimmen .*Den Inhalt prüft erst der geheime Schlüssel/).waitFor();
+    await page.goto(`${base}/admin/backups/${name}/restore`);
+    await page.getByLabel(/Zur Bestätigung/).fill('WIEDERHERSTELLEN');
+  });
+
   it('a pasted wrong key gives one German message and touches nothing', async () => {
     const tools = w.t.db.collection('tools');
     await tools.insertOne({ name: 'nach dem Backup' });
