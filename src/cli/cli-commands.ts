@@ -75,7 +75,8 @@ export const COMMANDS: Record<string, (manager: BackupManager, input: CommandInp
     if (preview) {
       const result = await manager.previewRestore(source, identities);
       const rows = [['Collection', 'jetzt', 'im Backup'], ...result.collections.map((c) => [c.name, String(c.current), String(c.backup)])];
-      return { json: result, text: table(rows) };
+      const note = result.needsKey ? '\nVerschlüsselt: die Zahlen im Backup stammen aus seiner Beschreibung; Wiederherstellen braucht --identity DATEI.' : '';
+      return { json: result, text: table(rows) + note };
     }
     if (!yes) {
       throw new AppError(

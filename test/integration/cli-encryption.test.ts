@@ -53,6 +53,14 @@ describe('scandy-backup with encryption', () => {
     expect(keyless.code).toBe(0);
     expect(keyless.stdout).toContain('die Prüfung des Inhalts braucht den geheimen Schlüssel');
 
+    const preview = await cli(['restore', name, '--preview']);
+    expect(preview.code).toBe(0);
+    expect(preview.stdout).toContain('Wiederherstellen braucht --identity DATEI');
+    const noKeyRestore = await cli(['restore', name, '--yes']);
+    expect(noKeyRestore.code).not.toBe(0);
+    expect(noKeyRestore.stderr).toContain('zum Lesen wird der geheime Schlüssel (AGE-SECRET-KEY-1…) gebraucht');
+    expect(await t.db.collection('tools').countDocuments()).toBe(120);
+
     const withKey = await cli(['verify', name, '--identity', keyFile, '--json']);
     expect(withKey.code).toBe(0);
     expect(JSON.parse(withKey.stdout)).toMatchObject({ ok: true, contentChecked: true, documents: 120 });
