@@ -1,4 +1,4 @@
-import { mkdtemp, open, rm } from 'node:fs/promises';
+import { mkdtemp, open, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { BackupContext } from './backup-context.js';
@@ -17,6 +17,32 @@ export interface PlainArchive {
 }
 
 const MAGIC_BYTES = 22;
+/** `scandy-decrypted-PID-XXXXXX` in the system's temp folder: the PID says whose it is. */
+const DECRYPTED_PREFIX = 'scandy-decrypted-';
+
+/**
+ * Removes decrypted archives that a killed process left in the system's temp
+ * folder (a process that is still running keeps its own). Called when the app
+ * or a command starts; never throws.
+ */
+export async function removeLeftoverDecryptions(tempDir: string = os.tmpdir()): Promise<string[]> {
+  const removed: string[] = [];
+  for (const name of await readdir(tempDir).catch(() => [] as string[])) {
+    const pid = Number(/^scandy-decrypted-(\d+)-/.exec(name)?.[1]);
+    if (!Number.isSafeInteger(pid) || isRunning(pid)) continue;
+    await rm(path.join(tempDir, name), { recursive: true, force: true }).then(() => removed.push(name), () => undefined);
+  }
+  return removed;
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 /** True when the file begins as an age v1 file (whatever its name). */
 export async function isAgeFile(filePath: string): Promise<boolean> {
@@ -61,7 +87,7 @@ export async function confirmKeyOpens(ctx: BackupContext, archivePath: string, i
 export async function openPlainArchive(ctx: BackupContext, archive: ResolvedArchive, identities?: AgeIdentities): Promise<PlainArchive> {
   if (!(await isAgeFile(archive.path))) return { path: archive.path, decrypted: false, dispose: async () => undefined };
   const keys = readingKeys(ctx, identities);
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'scandy-decrypted-'));
+  const dir = await mkdtemp(path.join(os.tmpdir(), `${DECRYPTED_PREFIX}${process.pid}-`));
   const dispose = () => rm(dir, { recursive: true, force: true });
   try {
     const plainPath = path.join(dir, 'archive.zip');

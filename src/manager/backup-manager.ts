@@ -8,6 +8,7 @@ import { listBackups, type BackupSummary } from '../backup/list-backups.js';
 import { openBackup, type OpenedBackup } from '../backup/open-backup.js';
 import type { LockHolder } from '../backup/operation-lock.js';
 import { pruneBackups, type PruneResult } from '../backup/prune-backups.js';
+import { removeLeftoverDecryptions } from '../backup/plain-archive.js';
 import { storeEncryptedUpload } from '../backup/store-encrypted-upload.js';
 import { storeVerifiedArchive } from '../backup/store-verified-archive.js';
 import { readVerifications, type VerificationRecord } from '../backup/verification-records.js';
@@ -29,7 +30,7 @@ export interface BackupManager {
   /** The backup folder; an upload is received in a private folder inside it, so that keeping it is a rename. */
   readonly backupDir: string;
   readonly clock: Clock;
-  /** Creates the backup folder (0700), or takes group and others' access from an existing one. */
+  /** Creates the backup folder (0700), or takes group and others' access from an existing one; removes decrypted archives a killed process left. */
   ensureDir(): Promise<void>;
   create(options: CreateBackupOptions): Promise<BackupResult>;
   /** Every backup, newest first, with counts from its manifest. */
@@ -78,7 +79,10 @@ export function createBackupManager(ctx: BackupContext): BackupManager {
   return {
     backupDir: ctx.store.dir,
     clock: ctx.clock,
-    ensureDir: () => ctx.store.ensureDir(),
+    ensureDir: async () => {
+      await ctx.store.ensureDir();
+      await removeLeftoverDecryptions();
+    },
     create: (options) => createBackup(ctx, options),
     list: () => listBackups(ctx),
     lastBackupAt: async () => (await ctx.store.list()).find((b) => b.kind !== 'upload')?.createdAt,

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -5,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createBackupContext } from '../../src/app/compose.js';
 import { UPLOAD_DIR_PREFIX } from '../../src/backup/backup-store.js';
 import { createBackup } from '../../src/backup/create-backup.js';
+import { removeLeftoverDecryptions } from '../../src/backup/plain-archive.js';
 import { AgeIdentities } from '../../src/crypto/age-identities.js';
 import { generateKeyPair } from '../../src/crypto/age-keys.js';
 import { restoreBackup } from '../../src/restore/restore-backup.js';
@@ -101,5 +103,16 @@ describe('backup files are for the owner only', () => {
     const again = await runCli(['keygen', '-o', keyPath], env);
     expect(again.code).not.toBe(0);
     expect(again.stderr).toContain('gibt es schon; ein Schlüssel wird nie überschrieben');
+  });
+
+  it('a decrypted archive that a killed process left in the temp folder is removed at the next start, that of a running one is kept', async () => {
+    const tempDir = path.join(root, 'system-temp');
+    const deadPid = spawnSync(process.execPath, ['-e', '']).pid;
+    for (const name of [`scandy-decrypted-${deadPid}-aaaaaa`, `scandy-decrypted-${process.pid}-bbbbbb`, 'scandy-decrypted-cccccc', 'etwas-anderes']) {
+      mkdirSync(path.join(tempDir, name), { recursive: true, mode: 0o700 });
+      writeFileSync(path.join(tempDir, name, 'archive.zip'), 'Klartext', { mode: 0o600 });
+    }
+    expect(await removeLeftoverDecryptions(tempDir)).toEqual([`scandy-decrypted-${deadPid}-aaaaaa`]);
+    expect(readdirSync(tempDir).sort()).toEqual(['etwas-anderes', `scandy-decrypted-${process.pid}-bbbbbb`, 'scandy-decrypted-cccccc'].sort());
   });
 });
