@@ -22,6 +22,41 @@ for (const [action, path] of [
   });
 }
 
+const drillButton = document.querySelector('[data-action="drill"]');
+const drillMessage = document.getElementById('drill-message');
+drillButton?.addEventListener('click', async () => {
+  drillButton.disabled = true;
+  showMessage(drillMessage, 'Wiederherstellungstest läuft … (Backup wird in die Testdatenbank geladen und verglichen)', 'warn');
+  try {
+    const { drill } = await api('POST', '/admin/api/drill', {});
+    const text = drill.ok
+      ? `Wiederherstellungstest erfolgreich: ${drill.backup} (${drill.documents} Dokumente byte-genau verglichen)`
+      : `Wiederherstellungstest fehlgeschlagen: ${drill.backup}: ${drill.reason}`;
+    showMessage(drillMessage, text, drill.ok ? 'ok' : 'err');
+    const last = document.querySelector('[data-role="drill-last"]');
+    if (last) last.textContent = `${drill.summary} – ${drill.backup}`;
+  } catch (error) {
+    showMessage(drillMessage, `Wiederherstellungstest nicht möglich: ${error.message}`, 'err');
+  } finally {
+    drillButton.disabled = false;
+  }
+});
+
+const testMailButton = document.querySelector('[data-action="test-mail"]');
+const testMailResult = document.querySelector('[data-role="test-mail-result"]');
+testMailButton?.addEventListener('click', async () => {
+  testMailButton.disabled = true;
+  showMessage(testMailResult, 'Test-E-Mail wird gesendet …');
+  try {
+    const sent = await api('POST', '/admin/api/mail/test');
+    showMessage(testMailResult, `Test-E-Mail an ${sent.recipients.join(', ')} gesendet. Antwort des Servers: ${sent.response}`, 'ok');
+  } catch (error) {
+    showMessage(testMailResult, error.message, 'err');
+  } finally {
+    testMailButton.disabled = false;
+  }
+});
+
 let refresher;
 
 async function refreshLog() {

@@ -19,7 +19,21 @@ document.querySelector('table.backups')?.addEventListener('click', async (event)
   if (!name) return;
   if (button.dataset.action === 'verify') await verify(button, name);
   if (button.dataset.action === 'delete') await remove(button, name);
+  if (button.dataset.action === 'pin' || button.dataset.action === 'unpin') await togglePin(button, name);
 });
+
+async function togglePin(button, name) {
+  const pin = button.dataset.action === 'pin';
+  button.disabled = true;
+  try {
+    await api(pin ? 'POST' : 'DELETE', backupUrl(name, '/pin'));
+    showMessage(message, pin ? `${name} wird behalten und nie automatisch gelöscht.` : `${name} wird nicht mehr behalten.`, 'ok');
+    reloadSoon();
+  } catch (error) {
+    showMessage(message, error.message, 'err');
+    button.disabled = false;
+  }
+}
 
 async function verify(button, name) {
   button.disabled = true;

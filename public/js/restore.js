@@ -9,14 +9,19 @@ const submit = form.querySelector('button[type="submit"]');
 const word = document.getElementById('confirm-word');
 const identity = document.getElementById('identity');
 const identityFile = document.getElementById('identity-file');
+const confirmIndexes = document.getElementById('confirm-indexes');
 let started;
 
 const selected = () => [...form.querySelectorAll('input[name="collections"]:checked')].map((box) => box.value);
 /** The key of an encrypted backup goes only into the body of the one request that needs it. */
 const keyText = () => identity?.value.trim() ?? '';
 const keyMissing = () => identity?.dataset.required === 'true' && keyText() === '';
+/** New TTL or unique indexes of the chosen collections need their own confirmation. */
+const indexesNeedConfirmation = () =>
+  [...document.querySelectorAll('#new-indexes li')].some((item) => selected().includes(item.dataset.collection)) && !confirmIndexes.checked;
 const update = () => {
-  submit.disabled = started !== undefined || word.value.trim() !== CONFIRM_WORD || selected().length === 0 || keyMissing();
+  submit.disabled =
+    started !== undefined || word.value.trim() !== CONFIRM_WORD || selected().length === 0 || keyMissing() || indexesNeedConfirmation();
 };
 form.addEventListener('input', update);
 form.addEventListener('change', update);
@@ -67,7 +72,12 @@ form.addEventListener('submit', async (event) => {
   submit.disabled = true;
   showMessage(message, '');
   try {
-    const body = { collections: selected(), confirm: true, ...(keyText() ? { identity: keyText() } : {}) };
+    const body = {
+      collections: selected(),
+      confirm: true,
+      confirmIndexes: confirmIndexes?.checked === true,
+      ...(keyText() ? { identity: keyText() } : {}),
+    };
     const result = await api('POST', backupUrl(form.dataset.name, '/restore'), body);
     started = result.operation.id;
     if (identity) identity.value = '';

@@ -1,5 +1,5 @@
 import type { Db } from 'mongodb';
-import { injectFailpoints, retentionRulesOf, type BackupContext, type Failpoints, type RetentionConfig } from '../backup/backup-context.js';
+import { injectFailpoints, retentionRulesOf, type BackupContext, type BeforeBackupCheck, type Failpoints, type RetentionConfig } from '../backup/backup-context.js';
 import type { EventSink } from '../backup/backup-events.js';
 import type { BackupResult } from '../backup/create-backup.js';
 import { BackupStore } from '../backup/backup-store.js';
@@ -17,12 +17,20 @@ import { MAIL_OFF_REASON, createSmtpMailer, mailStatusOf, type MailStatus } from
 import { createBackupManager, type BackupManager } from '../manager/backup-manager.js';
 import { BackupScheduler } from '../scheduler/backup-scheduler.js';
 import { everyMinute, type StartTicker } from '../scheduler/cron-ticker.js';
-import { createRunRecords, type RunRecords } from '../scheduler/run-records.js';
+import type { DrillScheduler } from '../scheduler/drill-scheduler.js';
+import { createRunRecords } from '../scheduler/run-records.js';
 import { MongoSchedulerStateStore } from '../scheduler/scheduler-state-store.js';
 import { recoverInterruptedRestore } from '../restore/recover-interrupted-restore.js';
 import { MongoSlotClaims } from '../scheduler/slot-claims.js';
+import { describeError } from '../shared/app-error.js';
 import { systemClock, type Clock } from '../shared/clock.js';
+import type { DiskSpace } from '../storage/disk-space.js';
 import type { AppDependencies } from '../web/app-dependencies.js';
+import { composeDrillScheduler, drillEvents } from './compose-drills.js';
+import { engineEvents, pendingMails } from './compose-events.js';
+import { composeWatching, type Watching } from './compose-watching.js';
+import { composeSettings, initialMailSettings, liveMailOptions, withExtraRecipients } from './compose-settings.js';
+import type { LiveSettings } from '../settings/live-settings.js';
 
 export interface ComposeOptions {
   readonly config: Config;
@@ -43,6 +51,8 @@ export interface ComposeOptions {
   readonly claimLeaseMs?: number;
   /** Test-only: a failure injected at a precise point of a restore. */
   readonly failpoints?: Failpoints;
+  /** Default: statfs of BACKUP_DIR's volume (tests inject a small disk). */
+  readonly readDiskSpace?: (dir: string) => Promise<DiskSpace>;
   /** The server's secret keys (BACKUP_ENCRYPTION_IDENTITY_FILE, read at start), if it has any. */
   readonly identities?: AgeIdentities | undefined;
 }
@@ -53,11 +63,17 @@ export interface BackupSystem {
   /** This process's running operation and the last one, for progress bars and "läuft bereits". */
   readonly tracker: OperationTracker;
   readonly scheduler: BackupScheduler;
+  /** The scheduled restore drills (BACKUP_DRILL or the page's setting). */
+  readonly drills: DrillScheduler;
   readonly log: EventLog;
   readonly notifier: BackupNotifier;
   readonly mail: MailStatus;
   /** Where engine events go: log lines, run records, restore mails. The engine emits here; a test may too. */
   readonly emit: EventSink;
+  /** The disk, pings, metrics and test mail. */
+  readonly watching: Watching;
+  /** The admins' settings (times, retention, mail) over the environment; `startTicking` reads them and keeps polling. */
+  readonly settings: LiveSettings;
   /** Sends a finished manual backup by mail; never throws (the outcome is in the log). */
   mailBackup(result: BackupResult, actor: string): Promise<void>;
   /** Says once whether mail is on and starts ticking; the first tick catches up a missed slot. */
@@ -81,27 +97,29 @@ export function composeBackupSystem(options: ComposeOptions): BackupSystem {
   const mailer = options.mailer ?? (config.smtp ? createSmtpMailer(config.smtp, config.mailFrom) : undefined);
   const mail: MailStatus =
     options.mailer && !config.smtp ? { ...mailStatusOf(config), enabled: true, description: 'eigener Versandweg (kein SMTP)' } : mailStatusOf(config);
-  const notifier = createBackupNotifier({
-    mailer,
-    recipients: rememberingRecipients(() => resolveRecipients(db), config.adminEmail ? [config.adminEmail] : []),
-    log: log.write,
-    attachMaxBytes: config.mailAttachMaxBytes,
-    timeZone: config.backupTimezone,
-    redact: createRedactor(secrets),
-    clock,
-  });
+  const mailSettings = initialMailSettings(config, mailer);
+  const recipients = withExtraRecipients(rememberingRecipients(() => resolveRecipients(db), config.adminEmail ? [config.adminEmail] : []), mailSettings);
+  const notifier = createBackupNotifier(
+    liveMailOptions(mailer, mailSettings, { recipients, log: log.write, timeZone: config.backupTimezone, redact: createRedactor(secrets), clock }),
+  );
   const state = new MongoSchedulerStateStore(db);
   const runs = createRunRecords(state, clock, log.write);
-  const pendingMails = new Set<Promise<unknown>>();
-  const track = (promise: Promise<unknown>) => {
-    pendingMails.add(promise);
-    void promise.finally(() => pendingMails.delete(promise));
-  };
-  const emit = engineEvents(log, runs, notifier, track);
+  const mails = pendingMails();
+  const store = new BackupStore(config.backupDir);
+  const watching = composeWatching({ config, db, store, notifier, mailer, mail, recipients, log: log.write, clock, readDiskSpace: options.readDiskSpace });
+  const drillSink = drillEvents({ notifier, metrics: watching.monitoring.metrics, clock, track: mails.track });
+  const emit = engineEvents(log, runs, notifier, mails, [watching.monitoring.sink, drillSink]);
 
-  const manager = createBackupManager(
-    createBackupContext(config, db, { emit, clock, lock: options.lock, failpoints: options.failpoints, identities: options.identities }),
-  );
+  const ctx = createBackupContext(config, db, {
+    emit,
+    clock,
+    store,
+    lock: options.lock,
+    failpoints: options.failpoints,
+    beforeBackup: watching.disk.beforeBackup,
+    identities: options.identities,
+  });
+  const manager = createBackupManager(ctx, { drillDatabase: config.backupDrillDb });
   const tracker = new OperationTracker();
   const scheduler = new BackupScheduler({
     schedule: { times: config.backupTimes, timeZone: config.backupTimezone },
@@ -124,29 +142,40 @@ export function composeBackupSystem(options: ComposeOptions): BackupSystem {
     runningOperation: () => tracker.state().running,
     lockHolder: () => manager.lockHolder(),
   });
+  const settings = composeSettings({ config, db, clock, log: log.write, mailer, mail: mailSettings, scheduler, ctx });
+
+  const drillTicker = options.ticker === false ? undefined : (options.ticker ?? everyMinute(config.backupTimezone, 'scandy-restore-drill'));
+  const drills = composeDrillScheduler({ manager, settings, metrics: watching.monitoring.metrics, log: log.write, clock, ticker: drillTicker });
 
   const settled = async () => {
     await runs.flush();
-    await Promise.all([...pendingMails]);
+    await Promise.all([mails.settled(), watching.monitoring.settled()]);
   };
   return {
     manager,
     tracker,
     scheduler,
+    drills,
     log,
     notifier,
     mail,
     emit,
+    watching,
+    settings,
     mailBackup: async (result, actor) => {
       await notifier.backupSucceeded(result, { trigger: actor });
     },
     async startTicking() {
       log.write(mailer ? `E-Mail-Versand über ${mail.description}, Absender ${config.mailFrom}` : `E-Mail-Versand aus: ${MAIL_OFF_REASON}`);
+      await settings.refresh().catch((error: unknown) => log.write(`Einstellungen nicht lesbar, es gilt die Umgebung: ${describeError(error)}`));
+      settings.startPolling();
       await scheduler.startTicking();
+      drills.startTicking();
     },
     settled,
     async close() {
-      await scheduler.shutdown();
+      settings.stop();
+      await Promise.all([scheduler.shutdown(), drills.shutdown()]);
       await settled();
       await log.close();
     },
@@ -163,6 +192,7 @@ export interface BackupContextOptions {
   readonly failpoints?: Failpoints;
   /** What the server offers, instead of asking it (tests: claim snapshot reads on FerretDB). */
   readonly capabilities?: ServerCapabilities;
+  readonly beforeBackup?: BeforeBackupCheck;
   /** The server's identities (BACKUP_ENCRYPTION_IDENTITY_FILE, read at start). */
   readonly identities?: AgeIdentities | undefined;
 }
@@ -190,6 +220,7 @@ export function createBackupContext(
     encryption: { recipients: config.encryptionRecipients ?? [], identities: options.identities },
     capabilities: () => (capabilities ??= options.capabilities ? Promise.resolve(options.capabilities) : detectCapabilities(db)),
     afterLock: recoverInterruptedRestore,
+    ...(options.beforeBackup ? { beforeBackup: options.beforeBackup } : {}),
   };
   if (options.failpoints) injectFailpoints(ctx, options.failpoints);
   return ctx;
@@ -203,23 +234,13 @@ export function webDependencies(system: BackupSystem, config: Config, db: Db): A
     manager: system.manager,
     tracker: system.tracker,
     scheduler: system.scheduler,
+    drills: system.drills,
     logReader: system.log.reader,
     audit: system.log.write,
     mailBackup: system.mailBackup,
-  };
-}
-
-/** Engine events become log lines, run records, and the mails of restores. */
-function engineEvents(log: EventLog, runs: RunRecords, notifier: BackupNotifier, track: (mail: Promise<unknown>) => void): EventSink {
-  return (event) => {
-    log.sink(event);
-    runs.sink(event);
-    if (event.type === 'restore.failed') {
-      const { type: _type, ...failure } = event;
-      track(notifier.restoreFailed(failure));
-    }
-    // Once per pending safety archive, and once when it is written after all.
-    if (event.type === 'restore.safety-pending' && event.attempt === 1) track(notifier.safetyArchivePending(event));
-    if (event.type === 'restore.safety-written') track(notifier.safetyArchiveWritten(event));
+    disk: system.watching.disk,
+    testMail: system.watching.testMail,
+    metrics: system.watching.monitoring.metrics,
+    settings: system.settings,
   };
 }

@@ -2,7 +2,7 @@ const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
 
 /**
- * The limits of format 1, in one place for the writer and the reader: the
+ * The limits of the archive format, in one place for the writer and the reader: the
  * reader refuses what breaks them (a hostile archive cannot exhaust memory or
  * disk), and the writer refuses to write it, so that every archive the
  * product writes, it can read back.
@@ -23,6 +23,20 @@ export const ARCHIVE_LIMITS = Object.freeze({
    * can make the reader inflate and parse.
    */
   maxEntryBytes: 64 * GiB,
+  /** MongoDB's largest document (16 MiB, and the 16 KiB its own operations may add): no line may make more BSON. */
+  maxDocumentBytes: 16 * MiB + 16 * 1024,
+  /**
+   * Longer lines are converted straight to BSON in slices instead of by
+   * JSON.parse, so that no line, whatever its shape, needs more memory than
+   * its document: JSON.parse of 64 MiB of tiny values would take gigabytes.
+   */
+  streamedLineBytes: 1 * MiB,
+  /**
+   * Documents read for verifying or restoring are handed on in batches that
+   * also end at this many bytes (of lines, or of BSON read from the server),
+   * so that large documents do not pile up by the thousand.
+   */
+  batchBytes: 16 * MiB,
 });
 
 /** Why a line of this many bytes (without its newline) may not be in an archive ("länger als …"), or undefined. */

@@ -25,7 +25,7 @@ function invalid(message: string, cause?: unknown): AppError {
 /**
  * Opens a backup archive and reads its manifest. Nothing but the central
  * directory and the manifest is read, so this is cheap for a large archive.
- * Refuses anything that is not exactly what format 1 allows.
+ * Refuses anything that is not exactly what the format allows.
  */
 export async function openArchive(filePath: string): Promise<OpenedArchive> {
   const zip = await openZip(filePath);
@@ -120,7 +120,7 @@ function parseManifest(bytes: Buffer): Manifest {
   if (header?.format === ARCHIVE_FORMAT && typeof header.version === 'number' && header.version > ARCHIVE_VERSION) {
     throw new AppError(
       'ARCHIVE_UNSUPPORTED',
-      `Archivformat Version ${header.version} ist neuer als diese Programmversion (unterstützt: ${ARCHIVE_VERSION})`,
+      `Archivformat Version ${header.version} ist neuer als diese Programmversion (unterstützt: 1 bis ${ARCHIVE_VERSION})`,
     );
   }
   const result = manifestSchema.safeParse(raw);

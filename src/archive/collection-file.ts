@@ -17,34 +17,38 @@ export function documentSeparator(index: number): string {
   return index === 0 ? '' : ',\n';
 }
 
-/** Checks the framing line by line and hands out the document text of each line. */
+const OPEN = 0x5b;
+const CLOSE = 0x5d;
+const COMMA = 0x2c;
+
+/** Checks the framing line by line and hands out the document bytes of each line. */
 export class CollectionFileParser {
   private state: 'start' | 'documents' | 'ended' = 'start';
   private previousHadComma = false;
   private documents = 0;
   private lineNumber = 0;
 
-  /** Returns the document text of the line, or undefined for a framing line. */
-  line(text: string): string | undefined {
+  /** Returns the document bytes of the line (without its comma), or undefined for a framing line. */
+  line(bytes: Buffer): Buffer | undefined {
     this.lineNumber++;
     if (this.state === 'start') {
-      if (text !== '[') this.fail('erwartet "[" in der ersten Zeile');
+      if (!isOnly(bytes, OPEN)) this.fail('erwartet "[" in der ersten Zeile');
       this.state = 'documents';
       return undefined;
     }
     if (this.state === 'ended') {
-      if (text !== '') this.fail('Text nach dem Ende des Arrays');
+      if (bytes.length > 0) this.fail('Text nach dem Ende des Arrays');
       return undefined;
     }
-    if (text === ']') {
+    if (isOnly(bytes, CLOSE)) {
       if (this.previousHadComma) this.fail('Komma nach dem letzten Dokument');
       this.state = 'ended';
       return undefined;
     }
     if (this.documents > 0 && !this.previousHadComma) this.fail('fehlendes Komma zwischen zwei Dokumenten');
-    this.previousHadComma = text.endsWith(',');
+    this.previousHadComma = bytes.at(-1) === COMMA;
     this.documents++;
-    return this.previousHadComma ? text.slice(0, -1) : text;
+    return this.previousHadComma ? bytes.subarray(0, -1) : bytes;
   }
 
   /** Call after the last line; throws unless the array was closed. */
@@ -60,4 +64,8 @@ export class CollectionFileParser {
   private fail(reason: string): never {
     throw new Error(`Zeile ${this.lineNumber}: ${reason}`);
   }
+}
+
+function isOnly(bytes: Buffer, byte: number): boolean {
+  return bytes.length === 1 && bytes[0] === byte;
 }

@@ -1,16 +1,18 @@
 import { createHash } from 'node:crypto';
 import type { Document } from 'mongodb';
 import { AppError } from '../shared/app-error.js';
+import { ARCHIVE_LIMITS } from './archive-limits.js';
 import type { OpenedArchive } from './archive-reader.js';
 import { CollectionFileParser } from './collection-file.js';
-import { lineToDocument } from './extended-json.js';
+import { checkLine, lineToDocument } from './extended-json.js';
 import { splitLines } from './line-splitter.js';
 import type { ManifestCollection } from './manifest.js';
 
-/** A batch also ends at this much Extended JSON, so that large documents do not pile up by the thousand. */
-const MAX_BATCH_TEXT = 16 * 1024 * 1024;
-
-/** A batch ends at this many documents, or once its lines hold about this many bytes of Extended JSON (counted in characters; at most 16 MiB). */
+/**
+ * A batch ends at this many documents, or once its lines hold this many bytes
+ * (never more than ARCHIVE_LIMITS.batchBytes, so that large documents do not
+ * pile up by the thousand).
+ */
 export interface BatchLimits {
   readonly documents: number;
   readonly bytes?: number;
@@ -21,19 +23,19 @@ function invalidEntry(collection: ManifestCollection, reason: string, cause?: un
 }
 
 /**
- * Streams the document lines of one collection file in batches, checking the
- * framing as it goes, and the count, size and SHA-256 against the manifest at
- * the end; the last batch comes only after those checks. A caller that
- * consumed every batch without an error has read exactly what the manifest
- * promises (the lines themselves are not parsed here).
+ * Streams the document lines of one collection file (bytes, without their
+ * comma) in batches, checking the framing as it goes, and the count, size and
+ * SHA-256 against the manifest at the end; the last batch comes only after
+ * those checks. A caller that consumed every batch without an error has read
+ * exactly what the manifest promises (the lines themselves are not parsed here).
  */
 export async function* readCollectionLines(
   archive: OpenedArchive,
   collection: ManifestCollection,
   limits: BatchLimits | number = 1000,
-): AsyncGenerator<string[]> {
-  const { documents: batchSize, bytes: textLimit = MAX_BATCH_TEXT } = typeof limits === 'number' ? { documents: limits } : limits;
-  const batchBytes = Math.min(textLimit, MAX_BATCH_TEXT);
+): AsyncGenerator<Buffer[]> {
+  const { documents: batchSize, bytes: byteLimit = ARCHIVE_LIMITS.batchBytes } = typeof limits === 'number' ? { documents: limits } : limits;
+  const batchBytes = Math.min(byteLimit, ARCHIVE_LIMITS.batchBytes);
   const hash = createHash('sha256');
   let bytes = 0;
   const stream = await archive.openEntry(collection.file);
@@ -46,7 +48,7 @@ export async function* readCollectionLines(
   }
 
   const parser = new CollectionFileParser();
-  let batch: string[] = [];
+  let batch: Buffer[] = [];
   let lineBytes = 0;
   try {
     for await (const line of splitLines(hashed())) {
@@ -75,18 +77,34 @@ export async function* readCollectionLines(
   if (batch.length > 0) yield batch;
 }
 
-/** readCollectionLines, each line parsed as canonical Extended JSON into its document. */
-export async function* readCollectionDocuments(
+/** readCollectionLines, each line read as the archive's format version says (field names unescaped, their order kept) into its document. */
+export function readCollectionDocuments(archive: OpenedArchive, collection: ManifestCollection, limits: BatchLimits | number = 1000): AsyncGenerator<Document[]> {
+  return parsedBatches(archive, collection, limits, lineToDocument);
+}
+
+/**
+ * Reads a collection file for verifying, keeping nothing: each line read
+ * exactly as restore reads it, or with `parse: false` only framing, count,
+ * size and SHA-256 checked. Yields how many lines each batch held.
+ */
+export async function* checkCollectionLines(archive: OpenedArchive, collection: ManifestCollection, options: { readonly parse: boolean }): AsyncGenerator<number> {
+  const batches = options.parse ? parsedBatches(archive, collection, 1000, checkLine) : readCollectionLines(archive, collection);
+  for await (const batch of batches) yield batch.length;
+}
+
+async function* parsedBatches<T>(
   archive: OpenedArchive,
   collection: ManifestCollection,
-  limits: BatchLimits | number = 1000,
-): AsyncGenerator<Document[]> {
+  limits: BatchLimits | number,
+  parse: (line: Buffer, version: number) => T,
+): AsyncGenerator<T[]> {
+  const { version } = archive.manifest;
   // Line 1 is the opening "[", so document i (from 0) is on line i + 2.
   let nextLine = 2;
   for await (const lines of readCollectionLines(archive, collection, limits)) {
-    yield lines.map((text) => {
+    yield lines.map((line) => {
       try {
-        return lineToDocument(text);
+        return parse(line, version);
       } catch (error) {
         throw invalidEntry(collection, `Zeile ${nextLine}: kein gültiges Extended JSON (${(error as Error).message})`, error);
       } finally {

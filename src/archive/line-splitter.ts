@@ -1,14 +1,13 @@
-import { TextDecoder } from 'node:util';
 import { lineSizeProblem } from './archive-limits.js';
 
 const NEWLINE = 0x0a;
 
 /**
- * Splits a byte stream into UTF-8 lines without ever holding more than the
- * archive's line limit of one line, so a huge single line cannot exhaust memory.
+ * Splits a byte stream into lines (bytes, not yet decoded) without ever
+ * holding more than the archive's line limit of one line, so a huge single
+ * line cannot exhaust memory.
  */
-export async function* splitLines(chunks: AsyncIterable<Buffer>): AsyncGenerator<string> {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
+export async function* splitLines(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   for await (const chunk of chunks) {
@@ -20,7 +19,7 @@ export async function* splitLines(chunks: AsyncIterable<Buffer>): AsyncGenerator
       const bytes = pendingBytes === 0 ? part : Buffer.concat([...pending, part]);
       pending = [];
       pendingBytes = 0;
-      yield decode(decoder, bytes);
+      yield bytes;
       start = newline + 1;
       newline = chunk.indexOf(NEWLINE, start);
     }
@@ -31,15 +30,7 @@ export async function* splitLines(chunks: AsyncIterable<Buffer>): AsyncGenerator
       pending.push(rest);
     }
   }
-  if (pendingBytes > 0) yield decode(decoder, Buffer.concat(pending));
-}
-
-function decode(decoder: TextDecoder, bytes: Uint8Array): string {
-  try {
-    return decoder.decode(bytes);
-  } catch {
-    throw new Error('ungültiges UTF-8');
-  }
+  if (pendingBytes > 0) yield Buffer.concat(pending);
 }
 
 function checkLineSize(bytes: number): void {

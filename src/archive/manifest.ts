@@ -3,7 +3,13 @@ import { isSafeCollectionName } from '../config/collections.js';
 import { BACKUP_KINDS } from './backup-name.js';
 
 export const ARCHIVE_FORMAT = 'scandy-backup';
-export const ARCHIVE_VERSION = 1;
+/** The version this program writes; it reads every version from 1 up to it. */
+export const ARCHIVE_VERSION = 2;
+/**
+ * 1: field names as they are. 2: field names that begin with `$` or are made
+ * only of digits are escaped (see field-names.ts).
+ */
+export const READABLE_VERSIONS = [1, 2] as const;
 export const MANIFEST_FILE = 'manifest.json';
 
 export function collectionFileName(collection: string): string {
@@ -33,7 +39,7 @@ export type ReadConsistency = (typeof READ_CONSISTENCIES)[number];
 export const manifestSchema = z
   .object({
     format: z.literal(ARCHIVE_FORMAT),
-    version: z.literal(ARCHIVE_VERSION),
+    version: z.union(READABLE_VERSIONS.map((v) => z.literal(v))),
     createdAt: z.iso.datetime(),
     kind: z.enum(BACKUP_KINDS),
     app: z.object({ name: z.string(), version: z.string() }),

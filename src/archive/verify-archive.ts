@@ -1,5 +1,5 @@
 import { withArchive } from './archive-reader.js';
-import { readCollectionDocuments, readCollectionLines } from './collection-reader.js';
+import { checkCollectionLines } from './collection-reader.js';
 import type { Manifest } from './manifest.js';
 
 export interface VerifyProgress {
@@ -32,13 +32,13 @@ export async function verifyArchive(
   onProgress?: (progress: VerifyProgress) => void,
   options: VerifyOptions = {},
 ): Promise<VerifyReport> {
-  const read = options.parseLines === false ? readCollectionLines : readCollectionDocuments;
+  const parse = options.parseLines !== false;
   return withArchive(filePath, async (archive) => {
     const total = archive.manifest.collections.reduce((sum, c) => sum + c.count, 0);
     let done = 0;
     for (const collection of archive.manifest.collections) {
-      for await (const batch of read(archive, collection)) {
-        done += batch.length;
+      for await (const checked of checkCollectionLines(archive, collection, { parse })) {
+        done += checked;
         onProgress?.({ collection: collection.name, documentsDone: done, documentsTotal: total });
       }
     }

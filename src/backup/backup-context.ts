@@ -1,4 +1,5 @@
 import type { Db } from 'mongodb';
+import type { BackupKind } from '../archive/backup-name.js';
 import type { ReadConsistency } from '../archive/manifest.js';
 import type { Config } from '../config/config.js';
 import type { AgeIdentities } from '../crypto/age-identities.js';
@@ -25,8 +26,8 @@ export type AfterLock = (ctx: BackupContext, lease: LockLease, options: AfterLoc
 export interface BackupContext {
   readonly db: Db;
   readonly collections: readonly string[];
-  /** What prune keeps (besides pinned backups and those in use). */
-  readonly retention: RetentionRules;
+  /** What prune keeps (besides pinned backups and those in use); replaced when the admins change it (settings). */
+  retention: RetentionRules;
   readonly store: BackupStore;
   readonly lock: OperationLock;
   readonly clock: Clock;
@@ -36,12 +37,15 @@ export interface BackupContext {
   readonly encryption: EncryptionKeys;
   capabilities(): Promise<ServerCapabilities>;
   readonly afterLock: AfterLock;
+  /** Asked before each backup: undefined lets it start, a German sentence refuses it (disk space). */
+  readonly beforeBackup?: BeforeBackupCheck;
 }
 
 export interface EncryptionKeys {
   readonly recipients: readonly string[];
   readonly identities: AgeIdentities | undefined;
 }
+export type BeforeBackupCheck = (kind: BackupKind, actor: string | undefined) => Promise<string | undefined>;
 
 /** Test-only hooks to inject a failure at a precise point of a backup or a restore. */
 export interface Failpoints {

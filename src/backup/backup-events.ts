@@ -28,7 +28,11 @@ export type BackupEvent =
   | { type: 'restore.safety-written'; source: string; name: string; actor?: string }
   /** Documents the app wrote during a restore that a unique index refused to merge; kept in a collection of their own. */
   | { type: 'restore.writes-kept-apart'; collection: string; keptIn: string; documents: number }
-  | { type: 'lock.taken-over'; from: string; purpose: string };
+  | { type: 'lock.taken-over'; from: string; purpose: string }
+  /** The restore drill: a backup restored into the scratch database and compared with its archive. */
+  | { type: 'drill.started'; backup: string; actor: string }
+  | { type: 'drill.succeeded'; backup: string; documents: number; durationMs: number; actor: string }
+  | { type: 'drill.failed'; backup: string; documents: number; durationMs: number; reason: string; actor: string };
 
 /** In this order; the restored data is live once 'swap' is done, the safety archive ('pre-restore') comes after. */
 export type RestoreStep = 'verify' | 'load' | 'swap' | 'pre-restore' | 'cleanup';

@@ -52,6 +52,8 @@ export async function createBackup(ctx: BackupContext, options: CreateBackupOpti
     const started = performance.now();
     let written: WrittenBackup | undefined;
     try {
+      const refusal = await ctx.beforeBackup?.(kind, actor);
+      if (refusal) throw new AppError('STORAGE_UNAVAILABLE', refusal);
       written = await writeBackupWithSnapshotFallback(ctx, kind, options.onProgress, options.source);
       await options.check?.(written);
     } catch (error) {

@@ -1,3 +1,4 @@
+import { MongoPinStore } from '../retention/pin-store.js';
 import { AppError } from '../shared/app-error.js';
 import type { BackupContext } from './backup-context.js';
 import { withOperation } from './operation-lock.js';
@@ -11,6 +12,7 @@ export async function deleteBackup(ctx: BackupContext, name: string, actor?: str
       throw new AppError('OPERATION_RUNNING', `Backup ${backup.name} wird gerade gelesen oder wiederhergestellt`);
     }
     await ctx.store.remove(backup.name);
+    await new MongoPinStore(ctx.db).unpin(backup.name);
     ctx.emit({ type: 'backup.deleted', name: backup.name, actor });
   });
   await forgetVerifications(ctx.db, [name]);

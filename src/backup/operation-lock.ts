@@ -160,7 +160,11 @@ function toHolder(doc: LockDocument): LockHolder {
 }
 
 function runningMessage(holder: LockHolder | undefined, timeZone: string): string {
-  const what = holder?.purpose.startsWith('restore') ? 'Eine Wiederherstellung' : 'Ein Backup';
+  const what = holder?.purpose.startsWith('restore')
+    ? 'Eine Wiederherstellung'
+    : holder?.purpose === 'drill'
+      ? 'Ein Wiederherstellungstest'
+      : 'Ein Backup';
   return `${what} läuft bereits${holder ? ` (seit ${formatGermanDateTime(holder.acquiredAt, timeZone)} Uhr, ${holder.owner})` : ''}`;
 }
 

@@ -3,12 +3,15 @@ import { archiveSourceFromArgument } from '../backup/archive-source.js';
 import type { ProgressListener } from '../backup/backup-events.js';
 import { CONTENT_NEEDS_KEY } from '../backup/verify-backup.js';
 import type { AgeIdentities } from '../crypto/age-identities.js';
+import { DecryptionError } from '../crypto/decryption-error.js';
 import type { BackupManager } from '../manager/backup-manager.js';
+import { describeIndexToConfirm, requireIndexConfirmation } from '../restore/index-review.js';
 import { safetyArchiveNote } from '../restore/restore-backup.js';
 import { AppError } from '../shared/app-error.js';
 import { adminCommand } from './admin-command.js';
 import { formatBytes, formatDuration } from '../shared/human-units.js';
 import { table } from './cli-output.js';
+import { drillOutput } from './drill-output.js';
 
 export interface CommandInput {
   readonly args: readonly string[];
@@ -19,6 +22,8 @@ export interface CommandInput {
   readonly password?: string | undefined;
   /** `--identity FILE`: secret keys for this one command. */
   readonly identities?: AgeIdentities | undefined;
+  /** restore: creates TTL and unique indexes the collections do not have now. */
+  readonly acceptIndexes?: boolean;
   /** For the accounts (`admin`); backups go through the manager. */
   readonly db: Db;
 }
@@ -26,6 +31,8 @@ export interface CommandInput {
 export interface CommandOutput {
   readonly json: unknown;
   readonly text: string;
+  /** The command ran but its answer is "no" (a failed drill): exit status 1 with this line on stderr, after the output. */
+  readonly failure?: string;
 }
 
 const ACTOR = 'CLI';
@@ -70,12 +77,15 @@ export const COMMANDS: Record<string, (manager: BackupManager, input: CommandInp
     };
   },
 
-  async restore(manager, { args, yes, preview, collections, onProgress, identities }) {
+  async restore(manager, { args, yes, preview, collections, onProgress, identities, acceptIndexes }) {
     const source = archiveSourceFromArgument(oneArgument('restore', args));
     if (preview) {
       const result = await manager.previewRestore(source, identities);
       const rows = [['Collection', 'jetzt', 'im Backup'], ...result.collections.map((c) => [c.name, String(c.current), String(c.backup)])];
-      const note = result.needsKey ? '\nVerschlüsselt: die Zahlen im Backup stammen aus seiner Beschreibung; Wiederherstellen braucht --identity DATEI.' : '';
+      const indexes = result.indexesToConfirm.map((index) => `\n  ${describeIndexToConfirm(index)}`).join('');
+      const note =
+        (indexes ? `\nNeue Indizes, die mit --accept-indexes bestätigt werden müssen:${indexes}` : '') +
+        (result.needsKey ? '\nVerschlüsselt: die Zahlen im Backup stammen aus seiner Beschreibung; Wiederherstellen braucht --identity DATEI.' : '');
       return { json: result, text: table(rows) + note };
     }
     if (!yes) {
@@ -85,6 +95,10 @@ export const COMMANDS: Record<string, (manager: BackupManager, input: CommandInp
           'Änderungen, die während der Wiederherstellung in Scandy gemacht werden, landen im Sicherungs-Backup, nicht in den wiederhergestellten Daten.',
       );
     }
+    // With an encrypted backup this reads its manifest with the key (a wrong or missing key is refused here, before anything starts).
+    const { indexesToConfirm, needsKey } = await manager.previewRestore(source, identities);
+    if (needsKey) throw new DecryptionError('no-identity');
+    requireIndexConfirmation(indexesToConfirm, collections, acceptIndexes === true, 'mit --accept-indexes');
     const result = await manager.restore({ source, actor: ACTOR, collections, onProgress, identities });
     return {
       json: result,
@@ -107,6 +121,14 @@ export const COMMANDS: Record<string, (manager: BackupManager, input: CommandInp
       json: { name: result.backup.name, size: result.backup.size, documents: result.documents, skipped: result.skipped },
       text: `Importiert als ${result.backup.name} (${result.documents} Dokumente${skipped}). Wiederherstellen mit: scandy-backup restore ${result.backup.name} --yes`,
     };
+  },
+
+  async drill(manager, { args }) {
+    if (args.length > 1) throw new AppError('INVALID_INPUT', 'drill erwartet höchstens einen NAME');
+    const drill = await manager.drill({ actor: ACTOR, ...(args[0] ? { source: archiveSourceFromArgument(args[0]) } : {}) });
+    // Only a scheduled drill may be skipped; one asked for always runs.
+    if (!drill) throw new AppError('INTERNAL', 'Der Wiederherstellungstest wurde nicht ausgeführt');
+    return drillOutput(drill);
   },
 
   admin: adminCommand,

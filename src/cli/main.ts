@@ -15,10 +15,13 @@ const USAGE = `Aufruf: scandy-backup BEFEHL [--json]
   verify NAME|DATEI               Archiv vollständig prüfen (ohne Datenbank) [--identity SCHLÜSSELDATEI]
   restore NAME|DATEI --yes        Wiederherstellen (der ersetzte Stand wird als Sicherungs-Backup aufbewahrt;
                                   Änderungen in Scandy währenddessen landen dort, nicht in den wiederhergestellten Daten)
-        [--collections a,b] [--preview] [--identity SCHLÜSSELDATEI]
+        [--collections a,b] [--preview] [--accept-indexes] [--identity SCHLÜSSELDATEI]
+                                  --accept-indexes: neue TTL- und eindeutige Indizes aus dem Backup anlegen (--preview zeigt sie)
   prune                           Alte Backups nach BACKUP_KEEP löschen
   import-legacy DATEI             Altes scandy_backup_*.json in ein Archiv umwandeln
   admin E-MAIL [--password P]     Admin anlegen oder Passwort neu setzen (ohne --password: erzeugt und ausgegeben)
+  drill [NAME]                    Wiederherstellung testen: neuestes (oder dieses) Backup in die Testdatenbank
+                                  (BACKUP_DRILL_DB) laden, byte-genau vergleichen, wieder löschen
   keygen [-o DATEI]               Neues Schlüsselpaar (age) für verschlüsselte Backups ausgeben (-o: in DATEI, Rechte 0600)`;
 
 /**
@@ -43,6 +46,7 @@ async function main(argv: readonly string[]): Promise<number> {
         json: { type: 'boolean', default: false },
         yes: { type: 'boolean', short: 'y', default: false },
         preview: { type: 'boolean', default: false },
+        'accept-indexes': { type: 'boolean', default: false },
         collections: { type: 'string' },
         password: { type: 'string' },
         identity: { type: 'string' },
@@ -73,6 +77,8 @@ async function main(argv: readonly string[]): Promise<number> {
     const system = composeBackupSystem({ config, db: database.db, ticker: false, identities });
     try {
       await system.manager.ensureDir();
+      // The admins' retention and schedule (settings on /admin/auto-backup) apply to the command line too.
+      await system.settings.refresh();
       const showProgress = !values.json && process.stderr.isTTY;
       const output = await run(system.manager, {
         args,
@@ -82,10 +88,16 @@ async function main(argv: readonly string[]): Promise<number> {
         onProgress: showProgress ? progressLine : undefined,
         password: values.password,
         identities: requestIdentities,
+        acceptIndexes: values['accept-indexes'],
         db: database.db,
       });
       if (showProgress) process.stderr.write('\r\x1b[K');
-      process.stdout.write((values.json ? JSON.stringify(output.json, null, 2) : output.text) + '\n');
+      const shown = values.json ? JSON.stringify(output.json, null, 2) : output.text;
+      if (shown) process.stdout.write(shown + '\n');
+      if (output.failure) {
+        process.stderr.write(`scandy-backup: ${output.failure}\n`);
+        return 1;
+      }
       return 0;
     } finally {
       await system.close();

@@ -10,6 +10,8 @@ export const emptyToUndefined = (value: unknown): unknown => (typeof value === '
 
 export const DEFAULT_BACKUP_TIMES = '06:00,18:00';
 export const DEFAULT_TIMEZONE = 'Europe/Berlin';
+/** BACKUP_MIN_FREE_MB: a backup starts only with at least this many MB free (and twice the newest archive). */
+export const DEFAULT_MIN_FREE_MB = 100;
 const TIME_OF_DAY = /^([01]\d|2[0-3]):[0-5]\d$/;
 export const TIMES_MESSAGE = 'muss eine kommagetrennte Liste von Uhrzeiten HH:MM sein (00:00 bis 23:59)';
 const TIMEZONE_MESSAGE = 'muss eine IANA-Zeitzone wie Europe/Berlin sein';

@@ -6,7 +6,8 @@ import { SCANDY_COLLECTIONS, isSafeCollectionName } from './collections.js';
 import { smtpConfigFrom, smtpVariables, type SmtpConfig } from './smtp-config.js';
 import { trustProxyVariable } from './trust-proxy.js';
 import { IDENTITY_FILE_VARIABLE, RECIPIENTS_VARIABLE, parseEncryptionRecipients } from './encryption-config.js';
-import { EMAIL_MESSAGE, emptyToUndefined, backupTimes, positiveNumber, timezone, wholeNumber } from './config-values.js';
+import { DEFAULT_MIN_FREE_MB, EMAIL_MESSAGE, emptyToUndefined, backupTimes, drillSchedule, positiveNumber, timezone, wholeNumber, type DrillSchedule } from './config-values.js';
+import { parsePingUrl } from './ping-url.js';
 
 export type { SmtpConfig } from './smtp-config.js';
 
@@ -30,6 +31,16 @@ export interface Config {
   readonly backupKeepMonthly: number;
   readonly backupCollections: readonly string[];
   readonly watchdogHours: number;
+  /** How often the restore drill runs (BACKUP_DRILL). */
+  readonly backupDrill: DrillSchedule;
+  /** The scratch database of the restore drill on the same server (BACKUP_DRILL_DB); never MONGODB_DB. */
+  readonly backupDrillDb: string;
+  /** BACKUP_MIN_FREE_MB: a backup starts only with at least this much (and twice the newest archive) free. */
+  readonly backupMinFreeMb: number;
+  /** BACKUP_PING_URL (healthchecks.io / Uptime Kuma style); may hold a token: never logged. */
+  readonly backupPingUrl: string | undefined;
+  /** METRICS_TOKEN: GET /metrics needs it as a Bearer token; unset: loopback clients only. */
+  readonly metricsToken: string | undefined;
   readonly smtp: SmtpConfig | undefined;
   readonly mailFrom: string;
   readonly mailAttachMaxBytes: number;
@@ -45,7 +56,7 @@ export interface Config {
   readonly trustProxy: false | number | string;
 }
 
-const SECRET_VARIABLES = new Set(['SMTP_PASS', 'SESSION_SECRET', 'ADMIN_PASSWORD', 'MONGODB_URI', 'SMTP_URL']);
+const SECRET_VARIABLES = new Set(['SMTP_PASS', 'SESSION_SECRET', 'ADMIN_PASSWORD', 'MONGODB_URI', 'SMTP_URL', 'BACKUP_PING_URL', 'METRICS_TOKEN']);
 
 const collections = z.preprocess(
   emptyToUndefined,
@@ -58,6 +69,9 @@ const collections = z.preprocess(
     })
     .transform((names) => [...new Set(names)]),
 );
+
+const DATABASE_NAME = /^[A-Za-z0-9_-]{1,63}$/;
+const DATABASE_NAME_MESSAGE = 'muss ein Datenbankname sein (Buchstaben, Ziffern, _ und -)';
 
 const mongoUri = z.preprocess(
   emptyToUndefined,
@@ -73,7 +87,7 @@ const schema = z.object({
     emptyToUndefined,
     z
       .string()
-      .regex(/^[A-Za-z0-9_-]{1,63}$/, 'muss ein Datenbankname sein (Buchstaben, Ziffern, _ und -)')
+      .regex(DATABASE_NAME, DATABASE_NAME_MESSAGE)
       .default('scandy'),
   ),
   PORT: wholeNumber(0, 65535, 3000),
@@ -100,6 +114,11 @@ const schema = z.object({
   BACKUP_KEEP_MONTHLY: wholeNumber(0, 10000, 0),
   BACKUP_COLLECTIONS: collections,
   BACKUP_WATCHDOG_HOURS: positiveNumber(26),
+  BACKUP_DRILL: z.preprocess(emptyToUndefined, drillSchedule.default('weekly')),
+  BACKUP_DRILL_DB: z.preprocess(emptyToUndefined, z.string().trim().regex(DATABASE_NAME, DATABASE_NAME_MESSAGE).optional()),
+  BACKUP_MIN_FREE_MB: wholeNumber(0, 100_000_000, DEFAULT_MIN_FREE_MB),
+  BACKUP_PING_URL: z.preprocess(emptyToUndefined, z.string().optional()),
+  METRICS_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16, 'muss mindestens 16 Zeichen lang sein').optional()),
   ...smtpVariables,
   MAIL_FROM: z.preprocess(emptyToUndefined, z.string().default('Scandy Backup <backup@localhost>')),
   MAIL_ATTACH_MAX_MB: positiveNumber(18),
@@ -127,6 +146,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     throw new AppError('CONFIG_INVALID', `Ungültige Konfiguration: ${variable} ${issue?.message ?? 'ist ungültig'}${shown}`);
   }
   const e = result.data;
+  const drillDb = e.BACKUP_DRILL_DB ?? `${e.MONGODB_DB}_restore_test`.slice(0, 63);
+  if (drillDb === e.MONGODB_DB) {
+    throw new AppError('CONFIG_INVALID', `Ungültige Konfiguration: BACKUP_DRILL_DB darf nicht die Datenbank der App (MONGODB_DB) sein (erhalten: "${drillDb}")`);
+  }
   const smtp = smtpConfigFrom(e);
   const encryptionRecipients = parseEncryptionRecipients(env[RECIPIENTS_VARIABLE]);
   const identityFile = e[IDENTITY_FILE_VARIABLE];
@@ -149,6 +172,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     backupKeepMonthly: e.BACKUP_KEEP_MONTHLY,
     backupCollections: Object.freeze(e.BACKUP_COLLECTIONS),
     watchdogHours: e.BACKUP_WATCHDOG_HOURS,
+    backupDrill: e.BACKUP_DRILL,
+    backupDrillDb: drillDb,
+    backupMinFreeMb: e.BACKUP_MIN_FREE_MB,
+    backupPingUrl: e.BACKUP_PING_URL === undefined ? undefined : parsePingUrl(e.BACKUP_PING_URL).href,
+    metricsToken: e.METRICS_TOKEN,
     smtp,
     mailFrom: e.MAIL_FROM,
     mailAttachMaxBytes: Math.floor(e.MAIL_ATTACH_MAX_MB * MB),

@@ -10,13 +10,11 @@
  *   Python's bare `NaN`, `Infinity`, `-Infinity` -> Double as well.
  * - Everything else stays as it is, in the key order of the file.
  */
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { parse } from 'lossless-json';
 import { Double, Int32, Long, ObjectId, type Document } from 'mongodb';
-import { isSafeCollectionName } from '../config/collections.js';
 import { AppError } from '../shared/app-error.js';
 import { offsetAt } from '../shared/wall-clock.js';
+import { LegacyReader, NON_FINITE_MARKER, SyntaxErrorLocator, invalid, type LegacyEvent } from './legacy-reader.js';
 
 export interface LegacyCollection {
   readonly name: string;
@@ -32,33 +30,36 @@ const INT32_MAX = 2n ** 31n - 1n;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
-/** Python writes non-finite floats as bare NaN/Infinity (not JSON); they are
- * quoted behind this marker before parsing. The random part makes a clash
- * with a real string impossible. */
-const NON_FINITE_MARKER = `\u0000scandy-non-finite-${randomUUID()}:`;
-const NON_FINITE_TOKEN = /-?Infinity|NaN/y;
-
-/** Parses and converts a whole legacy backup; collections in file order. */
+/** Parses and converts a whole legacy backup held in memory (tests, small files); collections in file order. */
 export function parseLegacyBackup(text: string): LegacyCollection[] {
-  const root = parseJson(quoteNonFiniteNumbers(text.replace(/^\uFEFF/, '')));
-  if (!isPlainObject(root)) {
-    throw invalid(`Die alte Sicherungsdatei muss ein JSON-Objekt der Form {"sammlung": [dokumente]} sein; gefunden: ${describe(root)}.`);
+  const collections: LegacyCollection[] = [];
+  const take = (events: LegacyEvent[]) => {
+    for (const event of events) {
+      if (event.type === 'collection') collections.push({ name: event.name, documents: [] });
+      else if (event.type === 'document') collections.at(-1)!.documents.push(convertDocument(event.document));
+    }
+  };
+  const body = text.replace(/^\uFEFF/, '');
+  try {
+    const reader = newLegacyReader();
+    take(reader.push(body));
+    take(reader.end());
+  } catch (error) {
+    const locator = new SyntaxErrorLocator();
+    throw syntaxError(error, locator.push(body) ?? locator.end());
   }
-  return Object.entries(root).map(([name, value]) => {
-    if (!isSafeCollectionName(name)) {
-      throw invalid(`Ungültiger Sammlungsname ${JSON.stringify(name)} in der alten Sicherungsdatei.`, { collection: name });
-    }
-    if (!Array.isArray(value)) {
-      throw invalid(`Sammlung "${name}": erwartet wird eine Liste von Dokumenten; gefunden: ${describe(value)}.`, { collection: name });
-    }
-    const documents = value.map((element: unknown, index) => {
-      if (!isPlainObject(element)) {
-        throw invalid(`Sammlung "${name}", Eintrag ${index} (ab 0 gezählt): erwartet wird ein Dokument (JSON-Objekt); gefunden: ${describe(element)}.`, { collection: name, index });
-      }
-      return convertDocument(element);
-    });
-    return { name, documents };
-  });
+  return collections;
+}
+
+export function newLegacyReader(): LegacyReader {
+  return new LegacyReader(parseNumber, describe);
+}
+
+/** An AppError as it is; any other error of the reader is a JSON syntax error, at `where` if known. */
+export function syntaxError(error: unknown, where: string | undefined): unknown {
+  if (error instanceof AppError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new AppError('ARCHIVE_INVALID', `Die alte Sicherungsdatei ist kein gültiges JSON${where ? ` (${where})` : ''}: ${message}`, { cause: error });
 }
 
 /**
@@ -75,18 +76,6 @@ export function legacyCreatedAt(fileName: string): Date | undefined {
   return new Date(wallClock - berlinOffset(guess));
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return parse(text, undefined, parseNumber);
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    const message = error instanceof Error ? error.message : String(error);
-    const position = /position (\d+)/.exec(message)?.[1];
-    const where = position === undefined ? '' : ` (${lineAndColumn(text, Number(position))})`;
-    throw new AppError('ARCHIVE_INVALID', `Die alte Sicherungsdatei ist kein gültiges JSON${where}: ${message}`, { cause: error });
-  }
-}
-
 function parseNumber(literal: string): Int32 | Long | Double {
   if (!INTEGER.test(literal)) return new Double(Number(literal));
   const value = BigInt(literal);
@@ -95,7 +84,7 @@ function parseNumber(literal: string): Int32 | Long | Double {
   throw invalid(`Die Ganzzahl ${literal} passt nicht in 64 Bit und kann nicht in MongoDB gespeichert werden.`);
 }
 
-function convertDocument(document: Record<string, unknown>): Document {
+export function convertDocument(document: Record<string, unknown>): Document {
   // Object.fromEntries defines own properties, so even a key "__proto__" stays data.
   return Object.fromEntries(Object.entries(document).map(([key, value]) => [key, convertValue(value, key)]));
 }
@@ -140,39 +129,6 @@ function berlinOffset(instant: number): number {
   return offsetAt(instant, 'Europe/Berlin');
 }
 
-/** Replaces bare NaN / Infinity / -Infinity outside strings by marked strings. */
-function quoteNonFiniteNumbers(text: string): string {
-  if (!text.includes('NaN') && !text.includes('Infinity')) return text;
-  let result = '';
-  let copied = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i];
-    if (inString) {
-      if (char === '\\') i++;
-      else if (char === '"') inString = false;
-    } else if (char === '"') {
-      inString = true;
-    } else if (char === 'N' || char === 'I' || char === '-') {
-      NON_FINITE_TOKEN.lastIndex = i;
-      const token = NON_FINITE_TOKEN.exec(text)?.[0];
-      if (token !== undefined) {
-        result += text.slice(copied, i) + JSON.stringify(NON_FINITE_MARKER + token);
-        i += token.length - 1;
-        copied = i + 1;
-      }
-    }
-  }
-  return result + text.slice(copied);
-}
-
-function lineAndColumn(text: string, position: number): string {
-  const before = text.slice(0, position);
-  const line = before.split('\n').length;
-  const column = position - before.lastIndexOf('\n');
-  return `Zeile ${line}, Spalte ${column}`;
-}
-
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
 }
@@ -184,8 +140,4 @@ function describe(value: unknown): string {
   if (typeof value === 'boolean') return 'ein Wahrheitswert';
   if (value instanceof Int32 || value instanceof Long || value instanceof Double) return 'eine Zahl';
   return 'ein Objekt';
-}
-
-function invalid(message: string, details?: Record<string, unknown>): AppError {
-  return new AppError('ARCHIVE_INVALID', message, details === undefined ? undefined : { details });
 }

@@ -58,6 +58,12 @@ export function describeBackupEvent(event: BackupEvent): string {
         `Während der Wiederherstellung in ${event.collection} geschrieben und wegen eines eindeutigen Index nicht zusammenführbar: ` +
         `${formatDocuments(event.documents)}, unverändert aufbewahrt in der Collection ${event.keptIn}`
       );
+    case 'drill.started':
+      return `Wiederherstellungstest gestartet mit ${event.backup} (${event.actor})`;
+    case 'drill.succeeded':
+      return `Wiederherstellungstest erfolgreich: ${event.backup} (${formatDocuments(event.documents)} byte-genau verglichen, ${formatDuration(event.durationMs)})`;
+    case 'drill.failed':
+      return prefixed('Wiederherstellungstest fehlgeschlagen', event.reason, `(${event.backup})`);
     case 'lock.taken-over':
       return `Sperre von ${event.from} übernommen (abgelaufen, Vorgang: ${event.purpose})`;
   }

@@ -24,9 +24,11 @@ export function createRedactor(secrets: readonly (string | undefined)[]): (text:
 
 /** The literal secret values of a configuration that must never reach a log or a mail. */
 export function secretsFromConfig(
-  config: Pick<Config, 'mongodbUri' | 'smtp' | 'adminPassword' | 'sessionSecret'>,
+  config: Pick<Config, 'mongodbUri' | 'smtp' | 'adminPassword' | 'sessionSecret'> & Partial<Pick<Config, 'backupPingUrl' | 'metricsToken'>>,
 ): string[] {
   return [
+    config.backupPingUrl,
+    config.metricsToken,
     config.smtp?.pass,
     config.adminPassword,
     config.sessionSecret,

@@ -128,6 +128,32 @@ export interface SafetyArchivePending {
   readonly actor?: string;
 }
 
+export interface DrillFailure {
+  readonly backup: string;
+  readonly reason: string;
+  readonly actor: string;
+}
+
+export function drillFailedMail(failure: DrillFailure, info: { readonly at: Date } & MailTimeSettings): MailContent {
+  const rows: [string, string][] = [
+    ['Zeitpunkt', when(info.at, info)],
+    ['Backup', failure.backup],
+    ['Gestartet von', failure.actor],
+    ['Grund', failure.reason],
+  ];
+  const text = [
+    'Hallo,',
+    '',
+    'der Wiederherstellungstest ist FEHLGESCHLAGEN: das Backup ließ sich nicht genau so in die Testdatenbank zurückspielen, wie es gesichert wurde.',
+    'Die Daten von Scandy wurden dabei nicht berührt. Bitte das Backup prüfen und ein neues erstellen.',
+    '',
+    table(rows),
+    '',
+    `Details stehen in Scandy unter ${AUTO_BACKUP_PAGE} und in der Datei auto_backup.log.`,
+  ].join('\n');
+  return { subject: `Scandy-Wiederherstellungstest FEHLGESCHLAGEN: ${failure.backup}`, text: text + SIGNATURE, attachments: [] };
+}
+
 export function safetyArchivePendingMail(pending: SafetyArchivePending, info: { readonly at: Date } & MailTimeSettings): MailContent {
   const text = [
     'Hallo,',

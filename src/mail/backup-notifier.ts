@@ -4,15 +4,18 @@ import { systemClock, type Clock } from '../shared/clock.js';
 import {
   backupFailedMail,
   backupSucceededMail,
+  drillFailedMail,
   restoreFailedMail,
   safetyArchivePendingMail,
   safetyArchiveWrittenMail,
   watchdogAlertMail,
+  type DrillFailure,
   type MailContent,
   type RestoreFailure,
   type SafetyArchivePending,
   type WatchdogAlert,
 } from './backup-mails.js';
+import { diskSpaceLowMail } from './disk-space-mail.js';
 import type { Mailer } from './mailer.js';
 import { MAIL_OFF_REASON } from './smtp-mailer.js';
 
@@ -32,6 +35,10 @@ export interface BackupNotifier {
   safetyArchivePending(pending: SafetyArchivePending): Promise<MailOutcome>;
   safetyArchiveWritten(written: { readonly source: string; readonly name: string }): Promise<MailOutcome>;
   watchdogAlert(alert: WatchdogAlert): Promise<MailOutcome>;
+  /** A restore drill found the backup does not come back as it was saved. */
+  drillFailed(failure: DrillFailure): Promise<MailOutcome>;
+  /** The backup volume fell below 20 % free (once per episode, see DiskWatch). */
+  diskSpaceLow(warning: string): Promise<MailOutcome>;
 }
 
 export interface RecipientLookup {
@@ -85,5 +92,7 @@ export function createBackupNotifier(options: BackupNotifierOptions): BackupNoti
     safetyArchivePending: (pending) => deliver(safetyArchivePendingMail(pending, { at: clock.now(), timeZone })),
     safetyArchiveWritten: (written) => deliver(safetyArchiveWrittenMail(written, { at: clock.now(), timeZone })),
     watchdogAlert: (alert) => deliver(watchdogAlertMail(alert, { timeZone })),
+    drillFailed: (failure) => deliver(drillFailedMail(failure, { at: clock.now(), timeZone })),
+    diskSpaceLow: (warning) => deliver(diskSpaceLowMail(warning)),
   };
 }

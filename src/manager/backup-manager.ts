@@ -18,6 +18,10 @@ import { pendingSafetyArchive, type PendingSafetyArchive } from '../restore/pend
 import { previewRestore, type RestorePreview } from '../restore/preview-restore.js';
 import { repairIfInterrupted, repairInterruptedRestore, resumePendingSafetyArchive } from '../restore/repair-interrupted-restore.js';
 import { restoreBackup, type RestoreOptions, type RestoreResult } from '../restore/restore-backup.js';
+import type { DrillRecord } from '../restore/drill/drill-records.js';
+import { lastDrill } from '../restore/drill/drill-records.js';
+import { runRestoreDrill, type DrillOptions } from '../restore/drill/restore-drill.js';
+import { MongoPinStore, type Pin } from '../retention/pin-store.js';
 import type { Clock } from '../shared/clock.js';
 import type { AgeIdentities } from '../crypto/age-identities.js';
 
@@ -67,6 +71,19 @@ export interface BackupManager {
   /** The periodic check: repairs an interrupted restore once the lock is free; true when nothing is left. */
   repairIfInterrupted(): Promise<boolean>;
   resumePendingSafetyArchive(): Promise<void>;
+  /**
+   * The restore drill: the newest (or the chosen) backup restored into the
+   * scratch database, compared and dropped, under the operation lock.
+   * Undefined only when `skipIfDrilledSince` found a drill since then.
+   */
+  drill(options: DrillOptions): Promise<DrillRecord | undefined>;
+  /** The newest recorded restore drill. */
+  lastDrill(): Promise<DrillRecord | undefined>;
+  /** "Behalten": the backup must exist; retention never removes it while pinned. */
+  pin(name: string, actor: string): Promise<Pin>;
+  /** True when there was a pin to remove. */
+  unpin(name: string): Promise<boolean>;
+  pinnedNames(): Promise<Set<string>>;
 }
 
 /** Public keys only: the server's secret keys never leave the context. */
@@ -75,7 +92,16 @@ export interface EncryptionStatus {
   readonly serverCanRead: boolean;
 }
 
-export function createBackupManager(ctx: BackupContext): BackupManager {
+export interface BackupManagerOptions {
+  /** The restore drill's scratch database on the same server (BACKUP_DRILL_DB). */
+  readonly drillDatabase: string;
+}
+
+export function createBackupManager(
+  ctx: BackupContext,
+  options: BackupManagerOptions = { drillDatabase: `${ctx.db.databaseName}_restore_test` },
+): BackupManager {
+  const pins = new MongoPinStore(ctx.db);
   return {
     backupDir: ctx.store.dir,
     clock: ctx.clock,
@@ -103,5 +129,10 @@ export function createBackupManager(ctx: BackupContext): BackupManager {
     repairInterruptedRestore: (options) => repairInterruptedRestore(ctx, options),
     repairIfInterrupted: () => repairIfInterrupted(ctx),
     resumePendingSafetyArchive: () => resumePendingSafetyArchive(ctx),
+    drill: (drillOptions) => runRestoreDrill(ctx, options.drillDatabase, drillOptions),
+    lastDrill: () => lastDrill(ctx.db),
+    pin: async (name, actor) => pins.pin((await ctx.store.find(name)).name, actor, ctx.clock.now()),
+    unpin: (name) => pins.unpin(name),
+    pinnedNames: () => pins.pinnedNames(),
   };
 }

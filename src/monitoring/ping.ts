@@ -1,4 +1,4 @@
-import { AppError } from '../shared/app-error.js';
+export { parsePingUrl } from '../config/ping-url.js';
 import { formatDuration } from '../shared/human-units.js';
 
 /** healthchecks.io / Uptime Kuma style: GET URL/start, URL (success), URL/fail. */
@@ -33,22 +33,6 @@ export interface PingerOptions {
 }
 
 export const PING_TIMEOUT_MS = 10_000;
-const VARIABLE = 'BACKUP_PING_URL';
-
-/** Reads BACKUP_PING_URL; a bad value throws one German line that never repeats the value (it may hold a token). */
-export function parsePingUrl(raw: string): URL {
-  let url: URL;
-  try {
-    url = new URL(raw.trim());
-  } catch {
-    throw new AppError('CONFIG_INVALID', `Ungültige Konfiguration: ${VARIABLE} ist keine gültige URL`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new AppError('CONFIG_INVALID', `Ungültige Konfiguration: ${VARIABLE} muss mit http:// oder https:// beginnen`);
-  }
-  return url;
-}
-
 /** `base` with `/start` or `/fail` appended to its path (query kept); the success ping is `base` itself. */
 export function pingUrlFor(base: URL, signal: PingSignal): URL {
   const url = new URL(base);

@@ -1,5 +1,6 @@
-import { BSON, type Collection, type Db, type Document } from 'mongodb';
-import { LOSSLESS_READ_OPTIONS } from '../archive/extended-json.js';
+import type { Collection, Db, Document } from 'mongodb';
+import { ARCHIVE_LIMITS } from '../archive/archive-limits.js';
+import { bsonToDocument } from '../archive/extended-json.js';
 import { errorCode, mergeDocuments, type KeptApartSink, type MergeItem, type MoveNames } from './merge-documents.js';
 
 export type { KeptApartSink, MoveNames } from './merge-documents.js';
@@ -66,18 +67,21 @@ async function* items(batches: AsyncIterable<Document[]>): AsyncGenerator<MergeI
   for await (const batch of batches) for (const doc of batch) yield { doc };
 }
 
-/** Every document of a collection, losslessly, in batches; `keep` may skip some by their raw bytes. */
+/** Every document of a collection, losslessly and in its field order, in batches; `keep` may skip some by their raw bytes. */
 export async function* rawBatches(collection: Collection, keep: (raw: Uint8Array) => boolean = () => true): AsyncGenerator<Document[]> {
   const cursor = collection.find({}, { raw: true, batchSize: 1000 });
   let batch: Document[] = [];
+  let batchBytes = 0;
   try {
     for await (const raw of cursor as AsyncIterable<unknown>) {
       const bytes = raw as Uint8Array;
       if (!keep(bytes)) continue;
-      batch.push(BSON.deserialize(bytes, LOSSLESS_READ_OPTIONS));
-      if (batch.length >= BATCH) {
+      batch.push(bsonToDocument(bytes));
+      batchBytes += bytes.length;
+      if (batch.length >= BATCH || batchBytes >= ARCHIVE_LIMITS.batchBytes) {
         yield batch;
         batch = [];
+        batchBytes = 0;
       }
     }
     if (batch.length > 0) yield batch;

@@ -9,6 +9,7 @@ import { describeError } from '../shared/app-error.js';
 import { collectionNames, renameIfExists, renameKeepingWrites } from './collection-moves.js';
 import { indexSpecsForCreate } from './index-specs.js';
 import { joinSlices } from './insert-batches.js';
+import { PARSE_SLICE, loadCollection } from './load-collection.js';
 import { keptApartSink, rollBackRestore } from './roll-back-restore.js';
 import {
   markCollection,
@@ -18,16 +19,6 @@ import {
   type JournalCollection,
   type RestoreJournal,
 } from './restore-journal.js';
-
-/**
- * Parsed 250 documents or 4 MiB of Extended JSON at a time (about 4 ms each),
- * inserted four such slices at a time: at most 1000 documents or about 16 MiB
- * per insert, which costs the server less per document than smaller batches
- * (100k: load 7.5-10.9 s instead of 10.0-15.0 s at 250, same run) and keeps
- * memory bounded for large documents.
- */
-const PARSE_SLICE = { documents: 250, bytes: 4 * 2 ** 20 };
-const SLICES_PER_INSERT = 4;
 
 /** The restore failed and putting the old data back failed too; the journal stays for recovery. */
 export class RollbackFailedError extends Error {
@@ -131,25 +122,11 @@ async function loadStaging(ctx: BackupContext, input: LoadAndSwapInput, plan: re
     const target = plan[i]!;
     const indexes = entry.indexes.length > 0 ? indexSpecsForCreate(entry.indexes) : await currentIndexSpecs(ctx.db, target);
     await ctx.db.createCollection(target.staging);
-    const staging = ctx.db.collection(target.staging);
-    let loaded = 0;
-    let inserting: Promise<unknown> = Promise.resolve();
-    // While the server inserts one batch, the next one is read, checked and parsed.
-    try {
-      for await (const batch of joinSlices(readCollectionDocuments(archive, entry, PARSE_SLICE), SLICES_PER_INSERT)) {
-        await inserting;
-        inserting = staging.insertMany(batch, { ordered: false });
-        inserting.catch(() => undefined);
-        loaded += batch.length;
-        documentsDone += batch.length;
-        input.onProgress?.({ operation: 'restore', phase: 'load', collection: entry.name, documentsDone, documentsTotal });
-        await failpointsOf(ctx)?.afterLoadBatch?.(entry.name, loaded);
-      }
-    } finally {
-      // An insert still on its way would re-create the staging collection after the rollback dropped it.
-      await inserting.catch(() => undefined);
-    }
-    await inserting;
+    await loadCollection(archive, entry, ctx.db.collection(target.staging), async (batchSize, loaded) => {
+      documentsDone += batchSize;
+      input.onProgress?.({ operation: 'restore', phase: 'load', collection: entry.name, documentsDone, documentsTotal });
+      await failpointsOf(ctx)?.afterLoadBatch?.(entry.name, loaded);
+    });
     if (indexes.length > 0) await ctx.db.command({ createIndexes: target.staging, indexes });
   }
 }

@@ -84,18 +84,25 @@ async function mergeOne(collection: Collection, { doc, base }: MergeItem, rule: 
 
 /** The update that applies what changed from `base` to `doc`; 'replace' where field names cannot be paths. */
 function changesSince(doc: Document, base: Document | undefined): Document | 'none' | 'replace' {
-  const keys = [...Object.keys(doc), ...Object.keys(base ?? {})];
+  const now = fields(doc);
+  const before = fields(base ?? {});
+  const keys = [...now.keys(), ...before.keys()];
   if (keys.some((key) => key.includes('.') || key.startsWith('$'))) return 'replace';
   const set: Document = {};
   const unset: Document = {};
-  for (const [key, value] of Object.entries(doc)) {
-    if (key !== '_id' && (!base || !(key in base) || !sameValue(value, base[key]))) set[key] = value;
+  for (const [key, value] of now) {
+    if (key !== '_id' && (!base || !before.has(key) || !sameValue(value, before.get(key)))) set[key] = value;
   }
-  for (const key of Object.keys(base ?? {})) if (key !== '_id' && !(key in doc)) unset[key] = '';
+  for (const key of before.keys()) if (key !== '_id' && !now.has(key)) unset[key] = '';
   const update: Document = {};
   if (Object.keys(set).length > 0) update.$set = set;
   if (Object.keys(unset).length > 0) update.$unset = unset;
   return Object.keys(update).length > 0 ? update : 'none';
+}
+
+/** A document's fields in order, also of an OrderedDocument (field names made of digits, see archive/field-names.ts). */
+function fields(doc: Document): Map<string, unknown> {
+  return doc instanceof Map ? (doc as Map<string, unknown>) : new Map(Object.entries(doc));
 }
 
 function sameValue(a: unknown, b: unknown): boolean {

@@ -4,6 +4,7 @@ import type { BackupNotifier } from '../mail/backup-notifier.js';
 import type { MailStatus } from '../mail/smtp-mailer.js';
 import { describeError } from '../shared/app-error.js';
 import type { StartTicker, Ticker } from './cron-ticker.js';
+import type { DailySchedule } from './schedule.js';
 import { PhaseMachine, type SchedulerPhase } from './scheduler-phase.js';
 import { INITIAL_STATE, type LastRun, type SchedulerState, type SchedulerStateStore } from './scheduler-state-store.js';
 import { cutOffRun, presentStatus, scheduleLoadedMessage, type BackupSchedulerStatus, type SchedulerControl } from './scheduler-status.js';
@@ -58,11 +59,16 @@ export class BackupScheduler implements SchedulerControl {
   private readonly watchingSince: Date;
   private readonly runner: SlotRunner;
   private readonly alarm: WatchdogAlarm;
+  /** Own copy: the admins' settings replace schedule and keep (reschedule); the runner shares it. */
+  private readonly options: { -readonly [K in keyof BackupSchedulerOptions]: BackupSchedulerOptions[K] };
+  /** Slots before the last change of the times are not caught up: a new time just past is no missed backup. */
+  private rescheduledAt: Date | undefined;
 
-  constructor(private readonly options: BackupSchedulerOptions) {
+  constructor(options: BackupSchedulerOptions) {
+    this.options = { ...options };
     this.watchingSince = options.clock.now();
-    this.runner = new SlotRunner(options, this.phase);
-    this.alarm = new WatchdogAlarm(options);
+    this.runner = new SlotRunner(this.options, this.phase);
+    this.alarm = new WatchdogAlarm(this.options);
   }
 
   get currentPhase(): SchedulerPhase {
@@ -104,6 +110,19 @@ export class BackupScheduler implements SchedulerControl {
     });
     this.inFlight = work;
     return work;
+  }
+
+  /**
+   * New times, time zone or retention count (the admins' settings): the next
+   * runs and the next tick use them at once. A slot of the new times before
+   * now is not caught up unless `catchUpMissed` (the settings read at start).
+   */
+  reschedule(schedule: DailySchedule, keep: number, options: { readonly catchUpMissed?: boolean } = {}): void {
+    const same = schedule.timeZone === this.options.schedule.timeZone && schedule.times.join() === this.options.schedule.times.join();
+    this.options.keep = keep;
+    if (same) return;
+    this.options.schedule = { times: [...schedule.times], timeZone: schedule.timeZone };
+    if (!options.catchUpMissed) this.rescheduledAt = this.options.clock.now();
   }
 
   async start(actor: string): Promise<void> {
@@ -157,6 +176,7 @@ export class BackupScheduler implements SchedulerControl {
     });
     if (plan.kind === 'reported') return { kind: 'taken', slot: plan.slot };
     if (plan.kind !== 'due') return plan;
+    if (this.rescheduledAt && plan.slot.getTime() < this.rescheduledAt.getTime()) return { kind: 'up-to-date', slot: plan.slot };
     return this.runner.carryOut(plan, now, this.stateError);
   }
 

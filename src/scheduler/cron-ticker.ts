@@ -12,11 +12,11 @@ export type StartTicker = (onTick: () => void) => Ticker;
  * decides on each tick itself, so a missed or doubled tick (DST, a busy
  * event loop) changes nothing.
  */
-export function everyMinute(timeZone: string): StartTicker {
+export function everyMinute(timeZone: string, name = 'scandy-auto-backup'): StartTicker {
   return (onTick) => {
     const task = cron.schedule('* * * * *', () => onTick(), {
       timezone: timeZone,
-      name: 'scandy-auto-backup',
+      name,
       suppressMissedWarning: true,
     });
     return { stop: () => void Promise.resolve(task.destroy()).catch(() => undefined) };

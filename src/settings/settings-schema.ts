@@ -127,8 +127,8 @@ export function settingsDefaultsFrom(
     | 'backupKeepMonthly'
     | 'smtp'
     | 'mailAttachMaxBytes'
+    | 'backupDrill'
   >,
-  drill: DrillSchedule = 'weekly',
 ): BackupSettings {
   return {
     backupTimes: config.backupTimes,
@@ -142,7 +142,7 @@ export function settingsDefaultsFrom(
     mailEnabled: config.smtp !== undefined,
     extraRecipients: [],
     mailAttachMaxMb: config.mailAttachMaxBytes / (1024 * 1024),
-    drill,
+    drill: config.backupDrill,
   };
 }
 

@@ -4,6 +4,7 @@
  */
 export type ErrorCode =
   | 'SETTINGS_CONFLICT'
+  | 'MAIL_OFF'
   | 'CONFIG_INVALID'
   | 'ARCHIVE_INVALID'
   | 'ARCHIVE_UNSUPPORTED'
@@ -22,6 +23,7 @@ export type ErrorCode =
 
 const httpStatusByCode: Record<ErrorCode, number> = {
   SETTINGS_CONFLICT: 409,
+  MAIL_OFF: 409,
   CONFIG_INVALID: 500,
   ARCHIVE_INVALID: 422,
   ARCHIVE_UNSUPPORTED: 422,

@@ -34,7 +34,6 @@ export interface DiskAssessment extends DiskSpace {
   readonly lowSpaceWarning: string | undefined;
 }
 
-export const DEFAULT_MIN_FREE_MB = 100;
 export const GROWTH_WINDOW_DAYS = 14;
 export const LOW_SPACE_RATIO = 0.2;
 

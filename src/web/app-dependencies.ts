@@ -5,7 +5,12 @@ import type { OperationTracker } from '../backup/operation-tracker.js';
 import type { Config } from '../config/config.js';
 import type { LogReader } from '../log/log-file-reader.js';
 import type { BackupManager } from '../manager/backup-manager.js';
+import type { DrillControl } from '../scheduler/drill-scheduler.js';
 import type { SchedulerControl } from '../scheduler/scheduler-status.js';
+import type { TestMailResult } from '../mail/test-mail.js';
+import type { BackupMetrics } from '../monitoring/metrics.js';
+import type { DiskWatch } from '../storage/disk-watch.js';
+import type { SettingsControl } from '../settings/live-settings.js';
 import type { LoginRateLimit } from './middleware/login-rate-limits.js';
 
 /** Everything the web app uses, handed in by the composition root (src/app/compose.ts) or a test. */
@@ -16,6 +21,8 @@ export interface AppDependencies {
   readonly manager: BackupManager;
   readonly tracker: OperationTracker;
   readonly scheduler: SchedulerControl;
+  /** The restore drill's schedule and last result; without it the pages show no drill card. */
+  readonly drills?: DrillControl;
   readonly logReader: LogReader;
   /** One line for the backup log: who downloaded, verified or uploaded what, who signed in. */
   readonly audit: (message: string) => void;
@@ -29,4 +36,12 @@ export interface AppDependencies {
   readonly sessionCheckMs?: number;
   /** Sends a finished manual backup by mail (POST /admin/api/backups with {mail: true}); without it that option is refused. */
   readonly mailBackup?: (result: BackupResult, actor: string) => Promise<void>;
+  /** Free space of the backup volume for the pages; without it they show none. */
+  readonly disk?: DiskWatch;
+  /** POST /admin/api/mail/test; without it the endpoint says mail is off. */
+  readonly testMail?: (actor: string) => Promise<TestMailResult>;
+  /** GET /metrics; without it the route answers 404. */
+  readonly metrics?: BackupMetrics;
+  /** "Einstellungen" on /admin/auto-backup and GET/PUT /admin/api/settings; without it they are not offered. */
+  readonly settings?: SettingsControl;
 }

@@ -14,6 +14,10 @@ import { authRoutes } from './routes/auth-routes.js';
 import { automationApiRoutes } from './routes/automation-api-routes.js';
 import { backupApiRoutes } from './routes/backup-api-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
+import { mailApiRoutes } from './routes/mail-api-routes.js';
+import { metricsRoutes } from './routes/metrics-routes.js';
+import { pinApiRoutes } from './routes/pin-api-routes.js';
+import { settingsApiRoutes } from './routes/settings-api-routes.js';
 import { pageRoutes } from './routes/page-routes.js';
 import { viewFormat } from './views/view-format.js';
 
@@ -33,6 +37,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(securityHeaders());
   app.use('/static', express.static(path.join(projectRoot, 'public'), { index: false, maxAge: '1h' }));
   app.use(healthRoutes(deps));
+  app.use(metricsRoutes(deps));
 
   const sessionSecret = sessionSecretLoader(deps);
   app.use(sessionMiddleware(deps, sessionSecret));
@@ -43,7 +48,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(prepareCsrf(sessionSecret));
 
   app.use(authRoutes(deps));
-  app.use('/admin/api', requireAdmin('api'), csrfProtection, backupApiRoutes(deps), automationApiRoutes(deps));
+  app.use('/admin/api', requireAdmin('api'), csrfProtection, backupApiRoutes(deps), automationApiRoutes(deps), mailApiRoutes(deps), pinApiRoutes(deps), settingsApiRoutes(deps));
   app.use('/admin', requireAdmin('page'), pageRoutes(deps));
   app.get('/', (_req, res) => res.redirect('/admin'));
 

@@ -82,6 +82,24 @@ export function unstorableTypesDocument(): Document {
   };
 }
 
-export function bsonBytes(doc: Document): Buffer {
+/**
+ * Documents that Extended JSON alone cannot keep: field names made of digits
+ * (JavaScript moves them first; a Map keeps the order a server would have)
+ * and subdocuments whose field names look like Extended JSON's own wrappers.
+ */
+export function lookAlikeDocuments(): (Document | Map<string, unknown>)[] {
+  return [
+    new Map<string, unknown>([['_id', new Int32(1)], ['name', 'Tabelle'], ['2023', new Int32(5)], ['2022', new Int32(4)], ['0', 'null']]),
+    { _id: new Int32(2), jahre: new Map<string, unknown>([['x', 1], ['2024', 'a'], ['7', 'b']]), liste: [new Map([['b', 1], ['10', 2], ['1', 3]])] },
+    { _id: new Int32(3), filter: { $regex: '^T', $options: 'i' } },
+    { _id: new Int32(4), x: { $date: '2024-01-01', note: 'bleibt' } },
+    { _id: new Int32(5), x: { $oid: 'abc' }, y: { $numberInt: '7' }, z: { $numberLong: 'viele' }, w: { $binary: { base64: 'AA==', subType: '00' } } },
+    { _id: new Int32(6), x: { $undefined: true }, y: { $minKey: 1 }, z: { $code: 'nur Text' }, t: { $timestamp: { t: 1, i: 2 } } },
+    { _id: new Int32(7), ref: { $id: new Int32(9), $ref: 'tools', extra: 'umgekehrte Reihenfolge' }, ok: { $ref: 'tools', $id: new Int32(9) } },
+    { _id: new Int32(8), $$preis: new Int32(2), $2023: 'schon mit $', $: 'nur ein Dollar', '': 'leerer Name' },
+  ];
+}
+
+export function bsonBytes(doc: Document | Map<string, unknown>): Buffer {
   return Buffer.from(BSON.serialize(doc));
 }

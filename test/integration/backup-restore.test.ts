@@ -62,7 +62,7 @@ beforeAll(async () => {
 });
 
 describe('backup and restore against the real database', () => {
-  it('creates a format-1 archive that lists every configured collection', async () => {
+  it('creates a format-2 archive that lists every configured collection', async () => {
     const result = await createBackup(context(), { kind: 'manual', actor: 'test' });
     backupName = result.backup.name;
     expect(backupName).toMatch(/^scandy-backup-\d{8}T\d{9}Z-manual\.zip$/);
@@ -91,7 +91,7 @@ describe('backup and restore against the real database', () => {
       expect(lines[0]).toBe('[');
       expect(lines[1]).toMatch(/^\{"_id":\{"\$oid":"[0-9a-f]{24}"\}.*\},$/);
       expect(archive.manifest.format).toBe('scandy-backup');
-      expect(archive.manifest.version).toBe(1);
+      expect(archive.manifest.version).toBe(2);
     } finally {
       archive.close();
     }

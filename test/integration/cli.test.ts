@@ -72,6 +72,30 @@ describe('npx scandy-backup', () => {
     expect(snapshotDifferences(before, await snapshot(t.db, collections))).toEqual([]);
   });
 
+  it('restore of a backup with a unique index the collection lacks now names it in --preview and needs --accept-indexes', async () => {
+    const tools = t.db.collection('tools');
+    const unique = (await tools.listIndexes().toArray()).find((index) => index.unique === true && index.key.barcode === 1);
+    expect(unique).toBeDefined();
+    await tools.dropIndex(unique!.name as string);
+
+    const preview = await runCli(['restore', name, '--preview'], env);
+    expect(preview.code).toBe(0);
+    expect(preview.stdout).toContain(`tools.${unique!.name} (eindeutig: barcode, lehnt doppelte Werte ab)`);
+    expect(preview.stdout).toContain('--accept-indexes');
+
+    const refused = await runCli(['restore', name, '--yes'], env);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    expect(refused.stderr).toContain(`tools.${unique!.name} (eindeutig: barcode`);
+    expect(refused.stderr).toContain('mit --accept-indexes');
+    expect((await tools.listIndexes().toArray()).some((index) => index.name === unique!.name)).toBe(false);
+
+    const accepted = await runCli(['restore', name, '--yes', '--accept-indexes', '--collections', 'tools'], env);
+    expect(accepted.stderr).toBe('');
+    expect(accepted.code).toBe(0);
+    expect((await tools.listIndexes().toArray()).some((index) => index.name === unique!.name && index.unique === true)).toBe(true);
+  });
+
   it('verify of a damaged file fails with one clear line', async () => {
     const damaged = path.join(backupDir, 'kaputt.zip');
     writeFileSync(damaged, 'PK\u0003\u0004 kein zip');
@@ -100,6 +124,16 @@ describe('npx scandy-backup', () => {
     // The unique barcode index of the current database survives a restore of an archive that lists no indexes.
     const indexes = await t.db.collection('tools').listIndexes().toArray();
     expect(indexes.some((i) => i.unique && i.key.barcode === 1)).toBe(true);
+  });
+
+  it('import-legacy of a file that breaks off after some documents says where and keeps no archive', async () => {
+    const before = readdirSync(backupDir);
+    const file = path.join(backupDir, 'scandy_backup_20250712_060000.json');
+    writeFileSync(file, `{"tools": [${'{"name": "Hammer"},\n'.repeat(2000)}{"name": "Säge",}]}`);
+    const result = await runCli(['import-legacy', file], env);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/kein gültiges JSON \(Zeile 2001, Spalte 17\)/);
+    expect(readdirSync(backupDir).filter((f) => f !== path.basename(file))).toEqual(before);
   });
 
   it('a bad configuration value stops with one line naming it', async () => {

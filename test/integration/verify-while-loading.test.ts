@@ -1,17 +1,13 @@
-import { createHash } from 'node:crypto';
-import { readdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { readdirSync } from 'node:fs';
 import { ObjectId } from 'mongodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { COLLECTION_FILE_START, collectionFileEnd, documentSeparator } from '../../src/archive/collection-file.js';
 import { documentToLine } from '../../src/archive/extended-json.js';
-import { collectionFileName } from '../../src/archive/manifest.js';
 import { createBackupContext } from '../../src/app/compose.js';
 import type { BackupContext } from '../../src/backup/backup-context.js';
 import { readJournal } from '../../src/restore/restore-journal.js';
 import { restoreBackup } from '../../src/restore/restore-backup.js';
 import { useTestDatabase } from '../helpers/database.js';
-import { rawZip } from '../helpers/raw-zip.js';
+import { collectionFileText, writeHandmadeArchive, type HandmadeEntry } from '../helpers/handmade-archive.js';
 import { scandyBackupLeftovers, snapshot, snapshotDifferences } from '../helpers/snapshot.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
@@ -26,51 +22,14 @@ beforeAll(async () => {
   await t.db.collection('workers').insertOne({ barcode: 'W1', firstname: 'Jürgen' });
 });
 
-function fileText(lines: readonly string[]): string {
-  return COLLECTION_FILE_START + lines.map((line, i) => documentSeparator(i) + line).join('') + collectionFileEnd(lines.length);
-}
-
-interface Entry {
-  readonly name: string;
-  /** What the manifest promises. */
-  readonly promised: string;
-  /** What the zip holds. */
-  readonly held?: string;
-  readonly count?: number;
-}
-
 /** A well-formed archive whose manifest may promise other content than an entry holds (same size, so only reading finds it). */
-function archive(file: string, entries: readonly Entry[]): string {
-  const manifest = {
-    format: 'scandy-backup',
-    version: 1,
-    createdAt: new Date().toISOString(),
-    kind: 'manual',
-    app: { name: 'scandy-backup', version: '0.1.0' },
-    database: t.dbName,
-    collections: entries.map((e) => ({
-      name: e.name,
-      file: collectionFileName(e.name),
-      count: e.count ?? e.promised.split('\n').length - 3,
-      bytes: Buffer.byteLength(e.promised),
-      sha256: createHash('sha256').update(e.promised).digest('hex'),
-      indexes: [],
-    })),
-  };
-  const target = path.join(backupDir, file);
-  writeFileSync(
-    target,
-    rawZip([
-      ...entries.map((e) => ({ name: collectionFileName(e.name), data: Buffer.from(e.held ?? e.promised), deflate: true })),
-      { name: 'manifest.json', data: Buffer.from(JSON.stringify(manifest)) },
-    ]),
-  );
-  return target;
+function archive(file: string, entries: readonly HandmadeEntry[]): string {
+  return writeHandmadeArchive(backupDir, file, t.dbName, entries);
 }
 
-const workers = fileText([documentToLine({ _id: new ObjectId(), barcode: 'W2', firstname: 'Anna-Lena' })]);
+const workers = collectionFileText([documentToLine({ _id: new ObjectId(), barcode: 'W2', firstname: 'Anna-Lena' })]);
 const toolLines = Array.from({ length: TOOLS_IN_ARCHIVE }, (_, i) => documentToLine({ _id: new ObjectId(), barcode: `A${i}`, name: `Werkzeug ${1000 + i}` }));
-const tools = fileText(toolLines);
+const tools = collectionFileText(toolLines);
 /** One character changed near the end: valid Extended JSON, same size, another SHA-256. */
 const toolsChanged = tools.replace(`Werkzeug ${1000 + TOOLS_IN_ARCHIVE - 10}`, `Werkzeug ${1000 + TOOLS_IN_ARCHIVE - 10}`.replace(/.$/, 'X'));
 

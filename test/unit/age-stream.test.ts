@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Encrypter } from 'age-encryption';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { MAX_HEADER_BYTES, startsWithAgeMagic } from '../../src/crypto/age-header.js';
 import { AgeIdentities } from '../../src/crypto/age-identities.js';
 import { generateKeyPair, type AgeKeyPair } from '../../src/crypto/age-keys.js';
@@ -99,9 +99,10 @@ describe('encryptStream / decryptStream', () => {
     const forEncryption = createReadStream(plainPath, { highWaterMark: 4096 });
     const encrypting = encryptStream(forEncryption, [pair.publicKey]);
     for await (const _ of encrypting) break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(forDecryption.destroyed).toBe(true);
-    expect(forEncryption.destroyed).toBe(true);
+    await vi.waitFor(() => {
+      expect(forDecryption.destroyed).toBe(true);
+      expect(forEncryption.destroyed).toBe(true);
+    }, { timeout: 5000 });
   });
 
   it('refuses to encrypt to nobody or to anything but an X25519 public key', () => {

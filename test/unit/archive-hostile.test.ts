@@ -196,8 +196,8 @@ describe('verify refuses bad archives and says why', () => {
   });
 
   it('refuses an archive of a future format version with a clear message', async () => {
-    const file = archiveOf([{ name: 'manifest.json', data: Buffer.from(manifestFor({}, { version: 2 })) }]);
-    expect(await refusal(file)).toMatch(/ARCHIVE_UNSUPPORTED: Archivformat Version 2/);
+    const file = archiveOf([{ name: 'manifest.json', data: Buffer.from(manifestFor({}, { version: 3 })) }]);
+    expect(await refusal(file)).toMatch(/ARCHIVE_UNSUPPORTED: Archivformat Version 3 ist neuer als diese Programmversion \(unterstützt: 1 bis 2\)/);
   });
 
   it('refuses an archive without a manifest, or with extra entries', async () => {

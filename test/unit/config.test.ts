@@ -16,7 +16,15 @@ describe('loadConfig', () => {
     expect(config.mongodbUri).toBeUndefined();
     expect(config.smtp).toBeUndefined();
     expect(config.mailAttachMaxBytes).toBe(18 * 1024 * 1024);
+    expect(config.backupDrill).toBe('weekly');
+    expect(config.backupDrillDb).toBe('scandy_restore_test');
+    expect(config.backupMinFreeMb).toBe(100);
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reads the restore drill schedule and its scratch database', () => {
+    expect(loadConfig({ MONGODB_DB: 'werkstatt', BACKUP_DRILL: 'daily' })).toMatchObject({ backupDrill: 'daily', backupDrillDb: 'werkstatt_restore_test' });
+    expect(loadConfig({ BACKUP_DRILL: 'off', BACKUP_DRILL_DB: 'probe' })).toMatchObject({ backupDrill: 'off', backupDrillDb: 'probe' });
   });
 
   it('reads the retention counts and tiers', () => {
@@ -28,6 +36,11 @@ describe('loadConfig', () => {
       BACKUP_KEEP_MONTHLY: '12',
     });
     expect(config).toMatchObject({ backupKeepManual: 8, backupKeepPreRestore: 1, backupKeepDaily: 7, backupKeepWeekly: 4, backupKeepMonthly: 12 });
+  });
+
+  it('reads BACKUP_MIN_FREE_MB', () => {
+    expect(loadConfig({ BACKUP_MIN_FREE_MB: '2048' }).backupMinFreeMb).toBe(2048);
+    expect(loadConfig({ BACKUP_MIN_FREE_MB: '0' }).backupMinFreeMb).toBe(0);
   });
 
   it('sorts and de-duplicates backup times', () => {
@@ -42,6 +55,10 @@ describe('loadConfig', () => {
     ['BACKUP_KEEP_DAILY', '-1'],
     ['BACKUP_KEEP_WEEKLY', '1.5'],
     ['BACKUP_KEEP_MONTHLY', '10001'],
+    ['BACKUP_MIN_FREE_MB', 'viel'],
+    ['BACKUP_MIN_FREE_MB', '-5'],
+    ['BACKUP_PING_URL', 'ftp://hc-ping.com/abc'],
+    ['METRICS_TOKEN', 'kurz'],
     ['BACKUP_TIMES', '25:00'],
     ['BACKUP_TIMES', '6 Uhr'],
     ['BACKUP_TIMEZONE', 'Mars/Olympus'],
@@ -52,6 +69,8 @@ describe('loadConfig', () => {
     ['ADMIN_EMAIL', 'not-an-email'],
     ['MAIL_ATTACH_MAX_MB', '-3'],
     ['TRUST_PROXY', 'alle'],
+    ['BACKUP_DRILL', '0 4 * * 0'],
+    ['BACKUP_DRILL_DB', 'a b'],
     ['SMTP_TLS', 'aus'],
     ['BACKUP_ENCRYPTION_RECIPIENTS', 'age1abc'],
     ['BACKUP_ENCRYPTION_RECIPIENTS', 'AGE-SECRET-KEY-1GEHEIM'],
@@ -77,6 +96,9 @@ describe('loadConfig', () => {
     ['MAIL_ATTACH_MAX_MB', '-3', 'MAIL_ATTACH_MAX_MB muss eine positive Zahl sein (erhalten: "-3")'],
     ['MAIL_ATTACH_MAX_MB', '0', 'MAIL_ATTACH_MAX_MB muss eine positive Zahl sein (erhalten: "0")'],
     ['PORT', '1.5', 'PORT muss eine ganze Zahl von 0 bis 65535 sein (erhalten: "1.5")'],
+    ['BACKUP_DRILL', 'monatlich', 'BACKUP_DRILL muss daily, weekly oder off sein (erhalten: "monatlich")'],
+    ['BACKUP_DRILL_DB', 'test/db', 'BACKUP_DRILL_DB muss ein Datenbankname sein (Buchstaben, Ziffern, _ und -) (erhalten: "test/db")'],
+    ['BACKUP_DRILL_DB', 'scandy', 'BACKUP_DRILL_DB darf nicht die Datenbank der App (MONGODB_DB) sein (erhalten: "scandy")'],
   ])('says %s=%s is wrong in the same words as always', (variable, value, message) => {
     expect(() => loadConfig({ [variable]: value })).toThrow(`Ungültige Konfiguration: ${message}`);
   });

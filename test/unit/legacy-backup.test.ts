@@ -279,6 +279,8 @@ describe('parseLegacyBackup rejects invalid files', () => {
     ['an empty collection name', '{"": []}', /Sammlungsname/],
     ['an empty file', '', /kein gültiges JSON/],
     ['a truncated file', '{"tools": [{"a": 1}', /kein gültiges JSON/],
+    ['a collection named twice', '{"tools": [], "workers": [], "tools": [{}]}', /Sammlung "tools" kommt in der alten Sicherungsdatei doppelt vor/],
+    ['a document over 16 MiB (the file is read one document at a time)', `{"tools": [{}, {"a": "${'x'.repeat(16 * 1024 * 1024)}"}]}`, /Sammlung "tools", Eintrag 1 .*größer als 16 MiB/],
   ])('%s', (_label, text, message) => {
     expectInvalid(text, message);
   });

@@ -94,7 +94,7 @@ describe('settings schema', () => {
   });
 
   it('takes its defaults from the environment', () => {
-    const config = loadConfig({ BACKUP_TIMES: '05:00', BACKUP_KEEP: '12', BACKUP_KEEP_WEEKLY: '4', MAIL_ATTACH_MAX_MB: '10' });
+    const config = loadConfig({ BACKUP_TIMES: '05:00', BACKUP_KEEP: '12', BACKUP_KEEP_WEEKLY: '4', MAIL_ATTACH_MAX_MB: '10', BACKUP_DRILL: 'daily' });
     const defaults = settingsDefaultsFrom(config);
     expect(defaults).toEqual({
       backupTimes: ['05:00'],
@@ -108,7 +108,7 @@ describe('settings schema', () => {
       mailEnabled: false,
       extraRecipients: [],
       mailAttachMaxMb: 10,
-      drill: 'weekly',
+      drill: 'daily',
     });
     expect(Object.keys(defaults).sort()).toEqual([...SETTINGS_FIELD_NAMES].sort());
     expect(parseSettingsPatch(defaults)).toEqual(defaults);

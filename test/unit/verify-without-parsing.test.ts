@@ -1,9 +1,7 @@
-import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verifyArchive } from '../../src/archive/verify-archive.js';
-import { rawZip } from '../helpers/raw-zip.js';
+import { writeHandMadeArchive } from '../helpers/hand-made-archive.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
 const dir = useTempDir();
@@ -13,33 +11,7 @@ const NOT_EJSON = '[\n{"_id":{"$oid":"65f0c0ffee00000000000001"},"n":{"$numberIn
 
 /** An archive of one collection whose manifest promises `promised` while the entry holds `held`. */
 function archive(name: string, held: string, promised = held, count = 2): string {
-  const manifest = {
-    format: 'scandy-backup',
-    version: 1,
-    createdAt: '2026-11-27T07:00:00.000Z',
-    kind: 'pre-restore',
-    app: { name: 'scandy-backup', version: '0.1.0' },
-    database: 'scandy',
-    collections: [
-      {
-        name: 'tools',
-        file: 'collections/tools.json',
-        count,
-        bytes: Buffer.byteLength(promised),
-        sha256: createHash('sha256').update(promised).digest('hex'),
-        indexes: [],
-      },
-    ],
-  };
-  const file = path.join(dir, name);
-  writeFileSync(
-    file,
-    rawZip([
-      { name: 'collections/tools.json', data: Buffer.from(held), deflate: true },
-      { name: 'manifest.json', data: Buffer.from(JSON.stringify(manifest)) },
-    ]),
-  );
-  return file;
+  return writeHandMadeArchive(path.join(dir, name), { held, promised, count }, { version: 1, deflate: true });
 }
 
 describe('verifying an archive without parsing its lines (for one this process just wrote)', () => {

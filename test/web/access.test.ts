@@ -20,7 +20,7 @@ beforeAll(async () => {
 });
 
 interface Route {
-  readonly method: 'get' | 'post' | 'delete';
+  readonly method: 'get' | 'post' | 'put' | 'delete';
   readonly path: () => string;
   readonly page?: boolean;
 }
@@ -44,6 +44,11 @@ const routes: Route[] = [
   { method: 'post', path: () => '/admin/api/scheduler/start' },
   { method: 'post', path: () => '/admin/api/scheduler/stop' },
   { method: 'get', path: () => '/admin/api/log?lines=5' },
+  { method: 'get', path: () => '/admin/api/drill' },
+  { method: 'post', path: () => '/admin/api/drill' },
+  { method: 'get', path: () => '/admin/api/settings' },
+  { method: 'put', path: () => '/admin/api/settings' },
+  { method: 'post', path: () => '/admin/api/settings/preview' },
 ];
 
 const label = (r: Route) => `${r.method.toUpperCase()} ${r.path().replace(/scandy-backup-[^/]+\.zip/, ':name')}`;

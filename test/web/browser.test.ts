@@ -154,7 +154,7 @@ describe('the admin pages in a real Chromium', () => {
     // The page reloads when the backup is done: it is then the newest in the list.
     await page.locator('table tbody tr').first().filter({ hasText: 'manuell' }).waitFor({ timeout: 15_000 });
     expect((await w.manager.list()).length).toBe(before + 1);
-    expect(await page.locator('.facts').textContent()).toMatch(/Letztes Backup\s+(gerade eben|vor \d+ Minuten?)\s+erfolgreich\s+Backup \(manuell, von admin@example\.org\)/);
+    expect(await page.locator('#backup-card .facts').first().textContent()).toMatch(/Letztes Backup\s+(gerade eben|vor \d+ Minuten?)\s+erfolgreich\s+Backup \(manuell, von admin@example\.org\)/);
     await page.screenshot({ path: path.join(DOCS, 'dashboard.png'), fullPage: true });
   });
 
@@ -226,6 +226,59 @@ describe('the admin pages in a real Chromium', () => {
     await page.locator('#log', { hasText: '<b>Neue Zeile</b>' }).waitFor({ timeout: 10_000 });
     expect(await page.locator('#log b').count()).toBe(0);
     await page.screenshot({ path: path.join(DOCS, 'auto-backup.png'), fullPage: true });
+  });
+
+  it('change times and retention in "Einstellungen": the preview, then the next runs change; a stale second session gets 409', async () => {
+    // A second admin session loads the settings page before the change (its version becomes stale).
+    const other = await browser.newContext({ viewport: DESKTOP, locale: 'de-DE' });
+    try {
+      const stalePage = await other.newPage();
+      await stalePage.goto(`${base}/admin/auto-backup`);
+      await stalePage.getByLabel('E-Mail-Adresse').fill(ADMIN.email);
+      await stalePage.getByLabel('Passwort').fill(ADMIN.password);
+      await stalePage.getByRole('button', { name: 'Anmelden' }).click();
+      await stalePage.waitForURL(`${base}/admin/auto-backup`);
+
+      await page.goto(`${base}/admin/auto-backup`);
+      const card = page.locator('#settings-card');
+      await expect(card.locator('[data-field="backupTimes"] [data-role="source"]').textContent()).resolves.toBe('Umgebung (BACKUP_TIMES)');
+      const backups = await w.manager.list();
+      const manualCount = backups.filter((b) => b.kind !== 'auto' && b.kind !== 'pre-restore').length;
+      expect(manualCount).toBeGreaterThanOrEqual(2);
+
+      // Before saving: the preview shows the new times and which backups the new retention would delete.
+      await card.getByLabel('Backup-Zeiten').fill('05:45, 21:10');
+      await card.locator('[data-role="preview-runs"]', { hasText: '05:45' }).waitFor();
+      await expect(card.locator('[data-role="preview-runs"]').textContent()).resolves.toContain('21:10');
+      await expect(card.locator('[data-role="preview-retention"]').textContent()).resolves.toMatch(/^Kein Backup würde gelöscht/);
+      await card.getByLabel('Manuelle und hochgeladene Backups behalten').fill('1');
+      await card.locator('[data-role="preview-retention"]', { hasText: /würden? beim nächsten Aufräumen gelöscht/ }).waitFor();
+      await expect(card.locator('[data-role="preview-remove"] li').count()).resolves.toBe(manualCount - 1);
+      expect(await w.manager.list()).toHaveLength(backups.length);
+
+      await card.getByRole('button', { name: 'Speichern' }).click();
+      await page.waitForLoadState('load');
+      await page.locator('#settings-card [data-field="backupTimes"] [data-role="source"]', { hasText: 'Einstellungen' }).waitFor();
+      const nextRuns = page.locator('ul.plain').first();
+      await expect(nextRuns.locator('time').first().getAttribute('datetime')).resolves.toBeTruthy();
+      const runTimes = await nextRuns.locator('time').evaluateAll((els) => els.map((e) => (e as unknown as BrowserElement).getAttribute('title')));
+      expect(runTimes.every((t) => /(05:45|21:10)/.test(t ?? ''))).toBe(true);
+      expect((await w.scheduler.status()).times).toEqual(['05:45', '21:10']);
+
+      // The stale session's save is refused with the German 409 message; nothing of it is saved.
+      await stalePage.locator('#settings-card').getByLabel('Backup-Zeiten').fill('03:00');
+      await stalePage.locator('#settings-card').getByRole('button', { name: 'Speichern' }).click();
+      await stalePage.locator('[data-role="settings-result"]', { hasText: `von ${ADMIN.email} geändert` }).waitFor();
+      expect((await w.scheduler.status()).times).toEqual(['05:45', '21:10']);
+
+      // Back to the environment's times.
+      await page.locator('#settings-card [data-field="backupTimes"]').getByRole('button', { name: 'auf Standard zurücksetzen' }).click();
+      await page.locator('#settings-card [data-field="backupTimes"] [data-role="source"]', { hasText: 'Umgebung' }).waitFor();
+      expect((await w.scheduler.status()).times).toEqual(['06:00', '18:00']);
+      await page.screenshot({ path: path.join(DOCS, 'settings.png'), fullPage: true });
+    } finally {
+      await other.close();
+    }
   });
 
   it('every page works from 360 px up, with no serious accessibility findings', async () => {

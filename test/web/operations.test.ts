@@ -33,7 +33,16 @@ class GatedLock implements OperationLock {
 }
 
 let gated: GatedLock;
-const w = useWebApp({ lock: (db) => (gated = new GatedLock(db)) });
+/** While set, every read of a backup from the database fails, the safety archive's too. */
+let failArchiveReads = false;
+const w = useWebApp({
+  lock: (db) => (gated = new GatedLock(db)),
+  failpoints: {
+    afterReadBatch: () => {
+      if (failArchiveReads) throw new Error('Lesefehler (Test)');
+    },
+  },
+});
 let admin: SignedIn;
 let server: http.Server;
 let port = 0;
@@ -200,8 +209,7 @@ describe('long operations', () => {
   it('says on the pages, in the status and in the log when the safety archive of a restore is still pending, until it is written', async () => {
     await waitForIdle(w.tracker);
     const [source] = await names();
-    // A document Extended JSON cannot keep exactly makes every archive of the database fail, the safety archive too.
-    const unarchivable = await w.t.db.collection('ticket_notes').insertOne({ '2023': 'Spalte aus Excel' });
+    failArchiveReads = true;
 
     await post(`/admin/api/backups/${source}/restore`, { confirm: true, collections: ['tools'] }).expect(202);
     const last = await waitForIdle(w.tracker);
@@ -209,14 +217,14 @@ describe('long operations', () => {
     await logLine(w, 'das Sicherungs-Backup des ersetzten Stands steht noch aus');
 
     const status = await admin.agent.get('/admin/api/status').expect(200);
-    expect(status.body.pendingSafetyArchive).toMatchObject({ source, attempts: 1, lastError: expect.stringContaining('nicht verlustfrei') });
+    expect(status.body.pendingSafetyArchive).toMatchObject({ source, attempts: 1, lastError: expect.stringContaining('Lesefehler (Test)') });
     expect(status.body.scheduler.watchdog).toMatchObject({ ok: false, message: expect.stringContaining('steht noch aus') });
     expect((await admin.agent.get('/admin').expect(200)).text).toContain('steht noch aus');
     const again = await post(`/admin/api/backups/${source}/restore`, { confirm: true, collections: ['tools'] });
     expect(again.status).toBe(409);
     expect(again.body.error).toMatchObject({ code: 'SAFETY_BACKUP_PENDING', message: expect.stringContaining('steht noch aus') });
 
-    await w.t.db.collection('ticket_notes').deleteOne({ _id: unarchivable.insertedId });
+    failArchiveReads = false;
     await post('/admin/api/backups').expect(202);
     expect((await waitForIdle(w.tracker))?.ok).toBe(true);
     await logLine(w, 'Ausstehendes Sicherungs-Backup des ersetzten Stands');

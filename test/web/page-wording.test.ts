@@ -18,7 +18,7 @@ function visibleText(html: string): string {
 
 beforeAll(async () => {
   await seedDatabase(w.t.db, { docs: 300 });
-  // As the scheduler runs a backup it catches up on after a start (src/scheduler/automatic-backups.ts).
+  // As the scheduler runs a backup it catches up on after a start (its runBackup in src/app/compose.ts).
   w.tracker.launch({ operation: 'backup', subject: 'auto', actor: TRIGGER_CATCH_UP }, (hooks) =>
     w.manager.create({ kind: 'auto', actor: TRIGGER_CATCH_UP, onProgress: hooks.onProgress, onStarted: hooks.onStarted }),
   );

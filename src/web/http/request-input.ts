@@ -33,11 +33,22 @@ export function parseCreateBackupBody(body: unknown): { mail: boolean } {
 const restoreBody = z.object({
   collections: z.array(z.string().min(1).max(120)).max(200).optional(),
   confirm: z.literal(true, { message: 'Die Wiederherstellung ersetzt Daten und muss bestätigt werden (confirm: true)' }),
+  confirmIndexes: z.boolean().optional(),
 });
 
 /** The one confirmation check of a restore from the web: without `confirm: true` it is refused here. */
 export function parseRestoreBody(body: unknown): RestoreRequest {
-  return { collections: parseBody(restoreBody, body, 'Ungültige Anfrage: erwartet {collections?: string[], confirm: true}').collections };
+  const data = parseBody(restoreBody, body, 'Ungültige Anfrage: erwartet {collections?: string[], confirm: true, confirmIndexes?: boolean}');
+  return { collections: data.collections, confirmIndexes: data.confirmIndexes ?? false };
+}
+
+const drillBody = z.object({
+  name: z.string().refine((name) => parseBackupName(name) !== undefined, 'kein gültiger Backup-Name').optional(),
+});
+
+/** POST /admin/api/drill: `{name?}`, without a name the newest backup. */
+export function parseDrillBody(body: unknown): { name: string | undefined } {
+  return { name: parseBody(drillBody, body, 'Ungültige Anfrage: erwartet {name?: Backup-Name}').name };
 }
 
 /** A pasted or uploaded key file is a few lines; anything larger is the wrong text. */

@@ -1,10 +1,11 @@
 import express, { type Router } from 'express';
 import type { AppDependencies } from '../app-dependencies.js';
 import { streamOperationEvents } from '../http/operation-events.js';
-import { parseLogLines } from '../http/request-input.js';
+import { parseDrillBody, parseLogLines } from '../http/request-input.js';
 import { adminActor, sessionStillValid } from '../middleware/current-account.js';
 import { loadStatus } from '../use-cases/load-status.js';
 import { readLog } from '../use-cases/read-log.js';
+import { loadDrillView, runDrillNow } from '../use-cases/restore-drill.js';
 import { switchScheduler } from '../use-cases/switch-scheduler.js';
 
 /** How often a live event stream asks whether its session still stands. */
@@ -29,6 +30,14 @@ export function automationApiRoutes(deps: AppDependencies): Router {
 
   router.post('/scheduler/stop', async (_req, res) => {
     res.json({ scheduler: await switchScheduler(deps, false, adminActor(res)) });
+  });
+
+  router.get('/drill', async (_req, res) => {
+    res.json(await loadDrillView(deps));
+  });
+
+  router.post('/drill', async (req, res) => {
+    res.json({ drill: await runDrillNow(deps, parseDrillBody(req.body).name, adminActor(res)) });
   });
 
   router.get('/log', async (req, res) => {

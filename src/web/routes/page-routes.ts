@@ -5,6 +5,8 @@ import { sendBackupFile } from '../http/send-backup-file.js';
 import { csrfToken } from '../middleware/csrf.js';
 import { adminActor } from '../middleware/current-account.js';
 import { openBackupDownload } from '../use-cases/open-backup-download.js';
+import { loadDiskView } from '../use-cases/disk-view.js';
+import { loadSettingsView } from '../use-cases/settings-view.js';
 import { loadAutoBackupPage, loadBackupsPage, loadDashboard, loadRestorePage } from '../use-cases/page-models.js';
 
 /** The admin pages under /admin, behind requireAdmin('page'). Their buttons call the JSON API. */
@@ -18,7 +20,7 @@ export function pageRoutes(deps: AppDependencies): Router {
   });
 
   router.get('/', async (_req, res) => {
-    res.render('dashboard', { title: 'Übersicht', page: 'dashboard', ...(await loadDashboard(deps)) });
+    res.render('dashboard', { title: 'Übersicht', page: 'dashboard', ...(await loadDashboard(deps)), disk: await loadDiskView(deps) });
   });
 
   router.get('/backups', async (_req, res) => {
@@ -34,7 +36,13 @@ export function pageRoutes(deps: AppDependencies): Router {
   });
 
   router.get('/auto-backup', async (_req, res) => {
-    res.render('auto-backup', { title: 'Automatisches Backup', page: 'auto-backup', ...(await loadAutoBackupPage(deps)) });
+    res.render('auto-backup', {
+      title: 'Automatisches Backup',
+      page: 'auto-backup',
+      ...(await loadAutoBackupPage(deps)),
+      disk: await loadDiskView(deps),
+      settings: await loadSettingsView(deps),
+    });
   });
 
   return router;

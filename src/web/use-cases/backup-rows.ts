@@ -16,12 +16,14 @@ export interface BackupRow {
   /** Why the manifest could not be read, if it could not. */
   readonly problem: string | null;
   readonly verification: VerificationRecord | null;
+  /** "Behalten": never removed by retention. */
+  readonly pinned: boolean;
 }
 
 /** Every backup, newest first, with manifest counts and the last verify result. */
 export async function listBackupRows(deps: Pick<AppDependencies, 'manager'>): Promise<BackupRow[]> {
   const summaries = await deps.manager.list();
-  const verifications = await deps.manager.verifications(summaries.map((s) => s.name));
+  const [verifications, pinned] = await Promise.all([deps.manager.verifications(summaries.map((s) => s.name)), deps.manager.pinnedNames()]);
   return summaries.map((s) => ({
     name: s.name,
     createdAt: s.createdAt,
@@ -33,5 +35,6 @@ export async function listBackupRows(deps: Pick<AppDependencies, 'manager'>): Pr
     consistency: s.consistency ?? null,
     problem: s.problem ?? null,
     verification: verifications.get(s.name) ?? null,
+    pinned: pinned.has(s.name),
   }));
 }

@@ -9,6 +9,7 @@ import { backupLabel, operationLabel, runLabel } from '../wording/operation-labe
 import { listBackupRows, type BackupRow } from './backup-rows.js';
 import { monitoredStatus, type MonitoredStatus } from './monitored-status.js';
 import { operationsView, type OperationsView } from './operation-view.js';
+import { loadDrillView, type DrillView } from './restore-drill.js';
 
 const DASHBOARD_BACKUPS = 5;
 const PAGE_LOG_LINES = 200;
@@ -30,10 +31,13 @@ export interface DashboardModel {
   readonly lastBackup: LastBackupView | undefined;
   readonly operations: OperationsView;
   readonly mailAvailable: boolean;
+  readonly drill: DrillView;
 }
 
-export async function loadDashboard(deps: Pick<AppDependencies, 'scheduler' | 'manager' | 'tracker' | 'mailBackup'>): Promise<DashboardModel> {
-  const [{ scheduler, pendingSafetyArchive }, rows] = await Promise.all([monitoredStatus(deps), listBackupRows(deps)]);
+export async function loadDashboard(
+  deps: Pick<AppDependencies, 'scheduler' | 'manager' | 'tracker' | 'mailBackup' | 'drills' | 'config'>,
+): Promise<DashboardModel> {
+  const [{ scheduler, pendingSafetyArchive }, rows, drill] = await Promise.all([monitoredStatus(deps), listBackupRows(deps), loadDrillView(deps)]);
   const state = deps.tracker.state();
   return {
     scheduler,
@@ -43,6 +47,7 @@ export async function loadDashboard(deps: Pick<AppDependencies, 'scheduler' | 'm
     lastBackup: lastBackup(scheduler.lastRun, state.last, rows[0]),
     operations: operationsView(state),
     mailAvailable: deps.mailBackup !== undefined && scheduler.mail.enabled,
+    drill,
   };
 }
 
@@ -103,14 +108,18 @@ export interface AutoBackupModel {
   readonly logLineCount: number;
   /** Public keys only: the server's secret keys are never shown. */
   readonly encryption: { readonly recipients: readonly string[]; readonly serverCanRead: boolean };
+  readonly drill: DrillView;
 }
 
-export async function loadAutoBackupPage(deps: Pick<AppDependencies, 'scheduler' | 'logReader' | 'manager' | 'db'>): Promise<AutoBackupModel> {
-  const [{ scheduler, pendingSafetyArchive }, recipients, logLines] = await Promise.all([
+export async function loadAutoBackupPage(
+  deps: Pick<AppDependencies, 'scheduler' | 'logReader' | 'manager' | 'db' | 'drills' | 'config'>,
+): Promise<AutoBackupModel> {
+  const [{ scheduler, pendingSafetyArchive }, recipients, logLines, drill] = await Promise.all([
     monitoredStatus(deps),
     findRecipients(deps.db),
     deps.logReader.tail(PAGE_LOG_LINES),
+    loadDrillView(deps),
   ]);
   const encryption = deps.manager.encryptionStatus();
-  return { scheduler, pendingSafetyArchive, recipients, logLines, logLineCount: PAGE_LOG_LINES, encryption };
+  return { scheduler, pendingSafetyArchive, recipients, logLines, logLineCount: PAGE_LOG_LINES, encryption, drill };
 }

@@ -1,5 +1,6 @@
 import type { AgeIdentities } from '../../crypto/age-identities.js';
 import { DecryptionError } from '../../crypto/decryption-error.js';
+import { requireIndexConfirmation } from '../../restore/index-review.js';
 import { safetyArchiveNote } from '../../restore/restore-backup.js';
 import { AppError } from '../../shared/app-error.js';
 import type { AppDependencies } from '../app-dependencies.js';
@@ -10,6 +11,8 @@ export interface RestoreRequest {
   readonly collections: readonly string[] | undefined;
   /** The key an admin gave for an encrypted backup: for this one restore, kept nowhere. */
   readonly identities?: AgeIdentities | undefined;
+  /** Creates TTL and unique indexes the collections do not have now (see the preview's indexesToConfirm). */
+  readonly confirmIndexes: boolean;
 }
 
 /**
@@ -33,6 +36,7 @@ export async function startRestore(
   if (refused.length > 0) {
     throw new AppError('INVALID_INPUT', `Nicht im Backup oder nicht wiederherstellbar: ${refused.join(', ')}`);
   }
+  requireIndexConfirmation(preview.indexesToConfirm, collections, request.confirmIndexes, 'confirmIndexes: true');
   const launched = deps.tracker.launch(
     { operation: 'restore', subject: name, actor },
     (hooks) => deps.manager.restore({ source: { name }, collections, actor, identities: request.identities, onProgress: hooks.onProgress, onStarted: hooks.onStarted }),

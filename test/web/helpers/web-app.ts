@@ -6,6 +6,7 @@ import { hashPassword } from '../../../src/auth/password-hash.js';
 import { setAdminAccount } from '../../../src/auth/set-admin-account.js';
 import { usersCollection } from '../../../src/auth/user-accounts.js';
 import { composeBackupSystem, webDependencies, type BackupSystem } from '../../../src/app/compose.js';
+import type { Failpoints } from '../../../src/backup/backup-context.js';
 import type { OperationLock } from '../../../src/backup/operation-lock.js';
 import type { AgeIdentities } from '../../../src/crypto/age-identities.js';
 import { OperationTracker } from '../../../src/backup/operation-tracker.js';
@@ -13,6 +14,7 @@ import { loadConfig, type Config } from '../../../src/config/config.js';
 import type { EventLog } from '../../../src/log/event-log.js';
 import type { Mailer } from '../../../src/mail/mailer.js';
 import type { BackupManager } from '../../../src/manager/backup-manager.js';
+import type { DiskSpace } from '../../../src/storage/disk-space.js';
 import type { BackupScheduler } from '../../../src/scheduler/backup-scheduler.js';
 import type { AppDependencies } from '../../../src/web/app-dependencies.js';
 import { createApp } from '../../../src/web/create-app.js';
@@ -51,6 +53,10 @@ export interface WebAppOptions {
   readonly mailer?: Mailer;
   /** The server's own secret keys, as read from BACKUP_ENCRYPTION_IDENTITY_FILE at start; default none. */
   readonly identities?: AgeIdentities;
+  /** Test-only: failures injected at precise points of a backup or restore. */
+  readonly failpoints?: Failpoints;
+  /** Default: statfs of the temporary backup folder. */
+  readonly readDiskSpace?: (dir: string) => Promise<DiskSpace>;
 }
 
 /** A real app on a fresh test database, with an admin and a non-admin account. */
@@ -74,7 +80,9 @@ export function useWebApp(options: WebAppOptions = {}): WebTestApp {
       db: t.db,
       mailer: options.mailer,
       lock: options.lock?.(t.db),
+      failpoints: options.failpoints,
       ticker: false,
+      readDiskSpace: options.readDiskSpace,
       identities: options.identities,
     });
     const { log, manager, tracker, scheduler } = automatic;
