@@ -123,9 +123,9 @@ export const COMMANDS: Record<string, (manager: BackupManager, input: CommandInp
     };
   },
 
-  async drill(manager, { args }) {
+  async drill(manager, { args, identities }) {
     if (args.length > 1) throw new AppError('INVALID_INPUT', 'drill erwartet höchstens einen NAME');
-    const drill = await manager.drill({ actor: ACTOR, ...(args[0] ? { source: archiveSourceFromArgument(args[0]) } : {}) });
+    const drill = await manager.drill({ actor: ACTOR, identities, ...(args[0] ? { source: archiveSourceFromArgument(args[0]) } : {}) });
     // Only a scheduled drill may be skipped; one asked for always runs.
     if (!drill) throw new AppError('INTERNAL', 'Der Wiederherstellungstest wurde nicht ausgeführt');
     return drillOutput(drill);

@@ -21,7 +21,7 @@ const USAGE = `Aufruf: scandy-backup BEFEHL [--json]
   import-legacy DATEI             Altes scandy_backup_*.json in ein Archiv umwandeln
   admin E-MAIL [--password P]     Admin anlegen oder Passwort neu setzen (ohne --password: erzeugt und ausgegeben)
   drill [NAME]                    Wiederherstellung testen: neuestes (oder dieses) Backup in die Testdatenbank
-                                  (BACKUP_DRILL_DB) laden, byte-genau vergleichen, wieder löschen
+                                  (BACKUP_DRILL_DB) laden, byte-genau vergleichen, wieder löschen [--identity SCHLÜSSELDATEI]
   keygen [-o DATEI]               Neues Schlüsselpaar (age) für verschlüsselte Backups ausgeben (-o: in DATEI, Rechte 0600)`;
 
 /**

@@ -96,6 +96,23 @@ describe('scandy-backup with encryption', () => {
     expect(refused.stderr).toContain('--identity');
   });
 
+  it('drill reads an encrypted backup with --identity or the server key file; without a key it fails with the German reason', async () => {
+    const env2 = { BACKUP_DRILL_DB: `${t.dbName}_drill` };
+    const keyless = await cli(['drill', name, '--json'], env2);
+    expect(keyless.code).toBe(1);
+    expect(JSON.parse(keyless.stdout)).toMatchObject({ ok: false, backup: name });
+    expect(keyless.stderr).toContain('zum Lesen wird der geheime Schlüssel (AGE-SECRET-KEY-1…) gebraucht');
+
+    const withKey = await cli(['drill', name, '--identity', keyFile, '--json'], env2);
+    expect(withKey.stderr).toBe('');
+    expect(withKey.code).toBe(0);
+    expect(JSON.parse(withKey.stdout)).toMatchObject({ ok: true, backup: name, documents: 120 });
+
+    const serverKey = await cli(['drill', name, '--json'], { ...env2, BACKUP_ENCRYPTION_IDENTITY_FILE: keyFile });
+    expect(serverKey.code).toBe(0);
+    expect(JSON.parse(serverKey.stdout)).toMatchObject({ ok: true, documents: 120 });
+  });
+
   it('no key material in any output or the log', () => {
     const log = readFileSync(path.join(env.LOG_DIR ?? '', 'auto_backup.log'), 'utf8');
     for (const text of [...outputs.flatMap((o) => [o.stdout, o.stderr]), log]) {
