@@ -114,3 +114,34 @@ describe('an encrypted backup on a server without its secret key', () => {
     expect(answers.length).toBeGreaterThanOrEqual(7);
   });
 });
+
+describe('an encrypted backup that adds a unique index', () => {
+  it('the page without key offers the index confirmation; the restore with the key names the index, refuses without confirmIndexes and creates it with', async () => {
+    // (FerretDB has no TTL indexes; a unique one needs the same confirmation.)
+    await w.t.db.collection('tools').createIndex({ name: 1, _id: 1 }, { name: 'name_id_unique', unique: true });
+    const withIndex = (await w.manager.create({ kind: 'manual', actor: 'test' })).backup.name;
+    await w.t.db.collection('tools').dropIndex('name_id_unique');
+
+    const keyless = await admin.agent.get(`/admin/api/backups/${withIndex}/restore-preview`).expect(200);
+    expect(keyless.body).toMatchObject({ needsKey: true, indexesToConfirm: [] });
+    const page = await admin.agent.get(`/admin/backups/${withIndex}/restore`).expect(200);
+    expect(page.text).toContain('id="unseen-indexes"');
+    expect(page.text).toContain('id="confirm-indexes"');
+
+    const withKey = await post(`/admin/api/backups/${withIndex}/restore-preview`, { identity: secretKey });
+    expect(withKey.body).toMatchObject({
+      needsKey: false,
+      indexesToConfirm: [{ collection: 'tools', name: 'name_id_unique', key: { name: 1, _id: 1 }, unique: true }],
+    });
+
+    const refused = await post(`/admin/api/backups/${withIndex}/restore`, { confirm: true, identity: secretKey });
+    expect(refused.status).toBe(400);
+    expect((refused.body as { error: { message: string } }).error.message).toContain('tools.name_id_unique (eindeutig: name, _id');
+    expect((await w.t.db.collection('tools').indexes()).map((index) => index.name)).not.toContain('name_id_unique');
+
+    const started = await post(`/admin/api/backups/${withIndex}/restore`, { confirm: true, confirmIndexes: true, identity: secretKey });
+    expect(started.status).toBe(202);
+    expect(await waitForIdle(w.tracker)).toMatchObject({ ok: true });
+    expect((await w.t.db.collection('tools').indexes()).map((index) => index.name)).toContain('name_id_unique');
+  });
+});
