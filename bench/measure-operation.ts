@@ -13,6 +13,8 @@ import { createBackupContext } from '../src/app/compose.js';
 import type { OperationProgress, RestoreStep } from '../src/backup/backup-events.js';
 import { createBackup } from '../src/backup/create-backup.js';
 import { SCANDY_COLLECTIONS } from '../src/config/collections.js';
+import { readIdentityFile, userInput } from '../src/config/encryption-config.js';
+import type { AgeIdentities } from '../src/crypto/age-identities.js';
 import { connectDatabase } from '../src/db/connect.js';
 import { restoreBackup } from '../src/restore/restore-backup.js';
 import { describeError } from '../src/shared/app-error.js';
@@ -29,6 +31,9 @@ async function main(): Promise<void> {
   const spec = JSON.parse(process.argv[2] ?? '') as OperationSpec;
   const database = await connectDatabase(spec.uri, spec.dbName);
   try {
+    const encryption = 'encryption' in spec ? spec.encryption : undefined;
+    const identityFile = encryption?.identityFile;
+    const identities = identityFile ? await readIdentityFile(identityFile, userInput('--identity'), { requirePrivate: false }) : undefined;
     const ctx =
       spec.operation === 'drain'
         ? undefined
@@ -39,12 +44,13 @@ async function main(): Promise<void> {
               backupKeep: KEEP_EVERYTHING,
               backupKeepManual: KEEP_EVERYTHING,
               backupKeepPreRestore: KEEP_EVERYTHING,
+              encryptionRecipients: encryption?.recipients ?? [],
             },
             database.db,
           );
     await ctx?.store.ensureDir();
-    // Read before the meter starts: the restore's figures count the Extended JSON of the archive it reads.
-    const restoreBytes = spec.operation === 'restore' ? await manifestBytes(ctx!, spec.backupName) : 0;
+    // Read before the meter starts: the restore's figures count the Extended JSON of the archive it reads (an encrypted one: not counted).
+    const restoreBytes = spec.operation === 'restore' && !identities ? await manifestBytes(ctx!, spec.backupName) : 0;
 
     const meter = startProcessMeter();
     const started = performance.now();
@@ -57,7 +63,7 @@ async function main(): Promise<void> {
     } else if (spec.operation === 'fixed-cost') {
       measured = await runBackups(ctx!, spec.runs);
     } else {
-      measured = { ...(await runRestore(ctx!, spec.backupName, started, meter)), bytes: restoreBytes };
+      measured = { ...(await runRestore(ctx!, spec.backupName, started, meter, identities)), bytes: restoreBytes };
     }
     const wallMs = performance.now() - started;
     const figures: OperationFigures = { operation: spec.operation, wallMs, ...measured, ...meter.stop() };
@@ -89,7 +95,14 @@ async function runBackups(ctx: BackupContext, runs: number): Promise<Measured> {
   return { ...last!, runsMs };
 }
 
-async function runRestore(ctx: BackupContext, backupName: string, started: number, meter: ProcessMeter): Promise<Omit<Measured, 'bytes'>> {
+/** `identities`: the key given for this restore (as `--identity`); the server itself holds none, as recommended. */
+async function runRestore(
+  ctx: BackupContext,
+  backupName: string,
+  started: number,
+  meter: ProcessMeter,
+  identities: AgeIdentities | undefined,
+): Promise<Omit<Measured, 'bytes'>> {
   const phaseStarts = new Map<OperationProgress['phase'], number>();
   meter.startPart(RESTORE_PARTS.live);
   const onProgress = (p: OperationProgress) => {
@@ -97,7 +110,7 @@ async function runRestore(ctx: BackupContext, backupName: string, started: numbe
     phaseStarts.set(p.phase, performance.now());
     if (p.phase === 'pre-restore') meter.startPart(RESTORE_PARTS.safety);
   };
-  const result = await restoreBackup(ctx, { source: { name: backupName }, actor: 'bench', onProgress });
+  const result = await restoreBackup(ctx, { source: { name: backupName }, actor: 'bench', onProgress, identities });
   const ended = performance.now();
   if (result.safetyPending !== null) throw new Error(`safety archive not written: ${result.safetyPending}`);
   return { documents: result.documents, phases: restorePhases(started, ended, phaseStarts) };

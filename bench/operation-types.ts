@@ -1,10 +1,23 @@
+/** Encryption of the engine in the child: new archives to `recipients`; `identityFile` read as with --identity. */
+export interface EncryptionSpec {
+  readonly recipients: readonly string[];
+  readonly identityFile?: string;
+}
+
 /** What the orchestrator asks a measuring child process to do. */
 export type OperationSpec =
   | { readonly operation: 'drain'; readonly uri: string; readonly dbName: string }
-  | { readonly operation: 'backup'; readonly uri: string; readonly dbName: string; readonly backupDir: string }
+  | { readonly operation: 'backup'; readonly uri: string; readonly dbName: string; readonly backupDir: string; readonly encryption?: EncryptionSpec }
   /** Several backups of a tiny database in one process: what a backup costs besides its data. */
   | { readonly operation: 'fixed-cost'; readonly uri: string; readonly dbName: string; readonly backupDir: string; readonly runs: number }
-  | { readonly operation: 'restore'; readonly uri: string; readonly dbName: string; readonly backupDir: string; readonly backupName: string };
+  | {
+      readonly operation: 'restore';
+      readonly uri: string;
+      readonly dbName: string;
+      readonly backupDir: string;
+      readonly backupName: string;
+      readonly encryption?: EncryptionSpec;
+    };
 
 export type OperationName = OperationSpec['operation'];
 

@@ -5,19 +5,18 @@
  * mongorestore on the same data; prints the
  * table and writes bench/results.md and bench/results.png.
  */
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Db } from 'mongodb';
 import { SCANDY_COLLECTIONS } from '../src/config/collections.js';
-import { connectDatabase } from '../src/db/connect.js';
-import { startFerretDb } from '../src/db/local-ferretdb.js';
 import { seedDatabase } from '../src/seed/seed-database.js';
 import { describeError } from '../src/shared/app-error.js';
 import { projectRoot } from '../src/shared/project.js';
 import { USAGE, UsageError, commandLine, parseBenchArgs } from './args.js';
-import { cleaningUp, cleanup, installSignalHandlers, onCleanup } from './cleanup.js';
+import { BENCH_DIR, runBench, startBenchServer } from './bench-server.js';
+import { installSignalHandlers } from './cleanup.js';
 import { count, millis, seconds } from './format.js';
 import { timeListTenBackups } from './list-timing.js';
 import { describeMachine } from './machine.js';
@@ -27,7 +26,6 @@ import { renderReport } from './report.js';
 import type { BenchResults, FixedCost, SizeResult } from './results.js';
 import { runOperation, type MeasuredOperation } from './run-operation.js';
 
-const BENCH_DIR = path.join(projectRoot, 'bench');
 const RESULTS_MD = path.join(BENCH_DIR, 'results.md');
 const RESULTS_PNG = path.join(BENCH_DIR, 'results.png');
 
@@ -50,18 +48,8 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   installSignalHandlers();
 
-  const workRoot = path.join(BENCH_DIR, '.work');
-  mkdirSync(workRoot, { recursive: true });
-  const work = mkdtempSync(path.join(workRoot, 'run-'));
-  onCleanup(() => rmSync(work, { recursive: true, force: true }));
-
+  const { work, server, database, ferretDbVersion } = await startBenchServer('run-');
   log(`sizes ${args.sizes.map(count).join(', ')}; work folder ${path.relative(projectRoot, work)}`);
-  const server = await startFerretDb({ dataDir: path.join(work, 'ferretdb') });
-  onCleanup(() => server.stop());
-  const database = await connectDatabase(server.uri, 'admin');
-  onCleanup(() => database.close());
-  const buildInfo = await database.db.admin().command({ buildInfo: 1 });
-  const ferretDbVersion = String(buildInfo.ferretdbVersion ?? buildInfo.version ?? 'unknown');
   log(`FerretDB ${ferretDbVersion} on ${server.uri}`);
 
   const mongoTools = await locateMongoTools();
@@ -226,15 +214,4 @@ async function expectDocuments(db: Db, expected: number, when: string): Promise<
   if (total !== expected) throw new Error(`${total} documents in ${db.databaseName} ${when}, expected ${expected}`);
 }
 
-main(process.argv.slice(2))
-  .then(
-    (code) => code,
-    (error: unknown) => {
-      if (!cleaningUp()) log(`failed: ${describeError(error)}`);
-      return 1;
-    },
-  )
-  .then(async (code) => {
-    await cleanup();
-    process.exit(code);
-  });
+runBench(() => main(process.argv.slice(2)), log);

@@ -40,7 +40,14 @@ async function verify(button, name) {
   showMessage(message, `${name} wird geprüft …`);
   try {
     const result = await api('POST', backupUrl(name, '/verify'));
-    showMessage(message, `${name} ist vollständig und unverändert (${documents(result.documents)}).`, 'ok');
+    if (result.contentChecked === false) {
+      showMessage(
+        message,
+        `${name}: Größe und SHA-256 stimmen (${documents(result.documents)} laut Beschreibung). Den Inhalt prüft erst der geheime Schlüssel: ` +
+          'auf der Seite „Wiederherstellen“ eingeben und „Mit diesem Schlüssel prüfen“ wählen.',
+        'warn',
+      );
+    } else showMessage(message, `${name} ist vollständig und unverändert (${documents(result.documents)}).`, 'ok');
     reloadSoon();
   } catch (error) {
     showMessage(message, error.message, 'err');
@@ -86,7 +93,14 @@ function choosePlaces(name) {
 }
 
 const uploadForm = document.getElementById('upload-form');
-uploadForm?.querySelector('input[type="file"]').addEventListener('change', (event) => {
+const uploadIdentity = document.getElementById('upload-identity');
+document.getElementById('upload-identity-file')?.addEventListener('change', async (event) => {
+  const keyFile = event.currentTarget.files[0];
+  if (keyFile) uploadIdentity.value = await keyFile.text();
+  event.currentTarget.value = '';
+});
+
+uploadForm?.querySelector('#upload-file').addEventListener('change', (event) => {
   const file = event.currentTarget.files[0];
   uploadForm.querySelector('[data-role="file-name"]').textContent = file ? file.name : 'keine Datei gewählt';
   uploadForm.querySelector('button[type="submit"]').disabled = !file;
@@ -96,9 +110,11 @@ uploadForm?.addEventListener('submit', async (event) => {
   event.preventDefault();
   const form = event.currentTarget;
   const submit = form.querySelector('button[type="submit"]');
-  const file = form.querySelector('input[type="file"]').files[0];
+  const file = form.querySelector('#upload-file').files[0];
   if (!file) return;
   const data = new FormData();
+  // The key of an encrypted upload travels only in this request's body.
+  if (uploadIdentity?.value.trim()) data.append('identity', uploadIdentity.value);
   data.append('file', file);
   submit.disabled = true;
   showMessage(message, `${file.name} wird hochgeladen und geprüft …`);

@@ -1,12 +1,12 @@
 import type { Db } from 'mongodb';
-import { injectFailpoints, retentionRulesOf, type BackupContext, type BeforeBackupCheck, type Failpoints, type RetentionConfig } from '../backup/backup-context.js';
+import type { Failpoints } from '../backup/backup-context.js';
 import type { EventSink } from '../backup/backup-events.js';
 import type { BackupResult } from '../backup/create-backup.js';
 import { BackupStore } from '../backup/backup-store.js';
-import { MongoOperationLock, type OperationLock } from '../backup/operation-lock.js';
+import type { OperationLock } from '../backup/operation-lock.js';
 import { OperationTracker } from '../backup/operation-tracker.js';
 import type { Config } from '../config/config.js';
-import { detectCapabilities, type ServerCapabilities } from '../db/server-capabilities.js';
+import type { AgeIdentities } from '../crypto/age-identities.js';
 import { createEventLog, type EventLog } from '../log/event-log.js';
 import { createRedactor, secretsFromConfig } from '../log/redact.js';
 import { createBackupNotifier, type BackupNotifier } from '../mail/backup-notifier.js';
@@ -19,7 +19,6 @@ import { everyMinute, type StartTicker } from '../scheduler/cron-ticker.js';
 import type { DrillScheduler } from '../scheduler/drill-scheduler.js';
 import { createRunRecords } from '../scheduler/run-records.js';
 import { MongoSchedulerStateStore } from '../scheduler/scheduler-state-store.js';
-import { recoverInterruptedRestore } from '../restore/recover-interrupted-restore.js';
 import { MongoSlotClaims } from '../scheduler/slot-claims.js';
 import { describeError } from '../shared/app-error.js';
 import { systemClock, type Clock } from '../shared/clock.js';
@@ -28,7 +27,8 @@ import type { StoragePlace } from '../storage/storage-place.js';
 import type { AppDependencies } from '../web/app-dependencies.js';
 import { composeDrillScheduler, drillEvents } from './compose-drills.js';
 import { engineEvents, pendingMails } from './compose-events.js';
-import { offsiteCopiesOf, offsiteMailEvents } from './compose-offsite.js';
+import { createBackupContext } from './compose-context.js';
+import { offsiteMailEvents } from './compose-offsite.js';
 import { composeWatching, type Watching } from './compose-watching.js';
 import { composeSettings, initialMailSettings, liveMailOptions, withExtraRecipients } from './compose-settings.js';
 import type { LiveSettings } from '../settings/live-settings.js';
@@ -56,6 +56,8 @@ export interface ComposeOptions {
   readonly readDiskSpace?: (dir: string) => Promise<DiskSpace>;
   /** Instead of the bucket of config.s3 (tests: a client with the test server's keys). */
   readonly offsitePlace?: StoragePlace;
+  /** The server's secret keys (BACKUP_ENCRYPTION_IDENTITY_FILE, read at start), if it has any. */
+  readonly identities?: AgeIdentities | undefined;
 }
 
 /** The backup system of one process: the engine, the scheduler, the log and the mail, wired once. */
@@ -111,8 +113,16 @@ export function composeBackupSystem(options: ComposeOptions): BackupSystem {
   const drillSink = drillEvents({ notifier, metrics: watching.monitoring.metrics, clock, track: mails.track });
   const emit = engineEvents(log, runs, notifier, mails, [watching.monitoring.sink, drillSink, offsiteMailEvents(notifier, mails.track)]);
 
-  const ctx = createBackupContext(config, db, { emit, clock, store, lock: options.lock, failpoints: options.failpoints, beforeBackup: watching.disk.beforeBackup,
-    offsitePlace: options.offsitePlace });
+  const ctx = createBackupContext(config, db, {
+    emit,
+    clock,
+    store,
+    lock: options.lock,
+    failpoints: options.failpoints,
+    beforeBackup: watching.disk.beforeBackup,
+    identities: options.identities,
+    offsitePlace: options.offsitePlace,
+  });
   const manager = createBackupManager(ctx, { drillDatabase: config.backupDrillDb });
   const tracker = new OperationTracker();
   const scheduler = new BackupScheduler({
@@ -179,52 +189,7 @@ export function composeBackupSystem(options: ComposeOptions): BackupSystem {
   };
 }
 
-export interface BackupContextOptions {
-  readonly emit?: EventSink;
-  readonly clock?: Clock;
-  readonly lock?: OperationLock;
-  readonly store?: BackupStore;
-  readonly compressionLevel?: number;
-  /** Test-only: failures injected at precise points; kept beside the context, not in its type. */
-  readonly failpoints?: Failpoints;
-  /** What the server offers, instead of asking it (tests: claim snapshot reads on FerretDB). */
-  readonly capabilities?: ServerCapabilities;
-  readonly beforeBackup?: BeforeBackupCheck;
-  /** The bucket, instead of the one config.s3 names (tests). */
-  readonly offsitePlace?: StoragePlace;
-}
-
-/**
- * The engine's context. Every operation that takes the lock first repairs
- * what an interrupted restore left behind: that step lives in src/restore and
- * is registered here, so the engine below never imports it.
- */
-export function createBackupContext(
-  config: Pick<Config, 'backupDir' | 'backupCollections' | 'backupKeep'> & Partial<Pick<Config, 's3'>> & RetentionConfig,
-  db: Db,
-  options: BackupContextOptions = {},
-): BackupContext {
-  let capabilities: Promise<ServerCapabilities> | undefined;
-  const store = options.store ?? new BackupStore(config.backupDir);
-  const clock = options.clock ?? systemClock;
-  const emit = options.emit ?? (() => undefined);
-  const ctx: BackupContext = {
-    db,
-    collections: config.backupCollections,
-    retention: retentionRulesOf(config),
-    store,
-    lock: options.lock ?? new MongoOperationLock(db, config.backupTimezone ? { timeZone: config.backupTimezone } : {}),
-    clock,
-    emit,
-    compressionLevel: options.compressionLevel ?? 6,
-    capabilities: () => (capabilities ??= options.capabilities ? Promise.resolve(options.capabilities) : detectCapabilities(db)),
-    afterLock: recoverInterruptedRestore,
-    ...(options.beforeBackup ? { beforeBackup: options.beforeBackup } : {}),
-    offsite: offsiteCopiesOf(config, db, { store, clock, emit, place: options.offsitePlace }),
-  };
-  if (options.failpoints) injectFailpoints(ctx, options.failpoints);
-  return ctx;
-}
+export { createBackupContext, type BackupContextOptions } from './compose-context.js';
 
 /** What the web pages get of the system; a caller adds its own options (trust proxy, rate limits). */
 export function webDependencies(system: BackupSystem, config: Config, db: Db): AppDependencies {

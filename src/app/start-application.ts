@@ -1,5 +1,6 @@
 import { ensureFirstAdmin } from '../auth/ensure-first-admin.js';
 import type { Config } from '../config/config.js';
+import { readServerIdentities } from '../config/encryption-config.js';
 import { openDatabase } from '../db/open-database.js';
 import { isDatabaseEmpty, seedDatabase } from '../seed/seed-database.js';
 import { createApp } from '../web/create-app.js';
@@ -23,6 +24,7 @@ export interface RunningApplication {
  * what an operator needs to know at start.
  */
 export async function startApplication(config: Config, say: (line: string) => void): Promise<RunningApplication> {
+  const identities = await readServerIdentities(config.encryptionIdentityFile);
   const http = await listenHttp({ host: config.host, port: config.port });
   let database: Awaited<ReturnType<typeof openDatabase>> | undefined;
   let system: BackupSystem | undefined;
@@ -36,7 +38,7 @@ export async function startApplication(config: Config, say: (line: string) => vo
 
   try {
     database = await openDatabase(config, say);
-    system = composeBackupSystem({ config, db: database.db, echo: say });
+    system = composeBackupSystem({ config, db: database.db, echo: say, identities });
     const { manager } = system;
     await manager.ensureDir();
     // Before anything looks at the data: a restore killed mid-way is rolled back (a committed one is complete already).

@@ -2,6 +2,7 @@ import type { Db } from 'mongodb';
 import type { BackupKind } from '../archive/backup-name.js';
 import type { ReadConsistency } from '../archive/manifest.js';
 import type { Config } from '../config/config.js';
+import type { AgeIdentities } from '../crypto/age-identities.js';
 import type { ServerCapabilities } from '../db/server-capabilities.js';
 import { DEFAULT_RETENTION, type RetentionRules } from '../retention/retention-policy.js';
 import type { Clock } from '../shared/clock.js';
@@ -33,6 +34,8 @@ export interface BackupContext {
   readonly clock: Clock;
   readonly emit: EventSink;
   readonly compressionLevel: number;
+  /** Encryption of new archives (no recipients: off) and the server's own keys for reading them, if it has any. */
+  readonly encryption: EncryptionKeys;
   capabilities(): Promise<ServerCapabilities>;
   readonly afterLock: AfterLock;
   /** Copies to the bucket (BACKUP_S3_URL); undefined when off. */
@@ -41,6 +44,10 @@ export interface BackupContext {
   readonly beforeBackup?: BeforeBackupCheck;
 }
 
+export interface EncryptionKeys {
+  readonly recipients: readonly string[];
+  readonly identities: AgeIdentities | undefined;
+}
 export type BeforeBackupCheck = (kind: BackupKind, actor: string | undefined) => Promise<string | undefined>;
 
 /** Test-only hooks to inject a failure at a precise point of a backup or a restore. */

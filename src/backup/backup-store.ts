@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { chmod, mkdir, open, readFile, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { compareNewestFirst } from '../retention/retention-policy.js';
 import { AppError } from '../shared/app-error.js';
@@ -7,8 +7,10 @@ import {
   formatBackupName,
   isTempBackupName,
   parseBackupName,
+  sidecarNameFor,
   tempNameFor,
   type BackupKind,
+  type BackupNameOptions,
   type BackupName,
 } from '../archive/backup-name.js';
 
@@ -79,8 +81,9 @@ export class BackupStore {
     kind: BackupKind,
     now: Date,
     write: (tempPath: string, createdAt: Date) => Promise<T>,
+    options: BackupNameOptions = {},
   ): Promise<{ readonly backup: StoredBackup; readonly result: T }> {
-    const file = await this.reserve(kind, now);
+    const file = await this.reserve(kind, now, options);
     const release = this.markInUse(path.basename(file.tempPath));
     try {
       const result = await write(file.tempPath, file.createdAt);
@@ -94,12 +97,12 @@ export class BackupStore {
   }
 
   /** A unique name (UTC, milliseconds) and its temporary file path. */
-  private async reserve(kind: BackupKind, now: Date): Promise<NewBackupFile> {
+  private async reserve(kind: BackupKind, now: Date, options: BackupNameOptions): Promise<NewBackupFile> {
     await this.ensureDir();
     let time = now.getTime();
     for (;;) {
       const createdAt = new Date(time);
-      const name = formatBackupName(createdAt, kind);
+      const name = formatBackupName(createdAt, kind, options);
       const finalPath = path.join(this.dir, name);
       const tempPath = path.join(this.dir, tempNameFor(name));
       if (!existsSync(finalPath) && !existsSync(tempPath)) return { name, createdAt, tempPath, finalPath };
@@ -116,9 +119,38 @@ export class BackupStore {
     return this.find(file.name);
   }
 
+  /** Removes the archive, then its sidecar (an orphaned sidecar describes nothing and is never listed). */
   async remove(name: string): Promise<void> {
     const backup = await this.find(name);
     await unlink(backup.path);
+    await unlink(this.sidecarPath(backup.name)).catch(ignoreMissing);
+  }
+
+  /** Where the unencrypted description of a backup lives (`NAME.json`, archive/sidecar.ts). */
+  sidecarPath(name: string): string {
+    return path.join(this.dir, sidecarNameFor(name));
+  }
+
+  /** Writes a sidecar as `*.tmp`, then renames it: a sidecar that exists is complete. Mode 0600. */
+  async writeSidecar(name: string, text: string): Promise<void> {
+    const finalPath = this.sidecarPath(name);
+    const tempPath = tempNameFor(finalPath);
+    try {
+      await writeFile(tempPath, text, { mode: FILE_MODE, flag: 'w' });
+      await syncPath(tempPath, 'r+', FILE_MODE);
+      await rename(tempPath, finalPath);
+    } catch (error) {
+      await unlink(tempPath).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** The text of a backup's sidecar, or undefined when it has none (archives written before sidecars, uploads). */
+  async readSidecar(name: string): Promise<string | undefined> {
+    return readFile(this.sidecarPath(name), 'utf8').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw error;
+    });
   }
 
   /** Upload folders left by a process that died mid-upload (older than a day). */
@@ -140,9 +172,7 @@ export class BackupStore {
 
   async removeTempFile(name: string): Promise<void> {
     if (!isTempBackupName(name)) throw new AppError('INVALID_INPUT', `Keine temporäre Backup-Datei: ${name}`);
-    await unlink(path.join(this.dir, name)).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') throw error;
-    });
+    await unlink(path.join(this.dir, name)).catch(ignoreMissing);
   }
 
   /** Marks a backup (or temp file) as being read or written; prune leaves it alone until released. */
@@ -171,6 +201,10 @@ export class BackupStore {
     }
   }
 
+}
+
+function ignoreMissing(error: NodeJS.ErrnoException): void {
+  if (error.code !== 'ENOENT') throw error;
 }
 
 async function syncPath(target: string, flags: 'r' | 'r+', mode?: number): Promise<void> {

@@ -1,16 +1,19 @@
 import type { BackupKind } from '../archive/backup-name.js';
 import type { ReadConsistency } from '../archive/manifest.js';
 import { mergePlaces, type OffsiteState } from '../offsite/merge-places.js';
-import { describeError } from '../shared/app-error.js';
+import { AppError, describeError } from '../shared/app-error.js';
 import type { PlaceKind } from '../storage/storage-place.js';
 import { readArchiveSummary, type ArchiveSummary } from './archive-summary.js';
 import type { BackupContext } from './backup-context.js';
+import type { StoredBackup } from './backup-store.js';
+import { readValidSidecar } from './sidecar-check.js';
 
 export interface BackupSummary {
   readonly name: string;
   readonly createdAt: Date;
   readonly kind: BackupKind;
   readonly size: number;
+  readonly encrypted: boolean;
   /** Where it is: the backup folder (`local`), the bucket (`s3`), or both. */
   readonly locations: readonly PlaceKind[];
   /** Its copy in the bucket; undefined when off or never asked for. */
@@ -29,8 +32,9 @@ export const COUNTS_NOT_RECORDED = 'nur extern gespeichert, Zahlen noch nicht be
 
 /**
  * Every backup of the backup folder and the bucket, newest first, with
- * counts from its manifest (no document is read; for a backup in the bucket
- * only, the counts recorded when it was copied or checked).
+ * counts from its manifest, or from its sidecar when encrypted (no document
+ * is read, no key needed; for a backup in the bucket only, the counts
+ * recorded when it was copied or checked).
  */
 export async function listBackups(ctx: BackupContext): Promise<BackupSummary[]> {
   const local = await ctx.store.list();
@@ -39,19 +43,34 @@ export async function listBackups(ctx: BackupContext): Promise<BackupSummary[]> 
     ? await Promise.all([offsite.place.list().catch(() => undefined), offsite.records.all().catch(() => [])])
     : [[], []];
   const placed = offsite ? mergePlaces(local, bucket, records) : local.map((b) => ({ ...b, locations: ['local'] as const, offsite: undefined, recordedSummary: undefined }));
-  const pathOf = new Map(local.map((b) => [b.name, b.path]));
+  const storedOf = new Map(local.map((b) => [b.name, b]));
   return Promise.all(
     placed.map(async (backup) => {
-      const base = { name: backup.name, createdAt: backup.createdAt, kind: backup.kind, size: backup.size, locations: backup.locations, offsite: backup.offsite };
-      const filePath = pathOf.get(backup.name);
-      if (!filePath) return { ...base, ...countsOf(backup.recordedSummary) };
+      const base = {
+        name: backup.name,
+        createdAt: backup.createdAt,
+        kind: backup.kind,
+        size: backup.size,
+        encrypted: backup.encrypted,
+        locations: backup.locations,
+        offsite: backup.offsite,
+      };
+      const stored = storedOf.get(backup.name);
+      if (!stored) return { ...base, ...countsOf(backup.recordedSummary) };
       try {
-        return { ...base, ...countsOf(await readArchiveSummary(filePath)) };
+        return { ...base, ...countsOf(stored.encrypted ? await summaryBySidecar(ctx, stored) : await readArchiveSummary(stored.path)) };
       } catch (error) {
         return { ...base, ...countsOf(undefined, describeError(error)) };
       }
     }),
   );
+}
+
+async function summaryBySidecar(ctx: BackupContext, backup: StoredBackup): Promise<ArchiveSummary> {
+  const sidecar = await readValidSidecar(ctx.store, backup);
+  if (!sidecar) throw new AppError('ARCHIVE_INVALID', 'Verschlüsselt, ohne Beschreibung (NAME.json): Inhalt nur mit dem Schlüssel lesbar');
+  const collections = sidecar.collections.map((c) => ({ name: c.name, count: c.count }));
+  return { documents: collections.reduce((sum, c) => sum + c.count, 0), collections, consistency: sidecar.consistency ?? undefined };
 }
 
 function countsOf(summary: ArchiveSummary | undefined, problem = COUNTS_NOT_RECORDED) {

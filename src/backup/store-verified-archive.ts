@@ -15,9 +15,10 @@ export async function storeVerifiedArchive(
   ctx: BackupContext,
   sourcePath: string,
   verified: { readonly documents: number; readonly actor: string },
+  options: { readonly encrypted?: boolean } = {},
 ): Promise<StoredBackup> {
   const stored = await withOperation(ctx, 'upload', undefined, async () => {
-    const { backup } = await ctx.store.writeNew('upload', ctx.clock.now(), (tempPath) => rename(sourcePath, tempPath));
+    const { backup } = await ctx.store.writeNew('upload', ctx.clock.now(), (tempPath) => rename(sourcePath, tempPath), options);
     return backup;
   });
   ctx.offsite?.archived(stored);

@@ -5,6 +5,7 @@ import { bsonToLine } from '../archive/extended-json.js';
 import type { Manifest, ReadConsistency } from '../archive/manifest.js';
 import { EMPTY_COLLECTION, estimateCollection, readBatchSize } from '../db/collection-size.js';
 import { describeError } from '../shared/app-error.js';
+import { writeNewArchive } from './archive-sink.js';
 import { failpointsOf, type BackupContext } from './backup-context.js';
 import type { ProgressListener } from './backup-events.js';
 import type { StoredBackup } from './backup-store.js';
@@ -27,7 +28,7 @@ export interface BackupSource {
 
 /**
  * Streams the configured collections into a new archive: cursor -> Extended
- * JSON -> zip entry -> `*.tmp`, renamed only once complete. Any failure
+ * JSON -> zip entry (-> age, when encryption is on) -> `*.tmp`, renamed only once complete. Any failure
  * removes the temporary file and rejects. Does not lock or prune.
  * `snapshot` reads every collection in one snapshot session (only where the server offers it).
  */
@@ -76,7 +77,7 @@ export async function writeDatabaseBackup(
       }
     }
 
-    const { backup, result: manifest } = await ctx.store.writeNew(kind, ctx.clock.now(), (tempPath, createdAt) =>
+    const { backup, manifest } = await writeNewArchive(ctx, kind, (tempPath, createdAt) =>
       writeArchive(tempPath, { kind, createdAt, database: ctx.db.databaseName, consistency }, sources(), {
         compressionLevel: ctx.compressionLevel,
         onProgress: (p) => {

@@ -1,6 +1,9 @@
 import type { Db } from 'mongodb';
 import { archiveSourceFromArgument } from '../backup/archive-source.js';
 import type { ProgressListener } from '../backup/backup-events.js';
+import { CONTENT_NEEDS_KEY } from '../backup/verify-backup.js';
+import type { AgeIdentities } from '../crypto/age-identities.js';
+import { DecryptionError } from '../crypto/decryption-error.js';
 import type { BackupManager } from '../manager/backup-manager.js';
 import { describeIndexToConfirm, requireIndexConfirmation } from '../restore/index-review.js';
 import { safetyArchiveNote } from '../restore/restore-backup.js';
@@ -18,6 +21,8 @@ export interface CommandInput {
   readonly collections: readonly string[] | undefined;
   readonly onProgress: ProgressListener | undefined;
   readonly password?: string | undefined;
+  /** `--identity FILE`: secret keys for this one command. */
+  readonly identities?: AgeIdentities | undefined;
   /** restore: creates TTL and unique indexes the collections do not have now. */
   readonly acceptIndexes?: boolean;
   /** For the accounts (`admin`); backups go through the manager. */
@@ -63,21 +68,26 @@ export const COMMANDS: Record<string, (manager: BackupManager, input: CommandInp
     };
   },
 
-  async verify(manager, { args, onProgress }) {
-    const report = await manager.verify(archiveSourceFromArgument(oneArgument('verify', args)), onProgress);
+  async verify(manager, { args, onProgress, identities }) {
+    const report = await manager.verify(archiveSourceFromArgument(oneArgument('verify', args)), onProgress, identities);
+    const counts = `${report.documents} Dokumente in ${report.collections.length} Collections`;
     return {
-      json: { source: report.source, ok: true, documents: report.documents, collections: report.manifest.collections.map((c) => ({ name: c.name, count: c.count })) },
-      text: `OK: ${report.source} ist vollständig und unverändert (${report.documents} Dokumente in ${report.manifest.collections.length} Collections)`,
+      json: { source: report.source, ok: true, contentChecked: report.contentChecked, documents: report.documents, collections: report.collections },
+      text: report.contentChecked
+        ? `OK: ${report.source} ist vollständig und unverändert (${counts})`
+        : `OK: ${report.source}: ${CONTENT_NEEDS_KEY} (--identity DATEI) (${counts} laut Beschreibung)`,
     };
   },
 
-  async restore(manager, { args, yes, preview, collections, onProgress, acceptIndexes }) {
+  async restore(manager, { args, yes, preview, collections, onProgress, identities, acceptIndexes }) {
     const source = archiveSourceFromArgument(oneArgument('restore', args));
     if (preview) {
-      const result = await manager.previewRestore(source);
+      const result = await manager.previewRestore(source, identities);
       const rows = [['Collection', 'jetzt', 'im Backup'], ...result.collections.map((c) => [c.name, String(c.current), String(c.backup)])];
       const indexes = result.indexesToConfirm.map((index) => `\n  ${describeIndexToConfirm(index)}`).join('');
-      const note = indexes ? `\nNeue Indizes, die mit --accept-indexes bestätigt werden müssen:${indexes}` : '';
+      const note =
+        (indexes ? `\nNeue Indizes, die mit --accept-indexes bestätigt werden müssen:${indexes}` : '') +
+        (result.needsKey ? '\nVerschlüsselt: die Zahlen im Backup stammen aus seiner Beschreibung; Wiederherstellen braucht --identity DATEI.' : '');
       return { json: result, text: table(rows) + note };
     }
     if (!yes) {
@@ -87,9 +97,11 @@ export const COMMANDS: Record<string, (manager: BackupManager, input: CommandInp
           'Änderungen, die während der Wiederherstellung in Scandy gemacht werden, landen im Sicherungs-Backup, nicht in den wiederhergestellten Daten.',
       );
     }
-    const { indexesToConfirm } = await manager.previewRestore(source);
+    // With an encrypted backup this reads its manifest with the key (a wrong or missing key is refused here, before anything starts).
+    const { indexesToConfirm, needsKey } = await manager.previewRestore(source, identities);
+    if (needsKey) throw new DecryptionError('no-identity');
     requireIndexConfirmation(indexesToConfirm, collections, acceptIndexes === true, 'mit --accept-indexes');
-    const result = await manager.restore({ source, actor: ACTOR, collections, onProgress });
+    const result = await manager.restore({ source, actor: ACTOR, collections, onProgress, identities });
     return {
       json: result,
       text:
@@ -113,9 +125,9 @@ export const COMMANDS: Record<string, (manager: BackupManager, input: CommandInp
     };
   },
 
-  async drill(manager, { args }) {
+  async drill(manager, { args, identities }) {
     if (args.length > 1) throw new AppError('INVALID_INPUT', 'drill erwartet höchstens einen NAME');
-    const drill = await manager.drill({ actor: ACTOR, ...(args[0] ? { source: archiveSourceFromArgument(args[0]) } : {}) });
+    const drill = await manager.drill({ actor: ACTOR, identities, ...(args[0] ? { source: archiveSourceFromArgument(args[0]) } : {}) });
     // Only a scheduled drill may be skipped; one asked for always runs.
     if (!drill) throw new AppError('INTERNAL', 'Der Wiederherstellungstest wurde nicht ausgeführt');
     return drillOutput(drill);

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { composeBackupSystem } from '../app/compose.js';
 import type { OperationProgress } from '../backup/backup-events.js';
 import { loadConfig } from '../config/config.js';
+import { readIdentityFile, readServerIdentities, userInput } from '../config/encryption-config.js';
 import { loadEnvFile } from '../config/load-env-file.js';
 import { openDatabase } from '../db/open-database.js';
 import { AppError, describeError, isAppError } from '../shared/app-error.js';
@@ -11,17 +12,17 @@ import { keygenCommand } from './keygen-command.js';
 const USAGE = `Aufruf: scandy-backup BEFEHL [--json]
   create                          Backup jetzt erstellen
   list                            Backups auflisten
-  verify NAME|DATEI               Archiv vollständig prüfen (ohne Datenbank)
+  verify NAME|DATEI               Archiv vollständig prüfen (ohne Datenbank) [--identity SCHLÜSSELDATEI]
   restore NAME|DATEI --yes        Wiederherstellen (der ersetzte Stand wird als Sicherungs-Backup aufbewahrt;
                                   Änderungen in Scandy währenddessen landen dort, nicht in den wiederhergestellten Daten)
-        [--collections a,b] [--preview] [--accept-indexes]
+        [--collections a,b] [--preview] [--accept-indexes] [--identity SCHLÜSSELDATEI]
                                   --accept-indexes: neue TTL- und eindeutige Indizes aus dem Backup anlegen (--preview zeigt sie)
   prune                           Alte Backups nach BACKUP_KEEP löschen
   import-legacy DATEI             Altes scandy_backup_*.json in ein Archiv umwandeln
   admin E-MAIL [--password P]     Admin anlegen oder Passwort neu setzen (ohne --password: erzeugt und ausgegeben)
   drill [NAME]                    Wiederherstellung testen: neuestes (oder dieses) Backup in die Testdatenbank
-                                  (BACKUP_DRILL_DB) laden, byte-genau vergleichen, wieder löschen
-  keygen                          Neues Schlüsselpaar (age) für verschlüsselte Backups ausgeben`;
+                                  (BACKUP_DRILL_DB) laden, byte-genau vergleichen, wieder löschen [--identity SCHLÜSSELDATEI]
+  keygen [-o DATEI]               Neues Schlüsselpaar (age) für verschlüsselte Backups ausgeben (-o: in DATEI, Rechte 0600)`;
 
 /**
  * `scandy-backup list | head`: once the reader is gone, output is dropped
@@ -48,6 +49,8 @@ async function main(argv: readonly string[]): Promise<number> {
         'accept-indexes': { type: 'boolean', default: false },
         collections: { type: 'string' },
         password: { type: 'string' },
+        identity: { type: 'string' },
+        output: { type: 'string', short: 'o' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -60,16 +63,18 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(USAGE + '\n');
     return values.help ? 0 : 2;
   }
-  if (command === 'keygen') return keygenCommand(args, values.json);
+  if (command === 'keygen') return keygenCommand(args, values.json, values.output);
   const run = COMMANDS[command];
   if (!run) return usageError(`unbekannter Befehl "${command}"`);
 
   loadEnvFile();
   const config = loadConfig();
+  const identities = await readServerIdentities(config.encryptionIdentityFile);
+  const requestIdentities = values.identity === undefined ? undefined : await readIdentityFile(values.identity, userInput('--identity'), { requirePrivate: false });
   const database = await openDatabase(config);
   try {
     // CLI operations go into auto_backup.log and the last-run record like any other; the scheduler does not tick here.
-    const system = composeBackupSystem({ config, db: database.db, ticker: false });
+    const system = composeBackupSystem({ config, db: database.db, ticker: false, identities });
     try {
       await system.manager.ensureDir();
       // The admins' retention and schedule (settings on /admin/auto-backup) apply to the command line too.
@@ -82,6 +87,7 @@ async function main(argv: readonly string[]): Promise<number> {
         collections: values.collections?.split(',').map((c) => c.trim()).filter(Boolean),
         onProgress: showProgress ? progressLine : undefined,
         password: values.password,
+        identities: requestIdentities,
         acceptIndexes: values['accept-indexes'],
         db: database.db,
       });

@@ -6,6 +6,7 @@ import { SCANDY_COLLECTIONS, isSafeCollectionName } from './collections.js';
 import { parseS3Config, type S3Config } from './s3-config.js';
 import { smtpConfigFrom, smtpVariables, type SmtpConfig } from './smtp-config.js';
 import { trustProxyVariable } from './trust-proxy.js';
+import { IDENTITY_FILE_VARIABLE, RECIPIENTS_VARIABLE, parseEncryptionRecipients } from './encryption-config.js';
 import { DEFAULT_MIN_FREE_MB, EMAIL_MESSAGE, emptyToUndefined, backupTimes, drillSchedule, positiveNumber, timezone, wholeNumber, type DrillSchedule } from './config-values.js';
 import { parsePingUrl } from './ping-url.js';
 
@@ -48,6 +49,10 @@ export interface Config {
   readonly adminEmail: string | undefined;
   readonly adminPassword: string | undefined;
   readonly uploadMaxBytes: number;
+  /** BACKUP_ENCRYPTION_RECIPIENTS: public age keys (`age1…`); empty: archives are written unencrypted. */
+  readonly encryptionRecipients: readonly string[];
+  /** BACKUP_ENCRYPTION_IDENTITY_FILE, resolved: the server's own secret keys, read at start by readServerIdentities. */
+  readonly encryptionIdentityFile: string | undefined;
   /** Express "trust proxy": false, a hop count, or addresses/subnets of the proxies (never true). */
   readonly trustProxy: false | number | string;
   /** Off-site copies (BACKUP_S3_*); undefined when BACKUP_S3_URL is unset. */
@@ -125,6 +130,7 @@ const schema = z.object({
   ADMIN_EMAIL: z.preprocess(emptyToUndefined, z.email(EMAIL_MESSAGE).optional()),
   ADMIN_PASSWORD: z.preprocess(emptyToUndefined, z.string().min(8, 'muss mindestens 8 Zeichen lang sein').optional()),
   TRUST_PROXY: trustProxyVariable,
+  [IDENTITY_FILE_VARIABLE]: z.preprocess(emptyToUndefined, z.string().optional()),
 });
 
 const MB = 1024 * 1024;
@@ -149,6 +155,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   }
   const smtp = smtpConfigFrom(e);
   const s3 = parseS3Config(env);
+  const encryptionRecipients = parseEncryptionRecipients(env[RECIPIENTS_VARIABLE]);
+  const identityFile = e[IDENTITY_FILE_VARIABLE];
 
   return Object.freeze({
     mongodbUri: e.MONGODB_URI,
@@ -180,6 +188,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     sessionSecret: e.SESSION_SECRET,
     adminEmail: e.ADMIN_EMAIL,
     adminPassword: e.ADMIN_PASSWORD,
+    encryptionRecipients,
+    encryptionIdentityFile: identityFile === undefined ? undefined : path.resolve(cwd, identityFile),
     trustProxy: e.TRUST_PROXY,
     s3,
   });

@@ -119,3 +119,8 @@ export async function readIdentityFile(
     await file.close();
   }
 }
+
+/** BACKUP_ENCRYPTION_IDENTITY_FILE, read once at start: unset gives undefined, a bad file stops the start naming the variable. */
+export async function readServerIdentities(identityFile: string | undefined): Promise<AgeIdentities | undefined> {
+  return identityFile === undefined ? undefined : readIdentityFile(identityFile);
+}

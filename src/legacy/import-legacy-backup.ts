@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import type { CollectionSource } from '../archive/archive-writer.js';
 import { writeArchive } from '../archive/archive-writer.js';
 import { documentToLine } from '../archive/extended-json.js';
+import { writeNewArchive } from '../backup/archive-sink.js';
 import { withOperation } from '../backup/operation-lock.js';
 import type { BackupContext } from '../backup/backup-context.js';
 import type { StoredBackup } from '../backup/backup-store.js';
@@ -24,6 +25,7 @@ export interface LegacyImportResult {
  * (kind "upload") with ObjectIds and dates recovered; restore it like any
  * other. The file is read as a stream, one document at a time (each at most
  * 16 MiB of JSON), straight into the archive: memory does not grow with it.
+ * With encryption on, the new archive is encrypted as every other.
  */
 export async function importLegacyBackup(ctx: BackupContext, filePath: string, actor?: string): Promise<LegacyImportResult> {
   const info = await stat(filePath).catch(() => undefined);
@@ -31,7 +33,8 @@ export async function importLegacyBackup(ctx: BackupContext, filePath: string, a
 
   return withOperation(ctx, 'import', undefined, async () => {
     const skipped: string[] = [];
-    const { backup, result: manifest } = await ctx.store.writeNew('upload', ctx.clock.now(), (tempPath, createdAt) =>
+    // Like every new archive: encrypted when BACKUP_ENCRYPTION_RECIPIENTS is set, with its sidecar.
+    const { backup, manifest } = await writeNewArchive(ctx, 'upload', (tempPath, createdAt) =>
       writeArchive(tempPath, { kind: 'upload', createdAt, database: ctx.db.databaseName }, knownCollections(ctx, filePath, skipped), {
         compressionLevel: ctx.compressionLevel,
       }),

@@ -54,6 +54,7 @@ export function backupSucceededMail(
   ];
   if (attach) {
     lines.push(`Das Backup ist als Anhang beigefügt (${backup.name}).`);
+    if (backup.encrypted) lines.push('Es ist mit age verschlüsselt; lesen nur mit dem geheimen Schlüssel: age -d -i SCHLÜSSELDATEI DATEI > backup.zip');
   } else {
     lines.push(
       `Das Backup ist ${formatBytes(backup.size)} groß und damit größer als die Grenze für E-Mail-Anhänge ` +
@@ -68,7 +69,7 @@ export function backupSucceededMail(
   return {
     subject: `Scandy-Backup erfolgreich: ${backup.name}`,
     text: lines.join('\n') + SIGNATURE,
-    attachments: attach ? [{ filename: backup.name, path: backup.path, contentType: 'application/zip' }] : [],
+    attachments: attach ? [{ filename: backup.name, path: backup.path, contentType: backup.encrypted ? 'application/octet-stream' : 'application/zip' }] : [],
   };
 }
 

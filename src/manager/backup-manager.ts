@@ -9,6 +9,8 @@ import { listBackups, type BackupSummary } from '../backup/list-backups.js';
 import { openBackup, type OpenedBackup } from '../backup/open-backup.js';
 import type { LockHolder } from '../backup/operation-lock.js';
 import { pruneBackups, type PruneResult } from '../backup/prune-backups.js';
+import { removeLeftoverDecryptions } from '../backup/plain-archive.js';
+import { storeEncryptedUpload } from '../backup/store-encrypted-upload.js';
 import { storeVerifiedArchive } from '../backup/store-verified-archive.js';
 import { readVerifications, type VerificationRecord } from '../backup/verification-records.js';
 import { verifyAndRecord, verifyBackup, type VerifiedBackup } from '../backup/verify-backup.js';
@@ -22,6 +24,7 @@ import { lastDrill } from '../restore/drill/drill-records.js';
 import { runRestoreDrill, type DrillOptions } from '../restore/drill/restore-drill.js';
 import { MongoPinStore, type Pin } from '../retention/pin-store.js';
 import type { Clock } from '../shared/clock.js';
+import type { AgeIdentities } from '../crypto/age-identities.js';
 import type { PlaceKind } from '../storage/storage-place.js';
 
 /**
@@ -33,19 +36,20 @@ export interface BackupManager {
   /** The backup folder; an upload is received in a private folder inside it, so that keeping it is a rename. */
   readonly backupDir: string;
   readonly clock: Clock;
-  /** Creates the backup folder (0700), or takes group and others' access from an existing one. */
+  /** Creates the backup folder (0700), or takes group and others' access from an existing one; removes decrypted archives a killed process left. */
   ensureDir(): Promise<void>;
   create(options: CreateBackupOptions): Promise<BackupResult>;
   /** Every backup, newest first, with counts from its manifest. */
   list(): Promise<BackupSummary[]>;
   /** The newest backup of this database (automatic, manual or before a restore; not an upload). */
   lastBackupAt(): Promise<Date | undefined>;
-  verify(source: ArchiveSource, onProgress?: ProgressListener): Promise<VerifiedBackup>;
+  /** `identities`: secret keys for an encrypted archive, for this one request (else the server's own). */
+  verify(source: ArchiveSource, onProgress?: ProgressListener, identities?: AgeIdentities): Promise<VerifiedBackup>;
   /** Verifies a stored backup and remembers the result for the list. */
-  verifyAndRecord(name: string, actor: string): Promise<VerifiedBackup & { readonly checkedAt: Date }>;
+  verifyAndRecord(name: string, actor: string, identities?: AgeIdentities): Promise<VerifiedBackup & { readonly checkedAt: Date }>;
   /** The remembered verify results of these backups. */
   verifications(names: readonly string[]): Promise<Map<string, VerificationRecord>>;
-  previewRestore(source: ArchiveSource): Promise<RestorePreview>;
+  previewRestore(source: ArchiveSource, identities?: AgeIdentities): Promise<RestorePreview>;
   restore(options: RestoreOptions): Promise<RestoreResult>;
   prune(): Promise<PruneResult>;
   /** From the places chosen (default: wherever it is); says where it was removed. */
@@ -53,7 +57,14 @@ export interface BackupManager {
   importLegacy(filePath: string, actor?: string): Promise<LegacyImportResult>;
   /** Keeps an uploaded archive that verifyArchive accepted, as a backup of kind "upload". */
   storeVerifiedUpload(filePath: string, verified: { readonly documents: number; readonly actor: string }): Promise<StoredBackup>;
+  /** Keeps an uploaded `.zip.age` as it is, after decrypting it (key of the request, else the server's) and verifying it completely. */
+  storeEncryptedUpload(
+    filePath: string,
+    request: { readonly actor: string; readonly identities: AgeIdentities | undefined },
+  ): Promise<{ readonly backup: StoredBackup; readonly documents: number }>;
   openBackup(name: string): Promise<OpenedBackup>;
+  /** Whether new archives are encrypted, to which public keys, and whether the server holds a key to read them. */
+  encryptionStatus(): EncryptionStatus;
   /** Who holds the cross-process operation lock now. */
   lockHolder(): Promise<LockHolder | undefined>;
   /** A restore that succeeded but whose safety archive is still to be written. */
@@ -85,6 +96,12 @@ export interface BackupManager {
   pinnedNames(): Promise<Set<string>>;
 }
 
+/** Public keys only: the server's secret keys never leave the context. */
+export interface EncryptionStatus {
+  readonly recipients: readonly string[];
+  readonly serverCanRead: boolean;
+}
+
 export interface BackupManagerOptions {
   /** The restore drill's scratch database on the same server (BACKUP_DRILL_DB). */
   readonly drillDatabase: string;
@@ -98,20 +115,25 @@ export function createBackupManager(
   return {
     backupDir: ctx.store.dir,
     clock: ctx.clock,
-    ensureDir: () => ctx.store.ensureDir(),
+    ensureDir: async () => {
+      await ctx.store.ensureDir();
+      await removeLeftoverDecryptions();
+    },
     create: (options) => createBackup(ctx, options),
     list: () => listBackups(ctx),
     lastBackupAt: async () => (await ctx.store.list()).find((b) => b.kind !== 'upload')?.createdAt,
-    verify: (source, onProgress) => verifyBackup(ctx, source, onProgress),
-    verifyAndRecord: (name, actor) => verifyAndRecord(ctx, name, actor),
+    verify: (source, onProgress, identities) => verifyBackup(ctx, source, onProgress, identities),
+    verifyAndRecord: (name, actor, identities) => verifyAndRecord(ctx, name, actor, identities),
     verifications: (names) => readVerifications(ctx.db, names),
-    previewRestore: (source) => previewRestore(ctx, source),
+    previewRestore: (source, identities) => previewRestore(ctx, source, identities),
     restore: (options) => restoreBackup(ctx, options),
     prune: () => pruneBackups(ctx),
     delete: (name, actor, places) => deleteBackup(ctx, name, actor, places),
     importLegacy: (filePath, actor) => importLegacyBackup(ctx, filePath, actor),
     storeVerifiedUpload: (filePath, verified) => storeVerifiedArchive(ctx, filePath, verified),
+    storeEncryptedUpload: (filePath, request) => storeEncryptedUpload(ctx, filePath, request),
     openBackup: (name) => openBackup(ctx, name),
+    encryptionStatus: () => ({ recipients: ctx.encryption.recipients, serverCanRead: ctx.encryption.identities !== undefined }),
     lockHolder: () => ctx.lock.current(),
     pendingSafetyArchive: () => pendingSafetyArchive(ctx.db),
     repairInterruptedRestore: (options) => repairInterruptedRestore(ctx, options),

@@ -7,6 +7,8 @@ import { AppError, describeError, isAppError } from '../shared/app-error.js';
 import { randomToken } from '../shared/ids.js';
 import { openArchiveSource, type ArchiveSource } from '../backup/archive-source.js';
 import { verifyArchive } from '../archive/verify-archive.js';
+import { openPlainArchive, type PlainArchive } from '../backup/plain-archive.js';
+import type { AgeIdentities } from '../crypto/age-identities.js';
 import { RollbackFailedError, loadAndSwap } from './load-and-swap.js';
 import { readJournal } from './restore-journal.js';
 import { completeSafetyArchive } from './safety-archive.js';
@@ -20,6 +22,8 @@ export interface RestoreOptions {
   readonly onProgress?: ProgressListener;
   /** Called once the operation lock is held and the restore begins. */
   readonly onStarted?: () => void;
+  /** Secret keys for an encrypted archive, for this one restore (else the server's own). */
+  readonly identities?: AgeIdentities | undefined;
 }
 
 export interface RestoreResult {
@@ -61,6 +65,7 @@ export async function restoreBackup(ctx: BackupContext, options: RestoreOptions)
       throw error;
     });
     options.onStarted?.();
+    let plain: PlainArchive | undefined;
     const started = performance.now();
     let step: RestoreStep = 'verify';
     ctx.emit({ type: 'restore.started', source: archive.label, collections: options.collections ?? [], actor });
@@ -69,14 +74,17 @@ export async function restoreBackup(ctx: BackupContext, options: RestoreOptions)
       let committed;
       try {
         onProgress?.({ operation: 'restore', phase: 'verify', documentsDone: 0, documentsTotal: 0 });
+        // An encrypted archive is decrypted first (age checks every chunk); nothing is written before that succeeds.
+        plain = await openPlainArchive(ctx, archive, options.identities);
+        const plainPath = plain.path;
         // A download from the bucket is verified completely before anything is written.
-        if (archive.fromBucket) await verifyArchive(archive.path, (p) => onProgress?.({ operation: 'restore', phase: 'verify', ...p }));
+        if (archive.fromBucket) await verifyArchive(plainPath, (p) => onProgress?.({ operation: 'restore', phase: 'verify', ...p }));
         // Structure and manifest are checked here, before anything is written; every entry while it is loaded.
-        ({ selected, committed } = await withArchive(archive.path, async (opened) => {
+        ({ selected, committed } = await withArchive(plainPath, async (opened) => {
           const chosen = selectCollections(opened.manifest, options.collections, ctx.collections);
           const journal = await loadAndSwap(ctx, {
             archive: opened,
-            archivePath: archive.path,
+            archivePath: plainPath,
             label: archive.label,
             runId: randomToken(4),
             actor,
@@ -122,6 +130,7 @@ export async function restoreBackup(ctx: BackupContext, options: RestoreOptions)
         liveAfterMs,
       };
     } finally {
+      await plain?.dispose();
       await archive.dispose();
     }
   });

@@ -1,4 +1,5 @@
 import { verifyArchive } from '../archive/verify-archive.js';
+import { checkAgainstSidecar } from '../backup/sidecar-check.js';
 import type { BackupContext } from '../backup/backup-context.js';
 import type { ProgressListener } from '../backup/backup-events.js';
 import { createBackup } from '../backup/create-backup.js';
@@ -79,7 +80,8 @@ async function safetyArchive(ctx: BackupContext, lease: LockLease, run: RestoreJ
 /** Nobody writes to the aside collections, so the archive must hold exactly what they hold. */
 async function checkSafetyArchive(ctx: BackupContext, written: WrittenBackup, readFrom: ReadonlyMap<string, string | null>): Promise<void> {
   // Read back whole; each line was checked to read back to the exact BSON when written, so it is not parsed again.
-  await verifyArchive(written.backup.path, undefined, { parseLines: false });
+  // An encrypted one was read back so before it was encrypted (backup/archive-sink.ts).
+  if (!written.backup.encrypted) await verifyArchive(written.backup.path, undefined, { parseLines: false });
   for (const [name, aside] of readFrom) {
     const recorded = written.manifest.collections.find((c) => c.name === name)?.count ?? 0;
     const held = aside ? await confirmedCount(ctx, aside, recorded) : 0;
@@ -101,7 +103,8 @@ async function confirmedCount(ctx: BackupContext, collection: string, recorded: 
 
 async function stillValid(ctx: BackupContext, name: string): Promise<boolean> {
   try {
-    await verifyArchive((await ctx.store.find(name)).path);
+    const backup = await ctx.store.find(name);
+    await (backup.encrypted ? checkAgainstSidecar(ctx.store, backup) : verifyArchive(backup.path));
     return true;
   } catch {
     return false;

@@ -14,6 +14,8 @@ describe('the app refuses to start on bad input, with one clear line', () => {
     ['BACKUP_KEEP', '0'],
     ['SMTP_URL', 'mail.example.org'],
     ['HOST', 'zwei wörter'],
+    ['BACKUP_ENCRYPTION_RECIPIENTS', 'age1kein-schluessel'],
+    ['BACKUP_ENCRYPTION_IDENTITY_FILE', 'fehlt/key.txt'],
   ])('%s=%s', async (variable, value) => {
     const result = await startApp({ [variable]: value, MONGODB_URI: 'mongodb://127.0.0.1:1/' });
     expect(result.code).toBe(1);

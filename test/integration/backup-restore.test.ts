@@ -112,7 +112,7 @@ describe('backup and restore against the real database', () => {
     expect(await readJournal(t.db)).toBeNull();
 
     const safety = await verifyBackup(context(), { name: result.preRestoreBackup! });
-    expect(safety.manifest.collections.find((c) => c.name === 'tools')?.count).toBe(1);
+    expect(safety.collections.find((c) => c.name === 'tools')?.count).toBe(1);
   });
 
   it('restores only the chosen collections', async () => {

@@ -85,6 +85,8 @@ describe('loadConfig', () => {
     ['BACKUP_DRILL', '0 4 * * 0'],
     ['BACKUP_DRILL_DB', 'a b'],
     ['SMTP_TLS', 'aus'],
+    ['BACKUP_ENCRYPTION_RECIPIENTS', 'age1abc'],
+    ['BACKUP_ENCRYPTION_RECIPIENTS', 'AGE-SECRET-KEY-1GEHEIM'],
     ['SMTP_URL', 'smtp://mail.example.org:25?ignoreTLS=true'],
   ])('refuses %s=%s with one line naming the variable', (variable, value) => {
     let message = '';
@@ -154,5 +156,20 @@ describe('loadConfig', () => {
     expect(loadConfig({ SMTP_HOST: 'mail.example.org' }).smtp?.allowPlaintext).toBeUndefined();
     expect(loadConfig({ SMTP_HOST: 'mail.example.org', SMTP_TLS: 'on' }).smtp?.allowPlaintext).toBeUndefined();
     expect(loadConfig({ SMTP_URL: 'smtp://mail.example.org:25', SMTP_TLS: 'off' }).smtp).toEqual({ url: 'smtp://mail.example.org:25', allowPlaintext: true });
+  });
+
+  it('reads the encryption keys: recipients de-duplicated, the identity file resolved, both off by default', () => {
+    const recipient = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p';
+    expect(loadConfig({}, '/srv').encryptionRecipients).toEqual([]);
+    expect(loadConfig({}, '/srv').encryptionIdentityFile).toBeUndefined();
+    const config = loadConfig({ BACKUP_ENCRYPTION_RECIPIENTS: ` ${recipient}, ${recipient}`, BACKUP_ENCRYPTION_IDENTITY_FILE: 'keys/server.txt' }, '/srv');
+    expect(config.encryptionRecipients).toEqual([recipient]);
+    expect(config.encryptionIdentityFile).toBe('/srv/keys/server.txt');
+  });
+
+  it('refuses a secret key as recipient without repeating it', () => {
+    const secret = 'AGE-SECRET-KEY-1GFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPQ4EGAEX';
+    expect(() => loadConfig({ BACKUP_ENCRYPTION_RECIPIENTS: secret })).toThrow(/^Ungültige Konfiguration: BACKUP_ENCRYPTION_RECIPIENTS: Eintrag 1 ist ein GEHEIMER Schlüssel/);
+    expect(() => loadConfig({ BACKUP_ENCRYPTION_RECIPIENTS: secret })).not.toThrow(/GFPYY/);
   });
 });

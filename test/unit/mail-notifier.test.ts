@@ -47,6 +47,16 @@ describe('the success mail', () => {
     expect(mail.text).toContain('Nach der Aufbewahrungsregel gelöscht: scandy-backup-20260101T050000000Z-auto.zip');
   });
 
+  it('attaches an encrypted archive as it is stored, saying how to decrypt it', () => {
+    const plain = result(MiB);
+    const name = 'scandy-backup-20260610T160000123Z-auto.zip.age';
+    const sealed = { ...plain, backup: { ...plain.backup, name, path: `/srv/backups/${name}`, encrypted: true } } as BackupResult;
+    const mail = backupSucceededMail(sealed, { trigger: 'Zeitplan', attachMaxBytes: 18 * MiB, timeZone: 'Europe/Berlin' });
+    expect(mail.attachments).toEqual([{ filename: name, path: `/srv/backups/${name}`, contentType: 'application/octet-stream' }]);
+    expect(mail.text).toContain('mit age verschlüsselt');
+    expect(mail.text).not.toContain('AGE-SECRET-KEY-1');
+  });
+
   it('names a larger archive with its size and where to download it instead of attaching it', () => {
     const mail = backupSucceededMail(result(18 * MiB + 1), { trigger: 'Zeitplan', attachMaxBytes: 18 * MiB, timeZone: 'Europe/Berlin' });
     expect(mail.attachments).toEqual([]);

@@ -6,6 +6,8 @@ import type { ManifestCollection } from '../../archive/manifest.js';
 import { openArchiveSource, type ArchiveSource, type OpenedArchiveSource, type ResolvedArchive } from '../../backup/archive-source.js';
 import type { BackupContext } from '../../backup/backup-context.js';
 import { withOperation, type LockLease } from '../../backup/operation-lock.js';
+import { withPlainArchive } from '../../backup/plain-archive.js';
+import type { AgeIdentities } from '../../crypto/age-identities.js';
 import { AppError, describeError } from '../../shared/app-error.js';
 import { indexSpecsForCreate } from '../index-specs.js';
 import { PARSE_SLICE, loadCollection } from '../load-collection.js';
@@ -20,6 +22,8 @@ export interface DrillOptions {
   readonly actor: string;
   /** Scheduled drills: do nothing when a drill started at or after this instant (another process ran it). */
   readonly skipIfDrilledSince?: Date;
+  /** An encrypted backup: the keys of this request (`drill --identity FILE`); default the server's own. */
+  readonly identities?: AgeIdentities | undefined;
 }
 
 /**
@@ -42,7 +46,7 @@ export async function runRestoreDrill(ctx: BackupContext, scratchName: string, o
     }
     const archive = await drillSource(ctx, options.source);
     try {
-      return await drill(ctx, lease, archive, ctx.db.client.db(scratchName), options.actor);
+      return await drill(ctx, lease, archive, ctx.db.client.db(scratchName), options);
     } finally {
       await archive.dispose();
     }
@@ -57,7 +61,8 @@ async function drillSource(ctx: BackupContext, source: ArchiveSource | undefined
   return openArchiveSource(ctx, { name: newest.name });
 }
 
-async function drill(ctx: BackupContext, lease: LockLease, archive: ResolvedArchive, scratch: Db, actor: string): Promise<DrillRecord> {
+async function drill(ctx: BackupContext, lease: LockLease, archive: ResolvedArchive, scratch: Db, options: DrillOptions): Promise<DrillRecord> {
+  const { actor } = options;
   const startedAt = ctx.clock.now();
   const started = performance.now();
   ctx.emit({ type: 'drill.started', backup: archive.label, actor });
@@ -65,14 +70,17 @@ async function drill(ctx: BackupContext, lease: LockLease, archive: ResolvedArch
   let reason: string | null = null;
   try {
     await scratch.dropDatabase();
-    await withArchive(archive.path, async (opened) => {
-      for (const entry of opened.manifest.collections) {
-        const problem = await drillCollection(opened, entry, scratch);
-        lease.assertHeld();
-        if (problem) throw new DrillMismatch(`${entry.name}: ${problem}`);
-        collections.push({ name: entry.name, documents: entry.count, indexes: entry.indexes.filter((i) => i.name !== '_id_').length });
-      }
-    });
+    // An encrypted backup is decrypted to a private temp zip first (no key that opens it: the drill fails with the German reason).
+    await withPlainArchive(ctx, archive, options.identities, (plainPath) =>
+      withArchive(plainPath, async (opened) => {
+        for (const entry of opened.manifest.collections) {
+          const problem = await drillCollection(opened, entry, scratch);
+          lease.assertHeld();
+          if (problem) throw new DrillMismatch(`${entry.name}: ${problem}`);
+          collections.push({ name: entry.name, documents: entry.count, indexes: entry.indexes.filter((i) => i.name !== '_id_').length });
+        }
+      }),
+    );
   } catch (error) {
     reason = error instanceof DrillMismatch ? error.message : describeError(error);
   } finally {

@@ -1,6 +1,8 @@
 import type { Request } from 'express';
 import { z } from 'zod';
 import { parseBackupName } from '../../archive/backup-name.js';
+import { parseIdentityText, userInput } from '../../config/encryption-config.js';
+import type { AgeIdentities } from '../../crypto/age-identities.js';
 import { AppError } from '../../shared/app-error.js';
 import { isControlCharacter } from '../use-cases/log-text.js';
 import type { RestoreRequest } from '../use-cases/start-restore.js';
@@ -47,6 +49,22 @@ const drillBody = z.object({
 /** POST /admin/api/drill: `{name?}`, without a name the newest backup. */
 export function parseDrillBody(body: unknown): { name: string | undefined } {
   return { name: parseBody(drillBody, body, 'Ungültige Anfrage: erwartet {name?: Backup-Name}').name };
+}
+
+/** A pasted or uploaded key file is a few lines; anything larger is the wrong text. */
+const MAX_IDENTITY_CHARS = 64 * 1024;
+
+/**
+ * `identity` of a JSON body: the text of an age key file (`AGE-SECRET-KEY-1…`
+ * lines), pasted or read from a file by the page, for this one request. Absent
+ * or blank: undefined. A bad text is a 400 that names the line, never repeats it.
+ */
+export async function identityFromBody(body: unknown): Promise<AgeIdentities | undefined> {
+  const text = (body as { identity?: unknown } | undefined)?.identity;
+  if (text === undefined || text === null) return undefined;
+  if (typeof text !== 'string' || text.length > MAX_IDENTITY_CHARS) throw new AppError('INVALID_INPUT', 'Der Schlüssel (identity) muss der Text einer age-Schlüsseldatei sein');
+  if (text.trim() === '') return undefined;
+  return parseIdentityText(text.replace(/\r\n?/g, '\n'), userInput('Schlüssel'));
 }
 
 export function parseLogLines(query: Request['query']): number | undefined {

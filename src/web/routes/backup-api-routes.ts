@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import type { AppDependencies } from '../app-dependencies.js';
-import { backupNameParam, parseCreateBackupBody, parseRestoreBody } from '../http/request-input.js';
+import { backupNameParam, identityFromBody, parseCreateBackupBody, parseRestoreBody } from '../http/request-input.js';
 import { sendBackupFile } from '../http/send-backup-file.js';
 import { uploadSingleFile, uploadedFile } from '../http/upload-file.js';
 import { adminActor } from '../middleware/current-account.js';
@@ -27,7 +27,7 @@ export function backupApiRoutes(deps: AppDependencies): Router {
   });
 
   router.post('/backups/upload', uploadSingleFile(deps.config.uploadMaxBytes, deps.manager.backupDir), async (req, res) => {
-    res.status(201).json(await acceptUploadedBackup(deps, uploadedFile(req), adminActor(res)));
+    res.status(201).json(await acceptUploadedBackup(deps, uploadedFile(req), adminActor(res), () => identityFromBody(req.body)));
   });
 
   router.get('/backups/:name/download', async (req, res) => {
@@ -35,15 +35,21 @@ export function backupApiRoutes(deps: AppDependencies): Router {
   });
 
   router.post('/backups/:name/verify', async (req, res) => {
-    res.json(await verifyStoredBackup(deps, backupNameParam(req), adminActor(res)));
+    res.json(await verifyStoredBackup(deps, backupNameParam(req), adminActor(res), await identityFromBody(req.body)));
   });
 
   router.get('/backups/:name/restore-preview', async (req, res) => {
     res.json(await loadRestorePreview(deps, backupNameParam(req)));
   });
 
+  // POST: the key of an encrypted backup travels in the body, never in a URL.
+  router.post('/backups/:name/restore-preview', async (req, res) => {
+    res.json(await loadRestorePreview(deps, backupNameParam(req), await identityFromBody(req.body)));
+  });
+
   router.post('/backups/:name/restore', async (req, res) => {
-    const operation = await startRestore(deps, backupNameParam(req), parseRestoreBody(req.body), adminActor(res));
+    const request = { ...parseRestoreBody(req.body), identities: await identityFromBody(req.body) };
+    const operation = await startRestore(deps, backupNameParam(req), request, adminActor(res));
     res.status(202).location('/admin/api/status').json({ operation });
   });
 

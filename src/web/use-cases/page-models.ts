@@ -3,6 +3,7 @@ import type { SchedulerStatus } from '../../scheduler/scheduler-status.js';
 import type { FinishedOperation } from '../../backup/operation-tracker.js';
 import { findRecipients, type Recipients } from '../../mail/recipients.js';
 import type { RestorePreview } from '../../restore/preview-restore.js';
+import type { AgeIdentities } from '../../crypto/age-identities.js';
 import type { AppDependencies } from '../app-dependencies.js';
 import { backupLabel, operationLabel, runLabel } from '../wording/operation-labels.js';
 import { listBackupRows, type BackupRow } from './backup-rows.js';
@@ -66,6 +67,8 @@ export interface BackupsModel {
   readonly operations: OperationsView;
   readonly uploadMaxBytes: number;
   readonly mailAvailable: boolean;
+  /** The server holds a key of its own (an encrypted upload can be checked without one from the admin). */
+  readonly serverCanRead: boolean;
 }
 
 export async function loadBackupsPage(
@@ -77,6 +80,7 @@ export async function loadBackupsPage(
     operations: operationsView(deps.tracker.state()),
     uploadMaxBytes: deps.config.uploadMaxBytes,
     mailAvailable: deps.mailBackup !== undefined && scheduler.mail.enabled,
+    serverCanRead: deps.manager.encryptionStatus().serverCanRead,
   };
 }
 
@@ -87,8 +91,8 @@ export interface RestoreModel {
 }
 
 /** What a restore of this backup would change, per collection (GET …/restore-preview). */
-export async function loadRestorePreview(deps: Pick<AppDependencies, 'manager'>, name: string): Promise<RestorePreview> {
-  return deps.manager.previewRestore({ name });
+export async function loadRestorePreview(deps: Pick<AppDependencies, 'manager'>, name: string, identities?: AgeIdentities): Promise<RestorePreview> {
+  return deps.manager.previewRestore({ name }, identities);
 }
 
 export async function loadRestorePage(deps: Pick<AppDependencies, 'manager' | 'tracker'>, name: string): Promise<RestoreModel> {
@@ -102,6 +106,8 @@ export interface AutoBackupModel {
   readonly recipients: Recipients;
   readonly logLines: readonly string[];
   readonly logLineCount: number;
+  /** Public keys only: the server's secret keys are never shown. */
+  readonly encryption: { readonly recipients: readonly string[]; readonly serverCanRead: boolean };
   readonly drill: DrillView;
 }
 
@@ -114,5 +120,6 @@ export async function loadAutoBackupPage(
     deps.logReader.tail(PAGE_LOG_LINES),
     loadDrillView(deps),
   ]);
-  return { scheduler, pendingSafetyArchive, recipients, logLines, logLineCount: PAGE_LOG_LINES, drill };
+  const encryption = deps.manager.encryptionStatus();
+  return { scheduler, pendingSafetyArchive, recipients, logLines, logLineCount: PAGE_LOG_LINES, encryption, drill };
 }

@@ -1,3 +1,5 @@
+import type { AgeIdentities } from '../../crypto/age-identities.js';
+import { DecryptionError } from '../../crypto/decryption-error.js';
 import { requireIndexConfirmation } from '../../restore/index-review.js';
 import { safetyArchiveNote } from '../../restore/restore-backup.js';
 import { AppError } from '../../shared/app-error.js';
@@ -7,6 +9,8 @@ import type { StartedOperation } from './operation-view.js';
 export interface RestoreRequest {
   /** Default: every collection of the backup that this installation backs up. */
   readonly collections: readonly string[] | undefined;
+  /** The key an admin gave for an encrypted backup: for this one restore, kept nowhere. */
+  readonly identities?: AgeIdentities | undefined;
   /** Creates TTL and unique indexes the collections do not have now (see the preview's indexesToConfirm). */
   readonly confirmIndexes: boolean;
 }
@@ -22,7 +26,9 @@ export async function startRestore(
   request: RestoreRequest,
   actor: string,
 ): Promise<StartedOperation> {
-  const preview = await deps.manager.previewRestore({ name });
+  // With an encrypted backup this also shows that the key opens it: a wrong key is refused here, before anything starts.
+  const preview = await deps.manager.previewRestore({ name }, request.identities);
+  if (preview.needsKey) throw new DecryptionError('no-identity');
   const restorable = preview.collections.filter((c) => c.restorable).map((c) => c.name);
   const collections = request.collections ?? restorable;
   if (collections.length === 0) throw new AppError('INVALID_INPUT', 'Keine Collection zum Wiederherstellen ausgewählt');
@@ -33,7 +39,7 @@ export async function startRestore(
   requireIndexConfirmation(preview.indexesToConfirm, collections, request.confirmIndexes, 'confirmIndexes: true');
   const launched = deps.tracker.launch(
     { operation: 'restore', subject: name, actor },
-    (hooks) => deps.manager.restore({ source: { name }, collections, actor, onProgress: hooks.onProgress, onStarted: hooks.onStarted }),
+    (hooks) => deps.manager.restore({ source: { name }, collections, actor, identities: request.identities, onProgress: hooks.onProgress, onStarted: hooks.onStarted }),
     (result) => (result.safetyPending === null ? 'erfolgreich' : `erfolgreich; ${safetyArchiveNote(result)}`),
   );
   launched.done.catch(() => undefined);

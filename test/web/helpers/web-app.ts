@@ -8,6 +8,7 @@ import { usersCollection } from '../../../src/auth/user-accounts.js';
 import { composeBackupSystem, webDependencies, type BackupSystem } from '../../../src/app/compose.js';
 import type { Failpoints } from '../../../src/backup/backup-context.js';
 import type { OperationLock } from '../../../src/backup/operation-lock.js';
+import type { AgeIdentities } from '../../../src/crypto/age-identities.js';
 import { OperationTracker } from '../../../src/backup/operation-tracker.js';
 import { loadConfig, type Config } from '../../../src/config/config.js';
 import type { EventLog } from '../../../src/log/event-log.js';
@@ -50,6 +51,8 @@ export interface WebAppOptions {
   readonly lock?: (db: Db) => OperationLock;
   /** Default: no SMTP, mail off. */
   readonly mailer?: Mailer;
+  /** The server's own secret keys, as read from BACKUP_ENCRYPTION_IDENTITY_FILE at start; default none. */
+  readonly identities?: AgeIdentities;
   /** Test-only: failures injected at precise points of a backup or restore. */
   readonly failpoints?: Failpoints;
   /** Default: statfs of the temporary backup folder. */
@@ -80,6 +83,7 @@ export function useWebApp(options: WebAppOptions = {}): WebTestApp {
       failpoints: options.failpoints,
       ticker: false,
       readDiskSpace: options.readDiskSpace,
+      identities: options.identities,
     });
     const { log, manager, tracker, scheduler } = automatic;
     const audit: string[] = [];

@@ -1,0 +1,38 @@
+import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { parseSidecar, type Sidecar } from '../archive/sidecar.js';
+import { AppError } from '../shared/app-error.js';
+import { ContentMeter } from '../storage/content-meter.js';
+import type { BackupStore, StoredBackup } from './backup-store.js';
+
+/** The end of a pipeline that only measures: reads everything, keeps nothing. */
+export async function drain(source: AsyncIterable<unknown>): Promise<void> {
+  for await (const chunk of source) void chunk;
+}
+
+/** What can be checked of a stored archive without its key: its bytes against the sidecar written with it. */
+export interface SidecarCheck {
+  readonly sidecar: Sidecar;
+  readonly sha256: string;
+}
+
+/** The valid sidecar of a backup, or undefined. */
+export async function readValidSidecar(store: BackupStore, backup: StoredBackup): Promise<Sidecar | undefined> {
+  const text = await store.readSidecar(backup.name);
+  return text === undefined ? undefined : parseSidecar(text, backup.name);
+}
+
+/**
+ * Size and SHA-256 of the stored file against its sidecar. Throws
+ * ARCHIVE_INVALID in German when there is no sidecar or the file differs.
+ */
+export async function checkAgainstSidecar(store: BackupStore, backup: StoredBackup): Promise<SidecarCheck> {
+  const sidecar = await readValidSidecar(store, backup);
+  if (!sidecar) throw new AppError('ARCHIVE_INVALID', `Zu ${backup.name} fehlt die Beschreibung (${backup.name}.json); ohne Schlüssel kann die Datei nicht geprüft werden`);
+  const meter = new ContentMeter({
+    expected: { size: sidecar.size, sha256: sidecar.sha256 },
+    onDifference: (difference) => new AppError('ARCHIVE_INVALID', `Die Datei ${backup.name} wurde verändert oder ist unvollständig (${difference})`),
+  });
+  await pipeline(createReadStream(backup.path), meter, drain);
+  return { sidecar, sha256: meter.measured().sha256 };
+}
