@@ -11,7 +11,7 @@ import { cutOffRun, presentStatus, scheduleLoadedMessage, type BackupSchedulerSt
 import { decideSlot } from './slot-decision.js';
 import { SlotRunner, type SlotOutcome, type SlotRunnerOptions } from './slot-runner.js';
 import { evaluateWatchdog, type WatchdogVerdict } from './watchdog.js';
-import { WatchdogAlarm, type AlarmOutcome } from './watchdog-alarm.js';
+import { watchdogAlarms, type AlarmOutcome, type WatchdogAlarm } from './watchdog-alarm.js';
 import { evaluateOffsiteWatchdog } from './offsite-watchdog.js';
 
 const SHUTDOWN_GRACE_MS = 15_000;
@@ -74,17 +74,7 @@ export class BackupScheduler implements SchedulerControl {
     this.options = { ...options };
     this.watchingSince = options.clock.now();
     this.runner = new SlotRunner(this.options, this.phase);
-    const { notifier } = options;
-    this.alarm = new WatchdogAlarm({
-      ...options,
-      over: 'wieder ein erfolgreiches Backup',
-      raise: (v, schedulerEnabled) => notifier.watchdogAlert({ ...alertOf(v), lastSuccessAt: v.lastSuccessAt, schedulerEnabled }),
-    });
-    this.offsiteAlarm = new WatchdogAlarm({
-      ...options,
-      over: 'wieder ein Backup im externen Speicher',
-      raise: (v) => notifier.offsiteWatchdogAlert({ ...alertOf(v), lastCopiedAt: v.lastSuccessAt }),
-    });
+    ({ backups: this.alarm, offsite: this.offsiteAlarm } = watchdogAlarms(options));
   }
 
   get currentPhase(): SchedulerPhase {
@@ -241,10 +231,6 @@ export class BackupScheduler implements SchedulerControl {
     const holder = await this.options.lockHolder().catch(() => 'unknown' as const);
     return holder ? run : cutOffRun(run);
   }
-}
-
-function alertOf(v: WatchdogVerdict) {
-  return { since: v.since, thresholdHours: v.thresholdHours, hoursWithout: v.hoursWithout };
 }
 
 function latest(a: Date | undefined, b: Date | undefined): Date | undefined {

@@ -1,3 +1,4 @@
+import type { BackupNotifier } from '../mail/backup-notifier.js';
 import type { SlotClaims } from './slot-claims.js';
 import type { WatchdogVerdict } from './watchdog.js';
 
@@ -37,4 +38,24 @@ export class WatchdogAlarm {
     await this.options.raise(verdict, schedulerEnabled);
     return 'alerted';
   }
+}
+
+/** The scheduler's two alarms: no successful backup, and (with a bucket) no backup that reached the bucket. */
+export function watchdogAlarms(options: Pick<WatchdogAlarmOptions, 'claims' | 'log'> & {
+  readonly notifier: Pick<BackupNotifier, 'watchdogAlert' | 'offsiteWatchdogAlert'>;
+}): { readonly backups: WatchdogAlarm; readonly offsite: WatchdogAlarm } {
+  const { notifier } = options;
+  const alertOf = (v: WatchdogVerdict) => ({ since: v.since, thresholdHours: v.thresholdHours, hoursWithout: v.hoursWithout });
+  return {
+    backups: new WatchdogAlarm({
+      ...options,
+      over: 'wieder ein erfolgreiches Backup',
+      raise: (v, schedulerEnabled) => notifier.watchdogAlert({ ...alertOf(v), lastSuccessAt: v.lastSuccessAt, schedulerEnabled }),
+    }),
+    offsite: new WatchdogAlarm({
+      ...options,
+      over: 'wieder ein Backup im externen Speicher',
+      raise: (v) => notifier.offsiteWatchdogAlert({ ...alertOf(v), lastCopiedAt: v.lastSuccessAt }),
+    }),
+  };
 }

@@ -2,12 +2,10 @@ import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { composeBackupSystem, type BackupSystem } from '../../src/app/compose.js';
-import { MongoOperationLock } from '../../src/backup/operation-lock.js';
-import { loadConfig } from '../../src/config/config.js';
+import type { BackupSystem } from '../../src/app/compose.js';
 import { CopyRecords } from '../../src/offsite/copy-records.js';
 import { useTestDatabase } from '../helpers/database.js';
-import { testBucketPlace } from '../helpers/offsite.js';
+import { composeAppProcess } from '../helpers/offsite.js';
 import { TestS3Server } from '../helpers/s3-server.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.js';
 import { useTempDir } from '../helpers/temp-dir.js';
@@ -22,19 +20,7 @@ const systems: BackupSystem[] = [];
 const HOUR = 3_600_000;
 
 function appProcess(owner: string, withBucket = true): BackupSystem {
-  const config = loadConfig(
-    { BACKUP_DIR: path.join(root, owner), LOG_DIR: path.join(root, 'logs'), SMTP_URL: smtp.url, SMTP_TLS: 'off', ADMIN_EMAIL: 'chef@example.org' },
-    root,
-  );
-  const system = composeBackupSystem({
-    config,
-    db: t.db,
-    clock,
-    owner,
-    ticker: false,
-    lock: new MongoOperationLock(t.db, { owner }),
-    ...(withBucket ? { offsitePlace: testBucketPlace(server) } : {}),
-  });
+  const system = composeAppProcess({ db: t.db, root, backupDir: path.join(root, owner), owner, clock, smtpUrl: smtp.url, server: withBucket ? server : undefined });
   systems.push(system);
   return system;
 }
