@@ -136,6 +136,7 @@ export function composeBackupSystem(options: ComposeOptions): BackupSystem {
         manager.create({ kind: 'auto', actor: trigger, onProgress: hooks.onProgress, onStarted: hooks.onStarted }),
       ),
     newestBackupAt: () => manager.lastBackupAt(),
+    newestOffsiteCopyAt: manager.offsiteEnabled ? () => manager.lastOffsiteCopyAt() : undefined,
     notifier,
     log: log.write,
     clock,

@@ -17,7 +17,7 @@ import {
 } from './backup-mails.js';
 import { diskSpaceLowMail } from './disk-space-mail.js';
 import type { Mailer } from './mailer.js';
-import { offsiteOutageMail, type OffsiteOutage } from './offsite-mails.js';
+import { offsiteOutageMail, offsiteWatchdogAlertMail, type OffsiteOutage, type OffsiteWatchdogAlert } from './offsite-mails.js';
 import { MAIL_OFF_REASON } from './smtp-mailer.js';
 
 export interface MailOutcome {
@@ -38,6 +38,8 @@ export interface BackupNotifier {
   watchdogAlert(alert: WatchdogAlert): Promise<MailOutcome>;
   /** Copies to the bucket began to fail (once per outage). */
   offsiteOutage(outage: OffsiteOutage): Promise<MailOutcome>;
+  /** No backup reached the bucket for BACKUP_WATCHDOG_HOURS (once per outage). */
+  offsiteWatchdogAlert(alert: OffsiteWatchdogAlert): Promise<MailOutcome>;
   /** A restore drill found the backup does not come back as it was saved. */
   drillFailed(failure: DrillFailure): Promise<MailOutcome>;
   /** The backup volume fell below 20 % free (once per episode, see DiskWatch). */
@@ -96,6 +98,7 @@ export function createBackupNotifier(options: BackupNotifierOptions): BackupNoti
     safetyArchiveWritten: (written) => deliver(safetyArchiveWrittenMail(written, { at: clock.now(), timeZone })),
     watchdogAlert: (alert) => deliver(watchdogAlertMail(alert, { timeZone })),
     offsiteOutage: (outage) => deliver(offsiteOutageMail(outage, { at: clock.now(), timeZone })),
+    offsiteWatchdogAlert: (alert) => deliver(offsiteWatchdogAlertMail(alert, { timeZone })),
     drillFailed: (failure) => deliver(drillFailedMail(failure, { at: clock.now(), timeZone })),
     diskSpaceLow: (warning) => deliver(diskSpaceLowMail(warning)),
   };

@@ -81,6 +81,9 @@ export interface BackupManager {
   copyDueOffsite(): Promise<void>;
   /** Waits until the copies this process is making are done. */
   offsiteSettled(): Promise<void>;
+  /** When a backup last reached the bucket (any host); undefined before the first copy or without BACKUP_S3_URL. */
+  lastOffsiteCopyAt(): Promise<Date | undefined>;
+  readonly offsiteEnabled: boolean;
   /**
    * The restore drill: the newest (or the chosen) backup restored into the
    * scratch database, compared and dropped, under the operation lock.
@@ -143,6 +146,8 @@ export function createBackupManager(
     stopOffsiteRetries: () => ctx.offsite?.stop(),
     copyDueOffsite: async () => ctx.offsite?.copyDue(),
     offsiteSettled: async () => ctx.offsite?.settled(),
+    lastOffsiteCopyAt: async () => ctx.offsite?.records.newestCopiedAt(),
+    offsiteEnabled: ctx.offsite !== undefined,
     drill: (drillOptions) => runRestoreDrill(ctx, options.drillDatabase, drillOptions),
     lastDrill: () => lastDrill(ctx.db),
     pin: async (name, actor) => pins.pin(await existingBackupName(ctx, name), actor, ctx.clock.now()),

@@ -104,6 +104,12 @@ export class CopyRecords {
     );
   }
 
+  /** When the newest copy (of any host) reached the bucket; undefined before the first. */
+  async newestCopiedAt(): Promise<Date | undefined> {
+    const [newest] = await this.collection.find({ state: 'copied', copied_at: { $ne: null } }).sort({ copied_at: -1 }).limit(1).toArray();
+    return newest?.copied_at ?? undefined;
+  }
+
   async all(): Promise<CopyRecord[]> {
     const documents = await this.collection.find({ _id: { $ne: OUTAGE_ID } }).toArray();
     return documents.map(recordOf);

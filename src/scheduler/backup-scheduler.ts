@@ -11,7 +11,8 @@ import { cutOffRun, presentStatus, scheduleLoadedMessage, type BackupSchedulerSt
 import { decideSlot } from './slot-decision.js';
 import { SlotRunner, type SlotOutcome, type SlotRunnerOptions } from './slot-runner.js';
 import { evaluateWatchdog, type WatchdogVerdict } from './watchdog.js';
-import { WatchdogAlarm, type AlarmOutcome } from './watchdog-alarm.js';
+import { watchdogAlarms, type AlarmOutcome, type WatchdogAlarm } from './watchdog-alarm.js';
+import { evaluateOffsiteWatchdog } from './offsite-watchdog.js';
 
 const SHUTDOWN_GRACE_MS = 15_000;
 
@@ -20,7 +21,9 @@ export interface BackupSchedulerOptions extends SlotRunnerOptions {
   readonly state: Pick<SchedulerStateStore, 'read' | 'setEnabled'>;
   /** When the newest backup on disk (not an upload) was taken. */
   readonly newestBackupAt: () => Promise<Date | undefined>;
-  readonly notifier: Pick<BackupNotifier, 'backupSucceeded' | 'backupFailed' | 'watchdogAlert'>;
+  /** When the newest copy reached the bucket (any host); absent without a bucket. */
+  readonly newestOffsiteCopyAt?: () => Promise<Date | undefined>;
+  readonly notifier: Pick<BackupNotifier, 'backupSucceeded' | 'backupFailed' | 'watchdogAlert' | 'offsiteWatchdogAlert'>;
   /** Default: no ticking at all (tests drive `tick`); production passes everyMinute(zone). */
   readonly ticker?: StartTicker;
   readonly mail: MailStatus;
@@ -41,6 +44,8 @@ export type TickDecision =
 export interface TickOutcome {
   readonly decision: TickDecision;
   readonly watchdog: AlarmOutcome | 'skipped';
+  /** Only with a bucket, and only when the copy records could be read. */
+  readonly offsiteWatchdog?: AlarmOutcome;
 }
 
 /**
@@ -59,6 +64,7 @@ export class BackupScheduler implements SchedulerControl {
   private readonly watchingSince: Date;
   private readonly runner: SlotRunner;
   private readonly alarm: WatchdogAlarm;
+  private readonly offsiteAlarm: WatchdogAlarm;
   /** Own copy: the admins' settings replace schedule and keep (reschedule); the runner shares it. */
   private readonly options: { -readonly [K in keyof BackupSchedulerOptions]: BackupSchedulerOptions[K] };
   /** Slots before the last change of the times are not caught up: a new time just past is no missed backup. */
@@ -68,7 +74,7 @@ export class BackupScheduler implements SchedulerControl {
     this.options = { ...options };
     this.watchingSince = options.clock.now();
     this.runner = new SlotRunner(this.options, this.phase);
-    this.alarm = new WatchdogAlarm(this.options);
+    ({ backups: this.alarm, offsite: this.offsiteAlarm } = watchdogAlarms(options));
   }
 
   get currentPhase(): SchedulerPhase {
@@ -141,6 +147,7 @@ export class BackupScheduler implements SchedulerControl {
       state,
       lastRun: await this.checkedLastRun(state.lastRun),
       verdict: await this.watchdogVerdict(now, state),
+      offsiteVerdict: await this.offsiteVerdict(now),
       phase: this.phase.current,
       running: this.options.runningOperation?.(),
       stateError: this.stateError,
@@ -163,7 +170,9 @@ export class BackupScheduler implements SchedulerControl {
     const decision = await this.decide(now, state);
     if (this.phase.current === 'closed') return { decision, watchdog: 'skipped' };
     const watchdog = await this.alarm.check(await this.watchdogVerdict(now, state), state.enabled);
-    return { decision, watchdog };
+    const offsite = await this.offsiteVerdict(now);
+    if (!offsite) return { decision, watchdog };
+    return { decision, watchdog, offsiteWatchdog: await this.offsiteAlarm.check(offsite, state.enabled) };
   }
 
   private async decide(now: Date, state: SchedulerState): Promise<TickDecision> {
@@ -188,6 +197,15 @@ export class BackupScheduler implements SchedulerControl {
       thresholdHours: this.options.watchdogHours,
       timeZone: this.options.schedule.timeZone,
     });
+  }
+
+  /** Undefined without a bucket, or when the copy records cannot be read (no verdict rather than a wrong one). */
+  private async offsiteVerdict(now: Date): Promise<WatchdogVerdict | undefined> {
+    if (!this.options.newestOffsiteCopyAt) return undefined;
+    const read = await this.options.newestOffsiteCopyAt().then((lastCopiedAt) => ({ lastCopiedAt }), () => undefined);
+    if (!read) return undefined;
+    const { watchingSince } = this;
+    return evaluateOffsiteWatchdog({ now, watchingSince, ...read, thresholdHours: this.options.watchdogHours, timeZone: this.options.schedule.timeZone });
   }
 
   /** The newest success any process recorded, or the newest backup file, whichever is later. */

@@ -50,6 +50,8 @@ export interface StatusFacts {
   readonly state: SchedulerState;
   readonly lastRun: LastRun | undefined;
   readonly verdict: WatchdogVerdict;
+  /** Only with a bucket: has a backup reached it within the threshold? */
+  readonly offsiteVerdict: WatchdogVerdict | undefined;
   readonly phase: SchedulerPhase;
   readonly running: RunningOperation | undefined;
   /** Why the shared state could not be read on the last attempt. */
@@ -68,7 +70,7 @@ export function presentStatus(settings: StatusSettings, facts: StatusFacts): Bac
     timeZone: schedule.timeZone,
     nextRuns: state.enabled ? nextRuns(schedule, facts.now, Math.max(2, schedule.times.length)) : [],
     lastRun: facts.lastRun,
-    watchdog: { ok: verdict.ok, thresholdHours: verdict.thresholdHours, lastSuccessAt: verdict.lastSuccessAt, message: verdict.message },
+    watchdog: watchdogStatus(verdict, facts.offsiteVerdict),
     mail: settings.mail,
     keep: settings.keep,
     collections: settings.collections,
@@ -76,6 +78,15 @@ export function presentStatus(settings: StatusSettings, facts: StatusFacts): Bac
     running: facts.running,
     problem: facts.stateError ? `Zustand nicht aus der Datenbank lesbar: ${facts.stateError}` : undefined,
   };
+}
+
+/** The backups' watchdog; with a bucket, its watchdog too: either one not ok makes the status a warning. */
+function watchdogStatus(verdict: WatchdogVerdict, offsite: WatchdogVerdict | undefined): WatchdogStatus {
+  const status = { ok: verdict.ok, thresholdHours: verdict.thresholdHours, lastSuccessAt: verdict.lastSuccessAt, message: verdict.message };
+  if (!offsite) return status;
+  const offsiteStatus = { ok: offsite.ok, lastCopiedAt: offsite.lastSuccessAt, message: offsite.message };
+  if (offsite.ok) return { ...status, offsite: offsiteStatus };
+  return { ...status, ok: false, message: verdict.ok ? offsite.message : `${verdict.message}. ${offsite.message}`, offsite: offsiteStatus };
 }
 
 /** A run still shown as running while nobody holds the operation lock was cut off: its process ended. */

@@ -8,11 +8,14 @@ export type AlarmOutcome = 'ok' | 'alerted' | 'known';
 export interface WatchdogAlarmOptions {
   /** Once per outage across all processes. */
   readonly claims: Pick<SlotClaims, 'claimOnce'>;
-  readonly notifier: Pick<BackupNotifier, 'watchdogAlert'>;
   readonly log: (message: string) => void;
+  /** Sends the alert (the mail); called once per outage. */
+  readonly raise: (verdict: WatchdogVerdict, schedulerEnabled: boolean) => Promise<unknown>;
+  /** The log line's words when the outage is over, e.g. "wieder ein erfolgreiches Backup". */
+  readonly over: string;
 }
 
-/** Raises the watchdog's alert once per outage (log and mail), and says in the log when it is over. */
+/** Raises a watchdog's alert once per outage (log and mail), and says in the log when it is over. */
 export class WatchdogAlarm {
   private alertedOutage: string | undefined;
 
@@ -22,7 +25,7 @@ export class WatchdogAlarm {
     if (verdict.ok) {
       if (this.alertedOutage) {
         this.alertedOutage = undefined;
-        this.options.log(`Überwachung: wieder ein erfolgreiches Backup, Warnung aufgehoben (${verdict.message})`);
+        this.options.log(`Überwachung: ${this.options.over}, Warnung aufgehoben (${verdict.message})`);
       }
       return 'ok';
     }
@@ -32,13 +35,27 @@ export class WatchdogAlarm {
     const first = await this.options.claims.claimOnce(verdict.outageKey).catch(() => true);
     if (!first) return 'known';
     this.options.log(`WARNUNG: ${verdict.message}`);
-    await this.options.notifier.watchdogAlert({
-      lastSuccessAt: verdict.lastSuccessAt,
-      since: verdict.since,
-      thresholdHours: verdict.thresholdHours,
-      hoursWithout: verdict.hoursWithout,
-      schedulerEnabled,
-    });
+    await this.options.raise(verdict, schedulerEnabled);
     return 'alerted';
   }
+}
+
+/** The scheduler's two alarms: no successful backup, and (with a bucket) no backup that reached the bucket. */
+export function watchdogAlarms(options: Pick<WatchdogAlarmOptions, 'claims' | 'log'> & {
+  readonly notifier: Pick<BackupNotifier, 'watchdogAlert' | 'offsiteWatchdogAlert'>;
+}): { readonly backups: WatchdogAlarm; readonly offsite: WatchdogAlarm } {
+  const { notifier } = options;
+  const alertOf = (v: WatchdogVerdict) => ({ since: v.since, thresholdHours: v.thresholdHours, hoursWithout: v.hoursWithout });
+  return {
+    backups: new WatchdogAlarm({
+      ...options,
+      over: 'wieder ein erfolgreiches Backup',
+      raise: (v, schedulerEnabled) => notifier.watchdogAlert({ ...alertOf(v), lastSuccessAt: v.lastSuccessAt, schedulerEnabled }),
+    }),
+    offsite: new WatchdogAlarm({
+      ...options,
+      over: 'wieder ein Backup im externen Speicher',
+      raise: (v) => notifier.offsiteWatchdogAlert({ ...alertOf(v), lastCopiedAt: v.lastSuccessAt }),
+    }),
+  };
 }

@@ -8,6 +8,8 @@ export interface WatchdogStatus {
   readonly thresholdHours: number;
   readonly lastSuccessAt: Date | undefined;
   readonly message: string;
+  /** Only with a bucket (BACKUP_S3_URL): whether a backup reached it within the threshold. */
+  readonly offsite?: { readonly ok: boolean; readonly lastCopiedAt: Date | undefined; readonly message: string };
 }
 
 export interface WatchdogInput {
@@ -28,13 +30,22 @@ export interface WatchdogVerdict extends WatchdogStatus {
   readonly outageKey: string;
 }
 
+/** Pure: since when nothing has succeeded, for how many whole hours, and whether that is still within the threshold. */
+export function measureOutage(input: Omit<WatchdogInput, 'timeZone'>): { readonly ok: boolean; readonly since: Date; readonly hoursWithout: number } {
+  const since = input.lastSuccessAt ?? input.watchingSince;
+  const ageMs = input.now.getTime() - since.getTime();
+  return { ok: ageMs <= input.thresholdHours * HOUR_MS, since, hoursWithout: Math.max(0, Math.floor(ageMs / HOUR_MS)) };
+}
+
+/** The moment a stretch that began at `since` crosses the threshold. */
+export function alertDueAt(since: Date, thresholdHours: number): Date {
+  return new Date(since.getTime() + thresholdHours * HOUR_MS);
+}
+
 /** Pure: is the newest successful backup older than the threshold? */
 export function evaluateWatchdog(input: WatchdogInput): WatchdogVerdict {
-  const { now, lastSuccessAt, thresholdHours, timeZone } = input;
-  const since = lastSuccessAt ?? input.watchingSince;
-  const ageMs = now.getTime() - since.getTime();
-  const ok = ageMs <= thresholdHours * HOUR_MS;
-  const hoursWithout = Math.max(0, Math.floor(ageMs / HOUR_MS));
+  const { lastSuccessAt, thresholdHours, timeZone } = input;
+  const { ok, since, hoursWithout } = measureOutage(input);
   const last = lastSuccessAt ? `${formatLocalMinute(lastSuccessAt, timeZone)}` : undefined;
   let message: string;
   if (!ok) {
@@ -43,7 +54,7 @@ export function evaluateWatchdog(input: WatchdogInput): WatchdogVerdict {
   } else if (last) {
     message = `Letztes erfolgreiches Backup: ${last} (vor ${formatHours(hoursWithout)})`;
   } else {
-    message = `Noch kein erfolgreiches Backup; Warnung, wenn bis ${formatLocalMinute(new Date(since.getTime() + thresholdHours * HOUR_MS), timeZone)} keines gelingt`;
+    message = `Noch kein erfolgreiches Backup; Warnung, wenn bis ${formatLocalMinute(alertDueAt(since, thresholdHours), timeZone)} keines gelingt`;
   }
   return {
     ok,

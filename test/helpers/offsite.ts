@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
+import path from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
+import type { Db } from 'mongodb';
+import { composeBackupSystem, type BackupSystem } from '../../src/app/compose.js';
+import { MongoOperationLock } from '../../src/backup/operation-lock.js';
+import { loadConfig } from '../../src/config/config.js';
+import type { Clock } from '../../src/shared/clock.js';
 import { S3Place } from '../../src/storage/s3-place.js';
 import { S3Target } from '../../src/storage/s3-target.js';
 import type { TestS3Server } from './s3-server.js';
@@ -27,4 +33,26 @@ export function awsEnvironment(server: TestS3Server): Record<string, string> {
     BACKUP_S3_URL: `s3://${server.bucket!}/${OFFSITE_PREFIX}`,
     BACKUP_S3_FORCE_PATH_STYLE: 'true',
   };
+}
+
+export interface AppProcessOptions {
+  readonly db: Db;
+  /** Holds the log folder `logs`. */
+  readonly root: string;
+  readonly backupDir: string;
+  readonly owner: string;
+  readonly clock: Clock;
+  readonly smtpUrl: string;
+  /** The bucket to copy to; none: BACKUP_S3_URL unset. */
+  readonly server: TestS3Server | undefined;
+}
+
+/** One app process (its own backup folder and lock owner, the shared database), mailing chef@example.org, not ticking. */
+export function composeAppProcess(o: AppProcessOptions): BackupSystem {
+  const config = loadConfig(
+    { BACKUP_DIR: o.backupDir, LOG_DIR: path.join(o.root, 'logs'), SMTP_URL: o.smtpUrl, SMTP_TLS: 'off', ADMIN_EMAIL: 'chef@example.org' },
+    o.root,
+  );
+  const lock = new MongoOperationLock(o.db, { owner: o.owner });
+  return composeBackupSystem({ config, db: o.db, clock: o.clock, owner: o.owner, ticker: false, lock, ...(o.server ? { offsitePlace: testBucketPlace(o.server) } : {}) });
 }

@@ -4,7 +4,6 @@ import path from 'node:path';
 import { ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeBackupSystem, type BackupSystem } from '../../src/app/compose.js';
-import { MongoOperationLock } from '../../src/backup/operation-lock.js';
 import { loadConfig } from '../../src/config/config.js';
 import { CopyRecords } from '../../src/offsite/copy-records.js';
 import { COMMANDS, type CommandInput } from '../../src/cli/cli-commands.js';
@@ -13,7 +12,7 @@ import { projectRoot } from '../../src/shared/project.js';
 import { S3Place } from '../../src/storage/s3-place.js';
 import { S3Target } from '../../src/storage/s3-target.js';
 import { useTestDatabase } from '../helpers/database.js';
-import { objectSha256, testBucketPlace } from '../helpers/offsite.js';
+import { composeAppProcess, objectSha256 } from '../helpers/offsite.js';
 import { TestS3Server } from '../helpers/s3-server.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.js';
 import { useTempDir } from '../helpers/temp-dir.js';
@@ -27,19 +26,7 @@ const clock = { now: () => now };
 const systems: BackupSystem[] = [];
 
 function appProcess(backupDir: string, owner: string): BackupSystem {
-  const config = loadConfig(
-    { BACKUP_DIR: backupDir, LOG_DIR: path.join(root, 'logs'), SMTP_URL: smtp.url, SMTP_TLS: 'off', ADMIN_EMAIL: 'chef@example.org' },
-    root,
-  );
-  const system = composeBackupSystem({
-    config,
-    db: t.db,
-    clock,
-    owner,
-    ticker: false,
-    lock: new MongoOperationLock(t.db, { owner }),
-    offsitePlace: testBucketPlace(server),
-  });
+  const system = composeAppProcess({ db: t.db, root, backupDir, owner, clock, smtpUrl: smtp.url, server });
   systems.push(system);
   return system;
 }

@@ -69,13 +69,14 @@ function rig(options: { times?: string[]; timeZone?: string; now: string; backup
   const runRecords = createRunRecords(state, clock, (message) => log.push(message));
   const sent = (subject: string): MailOutcome => ({ sent: true, subject });
 
-  const notifier: Pick<BackupNotifier, 'backupSucceeded' | 'backupFailed' | 'watchdogAlert'> = {
+  const notifier: Pick<BackupNotifier, 'backupSucceeded' | 'backupFailed' | 'watchdogAlert' | 'offsiteWatchdogAlert'> = {
     backupSucceeded: async (result, info) => (mails.push({ kind: 'ok', detail: `${result.backup.name} ${info.trigger}` }), sent('ok')),
     backupFailed: async (reason, info) => (mails.push({ kind: 'failed', detail: `${reason} ${info.trigger}` }), sent('failed')),
     watchdogAlert: async (alert) => {
       if (notifierThrows) throw new Error('Fehler im Mailversand');
       return (mails.push({ kind: 'watchdog', detail: `${alert.hoursWithout}` }), sent('watchdog'));
     },
+    offsiteWatchdogAlert: async (alert) => (mails.push({ kind: 'offsite-watchdog', detail: `${alert.hoursWithout}` }), sent('offsite-watchdog')),
   };
   const runBackup = (trigger: string): StartedBackup => {
     if (behaviour === 'busy') throw new AppError('OPERATION_RUNNING', 'Ein Backup läuft bereits');

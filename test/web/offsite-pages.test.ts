@@ -57,6 +57,17 @@ describe('pages and API with off-site copies', () => {
     await admin.agent.delete(`/admin/api/backups/${made.backup.name}`).set('x-csrf-token', admin.csrf).expect(404);
   });
 
+  it('shows the bucket\'s watchdog with the monitoring: in the status API and on the automatic-backup page', async () => {
+    await w.manager.create({ kind: 'manual', actor: 'test' });
+    await w.automatic.settled();
+    const status = (await admin.agent.get('/admin/api/status').expect(200)).body as { scheduler: { watchdog: { offsite?: { ok: boolean; message: string } } } };
+    expect(status.scheduler.watchdog.offsite).toMatchObject({ ok: true, message: expect.stringMatching(/^Letzte externe Kopie: /) });
+    const page = (await admin.agent.get('/admin/auto-backup').expect(200)).text;
+    expect(page).toMatch(/data-role="offsite-watchdog">Letzte externe Kopie: /);
+    // The dashboard names the bucket's watchdog only when it warns.
+    expect((await admin.agent.get('/admin').expect(200)).text).not.toContain('data-role="offsite-watchdog"');
+  });
+
   it('copies an uploaded archive to the bucket too', async () => {
     const made = await w.manager.create({ kind: 'manual', actor: 'test' });
     await w.automatic.settled();
