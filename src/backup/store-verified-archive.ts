@@ -21,7 +21,7 @@ export async function storeVerifiedArchive(
     const { backup } = await ctx.store.writeNew('upload', ctx.clock.now(), (tempPath) => rename(sourcePath, tempPath), options);
     return backup;
   });
-  ctx.offsite?.archived(stored);
+  ctx.offsite?.archived(stored, ctx.store.companionsOf(stored.name));
   await recordVerification(ctx.db, stored.name, {
     ok: true,
     checkedAt: ctx.clock.now(),
