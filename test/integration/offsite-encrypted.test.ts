@@ -87,6 +87,7 @@ describe('an encrypted backup in the bucket', () => {
 
   it('deleted from the bucket, leaves neither the archive nor its sidecar there', async () => {
     const [name] = (await bucket.list()).map((f) => f.name);
+    expect(await bucket.stat(`${name}.json`)).toBeDefined();
     expect(await b.manager.delete(name!, 'test', ['s3'])).toEqual(['s3']);
     expect(await bucket.stat(name!)).toBeUndefined();
     expect(await bucket.stat(`${name}.json`)).toBeUndefined();
