@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -76,6 +76,17 @@ describe('an encrypted backup in the bucket', () => {
     const record = await new CopyRecords(t.db).find(encryptedName);
     expect(record).toMatchObject({ state: 'copied', files: [encryptedName, `${encryptedName}.json`] });
     expect(record?.summary).toMatchObject({ documents: 30, collections: expect.arrayContaining([{ name: 'tools', count: 30 }]) });
+  });
+
+  it('an uploaded .zip.age is copied with the sidecar written for it', async () => {
+    const upload = path.join(root, 'host-a', 'hochgeladen.zip.age');
+    copyFileSync(path.join(root, 'host-a', encryptedName), upload);
+    const { backup } = await a.manager.storeEncryptedUpload(upload, { actor: 'test', identities: await AgeIdentities.fromSecretKeys([secretKey]) });
+    await a.settled();
+    expect(backup.name).toMatch(/-upload\.zip\.age$/);
+    expect(await objectSha256(server, `${backup.name}.json`)).toBe(fileSha256(path.join(root, 'host-a', `${backup.name}.json`)));
+    expect((await new CopyRecords(t.db).find(backup.name))?.summary?.documents).toBe(30);
+    await a.manager.delete(backup.name, 'test');
   });
 
   it('is listed with its counts by another host without the key, and verified there with the key', async () => {
