@@ -126,6 +126,11 @@ export class BackupStore {
     await unlink(this.sidecarPath(backup.name)).catch(ignoreMissing);
   }
 
+  /** The files beside an archive that go wherever it goes (the bucket): its sidecar, when it has one. */
+  companionsOf(name: string): string[] {
+    return existsSync(this.sidecarPath(name)) ? [sidecarNameFor(name)] : [];
+  }
+
   /** Where the unencrypted description of a backup lives (`NAME.json`, archive/sidecar.ts). */
   sidecarPath(name: string): string {
     return path.join(this.dir, sidecarNameFor(name));

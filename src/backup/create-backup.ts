@@ -72,7 +72,7 @@ export async function createBackup(ctx: BackupContext, options: CreateBackupOpti
       durationMs,
       actor,
     });
-    ctx.offsite?.archived(written.backup);
+    ctx.offsite?.archived(written.backup, ctx.store.companionsOf(written.backup.name));
     const release = ctx.store.markInUse(written.backup.name);
     try {
       const { removed } = await pruneBackups(ctx, { lease });

@@ -30,7 +30,7 @@ export async function deleteBackup(ctx: BackupContext, name: string, actor?: str
       done.push('local');
     }
     if (inBucket && ctx.offsite && places.includes('s3')) {
-      await ctx.offsite.place.remove(inBucket.name);
+      await ctx.offsite.removeFromBucket(inBucket.name);
       await ctx.offsite.records.forget([inBucket.name]);
       ctx.emit({ type: 'offsite.deleted', name: inBucket.name, actor });
       done.push('s3');

@@ -6,7 +6,7 @@ import type { PlaceKind } from '../storage/storage-place.js';
 import { readArchiveSummary, type ArchiveSummary } from './archive-summary.js';
 import type { BackupContext } from './backup-context.js';
 import type { StoredBackup } from './backup-store.js';
-import { readValidSidecar } from './sidecar-check.js';
+import { readSidecarSummary } from './sidecar-check.js';
 
 export interface BackupSummary {
   readonly name: string;
@@ -67,10 +67,9 @@ export async function listBackups(ctx: BackupContext): Promise<BackupSummary[]> 
 }
 
 async function summaryBySidecar(ctx: BackupContext, backup: StoredBackup): Promise<ArchiveSummary> {
-  const sidecar = await readValidSidecar(ctx.store, backup);
-  if (!sidecar) throw new AppError('ARCHIVE_INVALID', 'Verschlüsselt, ohne Beschreibung (NAME.json): Inhalt nur mit dem Schlüssel lesbar');
-  const collections = sidecar.collections.map((c) => ({ name: c.name, count: c.count }));
-  return { documents: collections.reduce((sum, c) => sum + c.count, 0), collections, consistency: sidecar.consistency ?? undefined };
+  const summary = await readSidecarSummary(ctx.store, backup);
+  if (!summary) throw new AppError('ARCHIVE_INVALID', 'Verschlüsselt, ohne Beschreibung (NAME.json): Inhalt nur mit dem Schlüssel lesbar');
+  return summary;
 }
 
 function countsOf(summary: ArchiveSummary | undefined, problem = COUNTS_NOT_RECORDED) {

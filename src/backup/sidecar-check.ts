@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { parseSidecar, type Sidecar } from '../archive/sidecar.js';
 import { AppError } from '../shared/app-error.js';
+import type { ArchiveSummary } from './archive-summary.js';
 import { ContentMeter } from '../storage/content-meter.js';
 import type { BackupStore, StoredBackup } from './backup-store.js';
 
@@ -20,6 +21,14 @@ export interface SidecarCheck {
 export async function readValidSidecar(store: BackupStore, backup: StoredBackup): Promise<Sidecar | undefined> {
   const text = await store.readSidecar(backup.name);
   return text === undefined ? undefined : parseSidecar(text, backup.name);
+}
+
+/** The counts of an archive as its valid sidecar records them (no key needed), or undefined without one. */
+export async function readSidecarSummary(store: BackupStore, backup: StoredBackup): Promise<ArchiveSummary | undefined> {
+  const sidecar = await readValidSidecar(store, backup);
+  if (!sidecar) return undefined;
+  const collections = sidecar.collections.map((c) => ({ name: c.name, count: c.count }));
+  return { documents: collections.reduce((sum, c) => sum + c.count, 0), collections, consistency: sidecar.consistency ?? undefined };
 }
 
 /**

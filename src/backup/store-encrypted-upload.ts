@@ -23,8 +23,12 @@ export async function storeEncryptedUpload(
   const report = await withPlainArchive(ctx, archive, request.identities, (plainPath) => verifyArchive(plainPath));
   const measured = await measureFile(filePath);
   const recipients = await openingRecipients(ctx, filePath, request.identities ?? ctx.encryption.identities);
-  const backup = await storeVerifiedArchive(ctx, filePath, { documents: report.documents, actor: request.actor }, { encrypted: true });
-  await ctx.store.writeSidecar(backup.name, formatSidecar(sidecarFor(report.manifest, { name: backup.name, ...measured, recipients })));
+  const backup = await storeVerifiedArchive(
+    ctx,
+    filePath,
+    { documents: report.documents, actor: request.actor },
+    { encrypted: true, sidecarOf: (name) => formatSidecar(sidecarFor(report.manifest, { name, ...measured, recipients })) },
+  );
   return { backup, documents: report.documents };
 }
 

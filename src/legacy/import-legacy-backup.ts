@@ -41,7 +41,7 @@ export async function importLegacyBackup(ctx: BackupContext, filePath: string, a
     );
     const documents = manifest.collections.reduce((sum, c) => sum + c.count, 0);
     ctx.emit({ type: 'backup.succeeded', kind: 'upload', name: backup.name, size: backup.size, documents, durationMs: 0, actor });
-    ctx.offsite?.archived(backup);
+    ctx.offsite?.archived(backup, ctx.store.companionsOf(backup.name));
     return { backup, documents, skipped };
   });
 }

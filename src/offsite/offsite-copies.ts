@@ -4,6 +4,8 @@ import { performance } from 'node:perf_hooks';
 import { readArchiveSummary } from '../backup/archive-summary.js';
 import type { EventSink } from '../backup/backup-events.js';
 import type { BackupStore, StoredBackup } from '../backup/backup-store.js';
+import { readSidecarSummary } from '../backup/sidecar-check.js';
+import { sidecarNameFor } from '../archive/backup-name.js';
 import { describeError } from '../shared/app-error.js';
 import type { Clock } from '../shared/clock.js';
 import { LocalFolderPlace } from '../storage/local-folder-place.js';
@@ -62,6 +64,12 @@ export class OffsiteCopies {
   /** A new archive in the backup folder: recorded as pending and copied now, in the background. Never throws. */
   archived(backup: StoredBackup, companions: readonly string[] = []): void {
     this.track(this.recordAndCopy(backup.name, [backup.name, ...companions]));
+  }
+
+  /** Removes a backup from the bucket, then its sidecar there; either already gone is no error. */
+  async removeFromBucket(name: string): Promise<void> {
+    await this.place.remove(name);
+    await this.place.remove(sidecarNameFor(name));
   }
 
   /** Copies every due pending copy of this backup folder, one after the other. */
@@ -137,7 +145,7 @@ export class OffsiteCopies {
         const written = await this.copyFile(file);
         archive ??= written;
       }
-      const summary = await readArchiveSummary(local.path).catch(() => undefined);
+      const summary = await (local.encrypted ? readSidecarSummary(store, local) : readArchiveSummary(local.path)).catch(() => undefined);
       await this.records.markCopied(name, { size: archive!.size, sha256: archive!.sha256, summary, at: clock.now() });
       emit({ type: 'offsite.copied', name, size: archive!.size, durationMs: Math.round(performance.now() - started) });
       if (await this.records.endOutage().catch(() => false)) emit({ type: 'offsite.recovered', name });

@@ -10,7 +10,7 @@ export async function pruneBucket(offsite: OffsiteCopies, rules: RetentionRules,
   const plan = planRetention(await offsite.place.list(), { ...rules, keepLast: offsite.keep ?? rules.keepLast, pinned, protect: new Set() });
   const removed: string[] = [];
   for (const backup of plan.remove) {
-    await offsite.place.remove(backup.name);
+    await offsite.removeFromBucket(backup.name);
     removed.push(backup.name);
   }
   await offsite.records.forget(removed);

@@ -19,6 +19,7 @@ import {
 import {
   acceptBackupNames,
   newestFirst,
+  storableName,
   type AcceptName,
   type ExpectedContent,
   type StoragePlace,
@@ -42,6 +43,11 @@ export class LocalFolderPlace implements StoragePlace {
     this.where = `Backup-Ordner ${dir}`;
   }
 
+  /** Backups and their sidecars: the names stat, read, write and remove take. */
+  private storable(name: string) {
+    return storableName(this.accept, name);
+  }
+
   async list(): Promise<StoredFile[]> {
     const files: StoredFile[] = [];
     for (const entry of await this.readNames()) {
@@ -54,7 +60,7 @@ export class LocalFolderPlace implements StoragePlace {
   }
 
   async stat(name: string): Promise<StoredFile | undefined> {
-    const parsed = this.accept(name);
+    const parsed = this.storable(name);
     if (!parsed) return undefined;
     const info = await stat(path.join(this.dir, name)).catch(() => undefined);
     return info?.isFile() ? { ...parsed, size: info.size } : undefined;
@@ -62,7 +68,7 @@ export class LocalFolderPlace implements StoragePlace {
 
   async openRead(name: string, expected: ExpectedContent = {}): Promise<Readable> {
     const found = await this.stat(name);
-    if (!found) throw this.accept(name) ? notFoundError(name, this.where) : invalidNameError(name);
+    if (!found) throw this.storable(name) ? notFoundError(name, this.where) : invalidNameError(name);
     const meter = new ContentMeter({
       expected: { size: expected.size ?? found.size, sha256: expected.sha256 },
       onDifference: (difference) => changedError(name, this.where, difference),
@@ -80,7 +86,7 @@ export class LocalFolderPlace implements StoragePlace {
   }
 
   private async write(name: string, source: Readable, expected: ExpectedContent): Promise<WrittenFile> {
-    const parsed = this.accept(name);
+    const parsed = this.storable(name);
     if (!parsed) throw invalidNameError(name);
     await mkdir(this.dir, { recursive: true, mode: 0o700 }).catch((error: unknown) => {
       throw this.translate(error, name);
@@ -107,7 +113,7 @@ export class LocalFolderPlace implements StoragePlace {
   }
 
   async remove(name: string): Promise<void> {
-    if (!this.accept(name)) throw invalidNameError(name);
+    if (!this.storable(name)) throw invalidNameError(name);
     await unlink(path.join(this.dir, name)).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== 'ENOENT') throw this.translate(error, name);
     });

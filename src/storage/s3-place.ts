@@ -18,6 +18,7 @@ import { changedError, invalidNameError, notFoundError } from './storage-error.j
 import {
   acceptBackupNames,
   newestFirst,
+  storableName,
   type AcceptName,
   type ExpectedContent,
   type StoragePlace,
@@ -42,6 +43,11 @@ export class S3Place implements StoragePlace {
     this.where = target.where;
   }
 
+  /** Backups and their sidecars: the names stat, read, write and remove take. */
+  private storable(name: string) {
+    return storableName(this.accept, name);
+  }
+
   async list(): Promise<StoredFile[]> {
     const { client, bucket, listPrefix } = this.target;
     const files: StoredFile[] = [];
@@ -60,7 +66,7 @@ export class S3Place implements StoragePlace {
   }
 
   async stat(name: string): Promise<StoredFile | undefined> {
-    const parsed = this.accept(name);
+    const parsed = this.storable(name);
     if (!parsed) return undefined;
     const head = await this.head(name, 'check');
     if (!head) return undefined;
@@ -69,7 +75,7 @@ export class S3Place implements StoragePlace {
   }
 
   async openRead(name: string, expected: ExpectedContent = {}): Promise<Readable> {
-    if (!this.accept(name)) throw invalidNameError(name);
+    if (!this.storable(name)) throw invalidNameError(name);
     const { client, bucket } = this.target;
     let response;
     try {
@@ -87,7 +93,7 @@ export class S3Place implements StoragePlace {
 
   async writeNew(name: string, source: Readable, expected: ExpectedContent = {}): Promise<WrittenFile> {
     try {
-      const parsed = this.accept(name);
+      const parsed = this.storable(name);
       if (!parsed) throw invalidNameError(name);
       return await uploadChecked(this.target, parsed, source, expected, this.tuning, (n) => this.head(n, 'write'));
     } catch (error) {
@@ -97,7 +103,7 @@ export class S3Place implements StoragePlace {
   }
 
   async remove(name: string): Promise<void> {
-    if (!this.accept(name)) throw invalidNameError(name);
+    if (!this.storable(name)) throw invalidNameError(name);
     try {
       await this.target.client.send(new DeleteObjectCommand({ Bucket: this.target.bucket, Key: this.target.key(name) }));
     } catch (error) {

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { parseBackupName, type BackupName } from '../archive/backup-name.js';
+import { backupNameOfSidecar, parseBackupName, type BackupName } from '../archive/backup-name.js';
 
 /**
  * Decides which stored names are backups. Every place lists, stats, reads and
@@ -10,6 +10,22 @@ export type AcceptName = (name: string) => BackupName | undefined;
 
 /** The filter every place uses unless told otherwise: the one that decides what a backup name is. */
 export const acceptBackupNames: AcceptName = parseBackupName;
+
+/**
+ * What a place also stores, reads and removes beside the backups but never
+ * lists: a backup's sidecar (`NAME.json`). The backup's name facts, with the
+ * sidecar's own name.
+ */
+export const acceptSidecarNames: AcceptName = (name) => {
+  const backup = backupNameOfSidecar(name);
+  const parsed = backup === undefined ? undefined : parseBackupName(backup);
+  return parsed && { ...parsed, name };
+};
+
+/** A name the place stores: a backup it lists, or a sidecar that goes with one. */
+export function storableName(accept: AcceptName, name: string): BackupName | undefined {
+  return accept(name) ?? acceptSidecarNames(name);
+}
 
 export type PlaceKind = 'local' | 's3';
 
@@ -40,9 +56,9 @@ export interface StoragePlace {
   readonly kind: PlaceKind;
   /** The folder or `s3://bucket/prefix`, for messages. */
   readonly where: string;
-  /** Complete backups, newest first. */
+  /** Complete backups, newest first (sidecars are not listed). */
   list(): Promise<StoredFile[]>;
-  /** The complete backup of that name, or undefined. */
+  /** The complete backup or sidecar of that name, or undefined. */
   stat(name: string): Promise<StoredFile | undefined>;
   /**
    * The bytes as a stream. It fails at its end (reason `changed`) when they

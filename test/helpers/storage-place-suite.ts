@@ -122,6 +122,25 @@ export function describeStoragePlace(label: string, setup: () => Promise<PlaceFi
       expect((await failureOf(place.writeNew('../ausbruch.zip', chunked(Buffer.from('x'))))).reason).toBe('invalid-name');
     });
 
+    it('stores, reads and removes the sidecar of a backup name but never lists it; a sidecar of no backup name is refused', async () => {
+      const name = nextName('manual');
+      const sidecar = `${name}.json`;
+      const text = Buffer.from('{"format":"scandy-backup-meta"}\n');
+      await place.writeNew(name, chunked(Buffer.from('archiv')));
+      const written = await place.writeNew(sidecar, chunked(text));
+      expect(written).toMatchObject({ name: sidecar, size: text.length, sha256: sha256(text) });
+      expect(await place.stat(sidecar)).toMatchObject({ name: sidecar, size: text.length });
+      expect((await readAll(await place.openRead(sidecar))).equals(text)).toBe(true);
+      const listed = (await place.list()).map((f) => f.name);
+      expect(listed).toContain(name);
+      expect(listed).not.toContain(sidecar);
+      await place.remove(sidecar);
+      expect(await place.stat(sidecar)).toBeUndefined();
+      expect(await place.stat(name)).toMatchObject({ name });
+      expect((await failureOf(place.writeNew('notizen.zip.json', chunked(text)))).reason).toBe('invalid-name');
+      expect((await failureOf(place.openRead(`${name}.json.bak`))).reason).toBe('invalid-name');
+    });
+
     it('never lists a half-written upload', async () => {
       const name = nextName();
       await fixture.leaveHalfWritten(name, randomBytes(1024));
