@@ -22,11 +22,18 @@ export interface HandmadeEntry {
   readonly indexes?: readonly Record<string, unknown>[];
 }
 
-/** A well-formed format-1 archive written by hand into `dir`, whose manifest may promise other content than an entry holds. */
-export function writeHandmadeArchive(dir: string, file: string, database: string, entries: readonly HandmadeEntry[]): string {
+export interface HandmadeOptions {
+  /** The manifest's format version; default 1. */
+  readonly version?: number;
+  /** Deflate the collection entries; default true. */
+  readonly deflate?: boolean;
+}
+
+/** A well-formed archive written by hand into `dir` (format 1 unless told), whose manifest may promise other content than an entry holds. */
+export function writeHandmadeArchive(dir: string, file: string, database: string, entries: readonly HandmadeEntry[], options: HandmadeOptions = {}): string {
   const manifest = {
     format: 'scandy-backup',
-    version: 1,
+    version: options.version ?? 1,
     createdAt: new Date().toISOString(),
     kind: 'manual',
     app: { name: 'scandy-backup', version: '0.1.0' },
@@ -44,9 +51,19 @@ export function writeHandmadeArchive(dir: string, file: string, database: string
   writeFileSync(
     target,
     rawZip([
-      ...entries.map((e) => ({ name: collectionFileName(e.name), data: Buffer.from(e.held ?? e.promised), deflate: true })),
+      ...entries.map((e) => ({ name: collectionFileName(e.name), data: Buffer.from(e.held ?? e.promised), deflate: options.deflate ?? true })),
       { name: 'manifest.json', data: Buffer.from(JSON.stringify(manifest)) },
     ]),
   );
   return target;
+}
+
+/** One collection, `tools`, as held in the zip; the manifest promises `promised` (default: what is held). */
+export function writeHandMadeArchive(
+  file: string,
+  entry: { readonly held: string; readonly promised?: string; readonly count: number },
+  options: { readonly version: number; readonly deflate?: boolean },
+): string {
+  const tools = { name: 'tools', promised: entry.promised ?? entry.held, held: entry.held, count: entry.count };
+  return writeHandmadeArchive(path.dirname(file), path.basename(file), 'scandy', [tools], { version: options.version, deflate: options.deflate ?? false });
 }

@@ -9,7 +9,7 @@ import { OrderedDocument } from '../../src/archive/field-names.js';
 import { lineToBsonStreamed } from '../../src/archive/line-to-bson.js';
 import { verifyArchive } from '../../src/archive/verify-archive.js';
 import { bsonBytes, lookAlikeDocuments, storableTypesDocument, unstorableTypesDocument } from '../helpers/bson-samples.js';
-import { writeHandMadeArchive } from '../helpers/hand-made-archive.js';
+import { writeHandMadeArchive } from '../helpers/handmade-archive.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
 const dir = useTempDir();

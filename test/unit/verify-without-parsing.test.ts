@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verifyArchive } from '../../src/archive/verify-archive.js';
-import { writeHandMadeArchive } from '../helpers/hand-made-archive.js';
+import { writeHandMadeArchive } from '../helpers/handmade-archive.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
 const dir = useTempDir();
