@@ -3,6 +3,7 @@ import type { BackupContext } from '../backup/backup-context.js';
 import type { Config } from '../config/config.js';
 import type { BackupNotifierOptions, RecipientLookup } from '../mail/backup-notifier.js';
 import type { Mailer } from '../mail/mailer.js';
+import { uniqueAddresses } from '../mail/recipients.js';
 import type { BackupScheduler } from '../scheduler/backup-scheduler.js';
 import type { Clock } from '../shared/clock.js';
 import { createLiveSettings, type LiveSettings } from '../settings/live-settings.js';
@@ -43,9 +44,7 @@ export function liveMailOptions(
 export function withExtraRecipients(lookup: RecipientLookup, settings: MailSettings): RecipientLookup {
   return async () => {
     const found = await lookup();
-    const seen = new Map<string, string>();
-    for (const address of [...found.recipients, ...settings.extraRecipients]) if (!seen.has(address.toLowerCase())) seen.set(address.toLowerCase(), address);
-    return { ...found, recipients: [...seen.values()] };
+    return { ...found, recipients: uniqueAddresses([...found.recipients, ...settings.extraRecipients]) };
   };
 }
 

@@ -36,7 +36,8 @@ export async function resolveRecipients(db: Db): Promise<string[]> {
   return (await findRecipients(db)).addresses;
 }
 
-function uniqueAddresses(values: readonly unknown[]): string[] {
+/** Trimmed valid addresses, each once (compared without case), in their first spelling. */
+export function uniqueAddresses(values: readonly unknown[]): string[] {
   const seen = new Map<string, string>();
   for (const value of values) {
     if (typeof value !== 'string') continue;

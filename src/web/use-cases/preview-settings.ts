@@ -3,10 +3,8 @@ import { formatLocalMinute } from '../../log/log-line.js';
 import { planRetention } from '../../retention/retention-policy.js';
 import { nextRuns } from '../../scheduler/schedule.js';
 import { parseSettingsPatch, retentionRulesFrom } from '../../settings/settings-schema.js';
-import { AppError } from '../../shared/app-error.js';
 import type { AppDependencies } from '../app-dependencies.js';
-import { requireSettings } from './save-settings.js';
-import { PAGE_FIELDS } from './settings-view.js';
+import { rejectForeignFields, requireSettings } from './save-settings.js';
 
 export interface SettingsPreview {
   /** The next automatic backups under the previewed times and time zone. */
@@ -22,8 +20,7 @@ export interface SettingsPreview {
 export async function previewSettings(deps: Pick<AppDependencies, 'settings' | 'manager'>, body: unknown): Promise<SettingsPreview> {
   const settings = requireSettings(deps.settings);
   const values = (body as { values?: unknown } | undefined)?.values ?? {};
-  const foreign = Object.keys(values).find((field) => !(PAGE_FIELDS as readonly string[]).includes(field));
-  if (foreign !== undefined) throw new AppError('INVALID_INPUT', `Ungültige Einstellung „${foreign}“: ist hier keine Einstellung`);
+  rejectForeignFields(Object.keys(values));
   const proposed = { ...(await settings.current()).values, ...parseSettingsPatch(values) };
   const [backups, pinned] = await Promise.all([deps.manager.list(), deps.manager.pinnedNames()]);
   const plan = planRetention(backups, { ...retentionRulesFrom(proposed), pinned });

@@ -23,10 +23,15 @@ export function parseSettingsChange(body: unknown): SettingsChange {
   }
   const { values, reset } = parsed.data;
   if ((values === undefined) === (reset === undefined)) throw new AppError('INVALID_INPUT', 'Entweder „values“ (speichern) oder „reset“ (auf Standard zurücksetzen) angeben');
-  const offered = new Set<string>(PAGE_FIELDS);
-  const foreign = [...Object.keys(values ?? {}), ...(reset ?? [])].find((field) => !offered.has(field));
-  if (foreign !== undefined) throw new AppError('INVALID_INPUT', `Ungültige Einstellung „${foreign}“: ist hier keine Einstellung`, { details: { fields: { [foreign]: 'ist hier keine Einstellung' } } });
+  rejectForeignFields([...Object.keys(values ?? {}), ...(reset ?? [])]);
   return parsed.data;
+}
+
+/** A 400 naming the first field that is not a setting of the page. */
+export function rejectForeignFields(fields: readonly string[]): void {
+  const offered = new Set<string>(PAGE_FIELDS);
+  const foreign = fields.find((field) => !offered.has(field));
+  if (foreign !== undefined) throw new AppError('INVALID_INPUT', `Ungültige Einstellung „${foreign}“: ist hier keine Einstellung`, { details: { fields: { [foreign]: 'ist hier keine Einstellung' } } });
 }
 
 /** Saves or resets on the loaded version (409 when another admin saved first), puts it in force, logs who changed what. */

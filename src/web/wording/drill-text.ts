@@ -1,4 +1,5 @@
 import type { DrillSchedule } from '../../config/config-values.js';
+import { DRILL_TIME } from '../../scheduler/drill-schedule.js';
 import { countOf } from '../../shared/human-units.js';
 import { wallTimeAt } from '../../shared/wall-clock.js';
 
@@ -22,7 +23,8 @@ export function drillSummaryText(last: { readonly ok: boolean; readonly finished
 
 /** "wöchentlich, sonntags um 04:00 Uhr", "täglich um 04:00 Uhr", "aus" (BACKUP_DRILL or the page's setting). */
 export function drillScheduleText(schedule: DrillSchedule): string {
-  if (schedule === 'weekly') return 'wöchentlich, sonntags um 04:00 Uhr';
-  if (schedule === 'daily') return 'täglich um 04:00 Uhr';
+  const at = `${String(DRILL_TIME.hour).padStart(2, '0')}:${String(DRILL_TIME.minute).padStart(2, '0')} Uhr`;
+  if (schedule === 'weekly') return `wöchentlich, sonntags um ${at}`;
+  if (schedule === 'daily') return `täglich um ${at}`;
   return 'aus';
 }
