@@ -7,11 +7,12 @@ import type { Manifest } from '../archive/manifest.js';
 import { verifyArchive } from '../archive/verify-archive.js';
 import { formatSidecar, sidecarFor } from '../archive/sidecar.js';
 import { decryptStream, encryptStream } from '../crypto/age-stream.js';
+import type { AgeIdentities } from '../crypto/age-identities.js';
 import { AppError } from '../shared/app-error.js';
 import { ContentMeter, type MeteredContent } from '../storage/content-meter.js';
 import type { BackupContext } from './backup-context.js';
 import type { StoredBackup } from './backup-store.js';
-import { drain } from './sidecar-check.js';
+import { drain } from '../storage/verify-stored.js';
 
 const FILE_MODE = 0o600;
 
@@ -54,11 +55,10 @@ export async function writeNewArchive(
         const plain = meter();
         const sealed = meter();
         await pipeline(createReadStream(plainPath), plain, (source) => encryptStream(source, recipients), sealed, createWriteStream(tempPath, { flags: 'wx', mode: FILE_MODE }));
-        const stored = await measureFile(tempPath);
+        const stored = await readBack(tempPath, plain.measured(), identities);
         if (stored.size !== sealed.measured().size || stored.sha256 !== sealed.measured().sha256) {
           throw new AppError('BACKUP_FAILED', 'Die verschlüsselte Datei auf der Platte weicht von den geschriebenen Bytes ab');
         }
-        if (identities && identities.size > 0) await expectDecryptsTo(tempPath, plain.measured(), (source) => decryptStream(source, identities));
         return { manifest, stored };
       } finally {
         await rm(plainPath, { force: true });
@@ -81,15 +81,18 @@ export async function measureFile(filePath: string): Promise<MeteredContent> {
   return measuring.measured();
 }
 
-async function expectDecryptsTo(
-  encryptedPath: string,
-  plain: MeteredContent,
-  decrypt: (source: AsyncIterable<Uint8Array>) => NodeJS.ReadableStream,
-): Promise<void> {
+/**
+ * The stored file's size and SHA-256, read once: a server that holds a key
+ * decrypts it in the same pass and compares it with the zip it encrypted.
+ */
+async function readBack(encryptedPath: string, plain: MeteredContent, identities: AgeIdentities | undefined): Promise<MeteredContent> {
+  if (!identities || identities.size === 0) return measureFile(encryptedPath);
+  const stored = meter();
   const decrypted = meter();
-  await pipeline(createReadStream(encryptedPath), decrypt, decrypted, drain);
+  await pipeline(createReadStream(encryptedPath), stored, (source) => decryptStream(source, identities), decrypted, drain);
   const back = decrypted.measured();
   if (back.size !== plain.size || back.sha256 !== plain.sha256) {
     throw new AppError('BACKUP_FAILED', 'Die verschlüsselte Datei ergibt entschlüsselt nicht das geschriebene Archiv');
   }
+  return stored.measured();
 }

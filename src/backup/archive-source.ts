@@ -19,8 +19,6 @@ export interface ResolvedArchive {
 
 /** An archive ready to read; call dispose() when done with it. */
 export interface OpenedArchiveSource extends ResolvedArchive {
-  /** Downloaded from the bucket into a private temporary file (not yet verified). */
-  readonly fromBucket: boolean;
   /** Lets prune have the backup again, and removes a downloaded file. */
   dispose(): Promise<void>;
 }
@@ -45,12 +43,12 @@ export async function openArchiveSource(ctx: BackupContext, source: ArchiveSourc
   try {
     const archive = await resolveArchive(ctx.store, source);
     const release = archive.storedName ? ctx.store.markInUse(archive.storedName) : () => undefined;
-    return { ...archive, fromBucket: false, dispose: async () => release() };
+    return { ...archive, dispose: async () => release() };
   } catch (error) {
     const inBucketOnly = 'name' in source && ctx.offsite && isAppError(error) && error.code === 'BACKUP_NOT_FOUND' && parseBackupName(source.name);
     if (!inBucketOnly) throw error;
     const downloaded = await downloadFromBucket(ctx.offsite!, ctx.store, source.name);
-    return { path: downloaded.path, label: source.name, storedName: undefined, fromBucket: true, dispose: downloaded.dispose };
+    return { path: downloaded.path, label: source.name, storedName: undefined, dispose: downloaded.dispose };
   }
 }
 

@@ -1,5 +1,5 @@
 import { withArchive } from '../archive/archive-reader.js';
-import type { Manifest, ReadConsistency } from '../archive/manifest.js';
+import type { ReadConsistency } from '../archive/manifest.js';
 
 /** What the list shows of an archive without reading a document: counts from its manifest. */
 export interface ArchiveSummary {
@@ -14,8 +14,12 @@ export async function readArchiveSummary(filePath: string): Promise<ArchiveSumma
   return summaryOf(await withArchive(filePath, async (archive) => archive.manifest));
 }
 
-export function summaryOf(manifest: Manifest): ArchiveSummary {
-  const collections = manifest.collections.map((c) => ({ name: c.name, count: c.count }));
+/** The counts a manifest or a sidecar records. */
+export function summaryOf(recorded: {
+  readonly collections: readonly { readonly name: string; readonly count: number }[];
+  readonly consistency?: ReadConsistency | null | undefined;
+}): ArchiveSummary {
+  const collections = recorded.collections.map((c) => ({ name: c.name, count: c.count }));
   const documents = collections.reduce((sum, c) => sum + c.count, 0);
-  return { documents, collections, consistency: manifest.consistency };
+  return { documents, collections, consistency: recorded.consistency ?? undefined };
 }

@@ -5,7 +5,7 @@ import type { BackupContext } from './backup-context.js';
 import { withOperation } from './operation-lock.js';
 import { forgetVerifications } from './verification-records.js';
 
-export const ALL_PLACES: readonly PlaceKind[] = ['local', 's3'];
+const ALL_PLACES: readonly PlaceKind[] = ['local', 's3'];
 
 /**
  * Deletes one backup by name from the chosen places (default: wherever it

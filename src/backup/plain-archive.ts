@@ -12,7 +12,6 @@ import type { ResolvedArchive } from './archive-source.js';
 /** A zip that can be opened, and how to clean up after it. */
 export interface PlainArchive {
   readonly path: string;
-  readonly decrypted: boolean;
   dispose(): Promise<void>;
 }
 
@@ -85,14 +84,14 @@ export async function confirmKeyOpens(ctx: BackupContext, archivePath: string, i
  * DecryptionError in German, nothing is left behind.
  */
 export async function openPlainArchive(ctx: BackupContext, archive: ResolvedArchive, identities?: AgeIdentities): Promise<PlainArchive> {
-  if (!(await isAgeFile(archive.path))) return { path: archive.path, decrypted: false, dispose: async () => undefined };
+  if (!(await isAgeFile(archive.path))) return { path: archive.path, dispose: async () => undefined };
   const keys = readingKeys(ctx, identities);
   const dir = await mkdtemp(path.join(os.tmpdir(), `${DECRYPTED_PREFIX}${process.pid}-`));
   const dispose = () => rm(dir, { recursive: true, force: true });
   try {
     const plainPath = path.join(dir, 'archive.zip');
     await decryptFile(archive.path, plainPath, keys);
-    return { path: plainPath, decrypted: true, dispose };
+    return { path: plainPath, dispose };
   } catch (error) {
     await dispose();
     throw error;

@@ -2,14 +2,10 @@ import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { parseSidecar, type Sidecar } from '../archive/sidecar.js';
 import { AppError } from '../shared/app-error.js';
-import type { ArchiveSummary } from './archive-summary.js';
+import { summaryOf, type ArchiveSummary } from './archive-summary.js';
 import { ContentMeter } from '../storage/content-meter.js';
+import { drain } from '../storage/verify-stored.js';
 import type { BackupStore, StoredBackup } from './backup-store.js';
-
-/** The end of a pipeline that only measures: reads everything, keeps nothing. */
-export async function drain(source: AsyncIterable<unknown>): Promise<void> {
-  for await (const chunk of source) void chunk;
-}
 
 /** What can be checked of a stored archive without its key: its bytes against the sidecar written with it. */
 export interface SidecarCheck {
@@ -26,9 +22,7 @@ export async function readValidSidecar(store: BackupStore, backup: StoredBackup)
 /** The counts of an archive as its valid sidecar records them (no key needed), or undefined without one. */
 export async function readSidecarSummary(store: BackupStore, backup: StoredBackup): Promise<ArchiveSummary | undefined> {
   const sidecar = await readValidSidecar(store, backup);
-  if (!sidecar) return undefined;
-  const collections = sidecar.collections.map((c) => ({ name: c.name, count: c.count }));
-  return { documents: collections.reduce((sum, c) => sum + c.count, 0), collections, consistency: sidecar.consistency ?? undefined };
+  return sidecar && summaryOf(sidecar);
 }
 
 /**

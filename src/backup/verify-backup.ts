@@ -39,14 +39,13 @@ export async function verifyBackup(
     const keyless = !identities && !ctx.encryption.identities && archive.storedName !== undefined && (await isAgeFile(archive.path));
     if (keyless && archive.storedName) {
       const { sidecar } = await checkAgainstSidecar(ctx.store, await ctx.store.find(archive.storedName));
-      const documents = sidecar.collections.reduce((sum, c) => sum + c.count, 0);
-      return { source: archive.label, documents, fileSize: sidecar.size, collections: sidecar.collections, manifest: undefined, contentChecked: false };
+      const { documents, collections } = summaryOf(sidecar);
+      return { source: archive.label, documents, fileSize: sidecar.size, collections, manifest: undefined, contentChecked: false };
     }
     const report = await withPlainArchive(ctx, archive, identities, (plainPath) =>
       verifyArchive(plainPath, (p) => onProgress?.({ operation: 'restore', phase: 'verify', ...p })),
     );
-    const collections = report.manifest.collections.map((c) => ({ name: c.name, count: c.count }));
-    return { ...report, source: archive.label, collections, contentChecked: true };
+    return { ...report, source: archive.label, collections: summaryOf(report.manifest).collections, contentChecked: true };
   } finally {
     await archive.dispose();
   }

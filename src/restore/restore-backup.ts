@@ -6,7 +6,6 @@ import type { ProgressListener, RestoreStep } from '../backup/backup-events.js';
 import { AppError, describeError, isAppError } from '../shared/app-error.js';
 import { randomToken } from '../shared/ids.js';
 import { openArchiveSource, type ArchiveSource } from '../backup/archive-source.js';
-import { verifyArchive } from '../archive/verify-archive.js';
 import { openPlainArchive, type PlainArchive } from '../backup/plain-archive.js';
 import type { AgeIdentities } from '../crypto/age-identities.js';
 import { RollbackFailedError, loadAndSwap } from './load-and-swap.js';
@@ -77,8 +76,6 @@ export async function restoreBackup(ctx: BackupContext, options: RestoreOptions)
         // An encrypted archive is decrypted first (age checks every chunk); nothing is written before that succeeds.
         plain = await openPlainArchive(ctx, archive, options.identities);
         const plainPath = plain.path;
-        // A download from the bucket is verified completely before anything is written.
-        if (archive.fromBucket) await verifyArchive(plainPath, (p) => onProgress?.({ operation: 'restore', phase: 'verify', ...p }));
         // Structure and manifest are checked here, before anything is written; every entry while it is loaded.
         ({ selected, committed } = await withArchive(plainPath, async (opened) => {
           const chosen = selectCollections(opened.manifest, options.collections, ctx.collections);

@@ -1,8 +1,7 @@
-import type { Readable } from 'node:stream';
 import type { ExpectedContent, StoragePlace } from './storage-place.js';
 
 /** Reads a stream to its end, discarding the bytes; fails with the stream's error. */
-export async function drain(stream: Readable): Promise<void> {
+export async function drain(stream: AsyncIterable<unknown>): Promise<void> {
   for await (const _chunk of stream) {
     // Only the end (or the failure) matters.
   }
