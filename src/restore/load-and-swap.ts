@@ -1,6 +1,6 @@
 import { BSON, type Db, type Document } from 'mongodb';
 import type { OpenedArchive } from '../archive/archive-reader.js';
-import { readCollectionDocuments } from '../archive/collection-reader.js';
+import { checkCollectionLines } from '../archive/collection-reader.js';
 import type { ManifestCollection } from '../archive/manifest.js';
 import { failpointsOf, type BackupContext } from '../backup/backup-context.js';
 import type { ProgressListener, RestoreStep } from '../backup/backup-events.js';
@@ -8,8 +8,7 @@ import type { LockLease } from '../backup/operation-lock.js';
 import { describeError } from '../shared/app-error.js';
 import { collectionNames, renameIfExists, renameKeepingWrites } from './collection-moves.js';
 import { indexSpecsForCreate } from './index-specs.js';
-import { joinSlices } from './insert-batches.js';
-import { PARSE_SLICE, loadCollection } from './load-collection.js';
+import { loadCollection } from './load-collection.js';
 import { keptApartSink, rollBackRestore } from './roll-back-restore.js';
 import {
   markCollection,
@@ -109,8 +108,8 @@ async function loadStaging(ctx: BackupContext, input: LoadAndSwapInput, plan: re
   let verified = 0;
   const verifyTotal = others.reduce((sum, c) => sum + c.count, 0);
   for (const entry of others) {
-    for await (const batch of joinSlices(readCollectionDocuments(archive, entry, PARSE_SLICE), 1)) {
-      verified += batch.length;
+    for await (const checked of checkCollectionLines(archive, entry, { parse: true })) {
+      verified += checked;
       input.onProgress?.({ operation: 'restore', phase: 'verify', collection: entry.name, documentsDone: verified, documentsTotal: verifyTotal });
     }
   }
