@@ -7,8 +7,7 @@ import type { ProgressListener } from './backup-events.js';
 import type { StoredBackup } from './backup-store.js';
 import { withOperation, type LockLease } from './operation-lock.js';
 import { pruneBackups } from './prune-backups.js';
-import { writeBackupWithSnapshotFallback } from './write-backup-with-fallback.js';
-import type { BackupSource, WrittenBackup } from './write-database-backup.js';
+import { writeBackupWithSnapshotFallback, type BackupSource, type WrittenBackup } from './write-database-backup.js';
 
 export interface CreateBackupOptions {
   readonly kind: BackupKind;

@@ -4,6 +4,7 @@ import type { BackupKind } from '../archive/backup-name.js';
 import { bsonToLine } from '../archive/extended-json.js';
 import type { Manifest, ReadConsistency } from '../archive/manifest.js';
 import { EMPTY_COLLECTION, estimateCollection, readBatchSize } from '../db/collection-size.js';
+import { isSnapshotTooOld } from '../db/snapshot-too-old.js';
 import { describeError } from '../shared/app-error.js';
 import { writeNewArchive } from './archive-sink.js';
 import { failpointsOf, type BackupContext } from './backup-context.js';
@@ -27,12 +28,46 @@ export interface BackupSource {
 }
 
 /**
- * Streams the configured collections into a new archive: cursor -> Extended
- * JSON -> zip entry (-> age, when encryption is on) -> `*.tmp`, renamed only once complete. Any failure
+ * Writes the database into a new archive. On a replica set all collections are
+ * read from one snapshot. The server keeps a snapshot's history only for
+ * `minSnapshotHistoryWindowInSeconds` (300 s by default), so a longer backup
+ * fails with SnapshotTooOld. Then the archive is written once more from the
+ * start without the snapshot, each collection read as it is at that moment
+ * (as on a standalone server), and the manifest says `per-collection`.
+ *
+ * From the start rather than resuming the collection that failed: its zip
+ * entry is already streamed and cannot be taken back; resuming after the last
+ * `_id` written would need every snapshot read sorted by `_id` (an index walk
+ * instead of a collection scan) and cannot use `$gt` across `_id`s of
+ * different BSON types; and it would mix the snapshot with later reads inside
+ * one collection. The second pass cannot fail this way, so the cost is at
+ * most the time of the first.
+ */
+export async function writeBackupWithSnapshotFallback(
+  ctx: BackupContext,
+  kind: BackupKind,
+  onProgress?: ProgressListener,
+  source?: BackupSource,
+): Promise<WrittenBackup> {
+  const { snapshotReads } = await ctx.capabilities();
+  if (snapshotReads) {
+    try {
+      return await writeOnePass(ctx, kind, 'snapshot', onProgress, source);
+    } catch (error) {
+      if (!isSnapshotTooOld(error)) throw error;
+      ctx.emit({ type: 'backup.snapshot-expired', reason: describeError(error) });
+    }
+  }
+  return writeOnePass(ctx, kind, 'per-collection', onProgress, source);
+}
+
+/**
+ * One pass: streams the configured collections into a new archive: cursor ->
+ * Extended JSON -> zip entry (-> age, when encryption is on) -> `*.tmp`, renamed only once complete. Any failure
  * removes the temporary file and rejects. Does not lock or prune.
  * `snapshot` reads every collection in one snapshot session (only where the server offers it).
  */
-export async function writeDatabaseBackup(
+async function writeOnePass(
   ctx: BackupContext,
   kind: BackupKind,
   consistency: ReadConsistency,
