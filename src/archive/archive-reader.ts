@@ -1,8 +1,15 @@
 import { Transform, pipeline, type Readable, type TransformCallback } from 'node:stream';
 import yauzl from 'yauzl';
 import { AppError } from '../shared/app-error.js';
-import { ARCHIVE_LIMITS, entrySizeProblem } from './archive-limits.js';
-import { ARCHIVE_FORMAT, ARCHIVE_VERSION, MANIFEST_FILE, manifestSchema, type Manifest } from './manifest.js';
+import {
+  ARCHIVE_FORMAT,
+  ARCHIVE_LIMITS,
+  ARCHIVE_VERSION,
+  entrySizeProblem,
+  type Manifest,
+  MANIFEST_FILE,
+  manifestSchema,
+} from './archive-format.js';
 
 export interface OpenedArchive {
   readonly manifest: Manifest;

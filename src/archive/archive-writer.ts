@@ -6,19 +6,23 @@ import { finished } from 'node:stream/promises';
 import archiver from 'archiver';
 import { BSON, type Document } from 'mongodb';
 import { appInfo } from '../shared/project.js';
-import { ARCHIVE_LIMITS, entrySizeProblem, lineSizeProblem } from './archive-limits.js';
-import { openArchive } from './archive-reader.js';
-import type { BackupKind } from './backup-name.js';
-import { COLLECTION_FILE_START, collectionFileEnd, documentSeparator } from './collection-file.js';
 import {
   ARCHIVE_FORMAT,
+  ARCHIVE_LIMITS,
   ARCHIVE_VERSION,
-  MANIFEST_FILE,
+  COLLECTION_FILE_START,
+  collectionFileEnd,
   collectionFileName,
+  documentSeparator,
+  entrySizeProblem,
+  lineSizeProblem,
   type Manifest,
+  MANIFEST_FILE,
   type ManifestCollection,
   type ReadConsistency,
-} from './manifest.js';
+} from './archive-format.js';
+import { openArchive } from './archive-reader.js';
+import type { BackupKind } from './backup-name.js';
 
 /** Text is handed on in pieces of about this size (a batch of large documents could pass V8's string limit). */
 const CHUNK_CHARS = 8 * 1024 * 1024;

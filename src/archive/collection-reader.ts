@@ -1,12 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Document } from 'mongodb';
 import { AppError } from '../shared/app-error.js';
-import { ARCHIVE_LIMITS } from './archive-limits.js';
+import { ARCHIVE_LIMITS, CollectionFileParser, type ManifestCollection } from './archive-format.js';
 import type { OpenedArchive } from './archive-reader.js';
-import { CollectionFileParser } from './collection-file.js';
 import { checkLine, lineToDocument } from './extended-json.js';
 import { splitLines } from './line-splitter.js';
-import type { ManifestCollection } from './manifest.js';
 
 /**
  * A batch ends at this many documents, or once its lines hold this many bytes

@@ -1,6 +1,5 @@
 import { BSON, ObjectId, type Document } from 'mongodb';
-import { ARCHIVE_LIMITS } from './archive-limits.js';
-import { ARCHIVE_VERSION } from './manifest.js';
+import { ARCHIVE_LIMITS, ARCHIVE_VERSION } from './archive-format.js';
 import { escapeBsonFieldNames, needsEscaping, unescapeFieldNames } from './field-names.js';
 import { DocumentTooLargeError } from './bson-builder.js';
 import { isPlainDocument, lineToBsonStreamed } from './line-to-bson.js';

@@ -1,4 +1,4 @@
-import { lineSizeProblem } from './archive-limits.js';
+import { lineSizeProblem } from './archive-format.js';
 
 const NEWLINE = 0x0a;
 

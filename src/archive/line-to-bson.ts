@@ -2,7 +2,7 @@ import { TextDecoder } from 'node:util';
 import { BSON, type Document } from 'mongodb';
 import { none, isMany, getManyValues } from 'stream-chain/defs.js';
 import { jsonParser, type Token } from 'stream-json/core/parser.js';
-import { ARCHIVE_LIMITS } from './archive-limits.js';
+import { ARCHIVE_LIMITS } from './archive-format.js';
 import { BsonBuilder, DocumentTooLargeError } from './bson-builder.js';
 import { unescapeFieldName } from './field-names.js';
 import { WrapperValue, type PackedToken } from './wrapper-value.js';

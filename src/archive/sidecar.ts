@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isSafeCollectionName } from '../config/collections.js';
 import { BACKUP_KINDS } from './backup-name.js';
-import { READ_CONSISTENCIES, type Manifest } from './manifest.js';
+import { READ_CONSISTENCIES, type Manifest } from './archive-format.js';
 
 /**
  * The small unencrypted description written beside each new archive

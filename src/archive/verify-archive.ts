@@ -1,6 +1,6 @@
 import { withArchive } from './archive-reader.js';
 import { checkCollectionLines } from './collection-reader.js';
-import type { Manifest } from './manifest.js';
+import type { Manifest } from './archive-format.js';
 
 export interface VerifyProgress {
   readonly collection: string;

@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { BackupKind } from '../archive/backup-name.js';
-import type { Manifest } from '../archive/manifest.js';
+import type { Manifest } from '../archive/archive-format.js';
 import { verifyArchive } from '../archive/verify-archive.js';
 import { formatSidecar, sidecarFor } from '../archive/sidecar.js';
 import { decryptStream, encryptStream } from '../crypto/age-stream.js';

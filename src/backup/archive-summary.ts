@@ -1,5 +1,5 @@
 import { withArchive } from '../archive/archive-reader.js';
-import type { ReadConsistency } from '../archive/manifest.js';
+import type { ReadConsistency } from '../archive/archive-format.js';
 
 /** What the list shows of an archive without reading a document: counts from its manifest. */
 export interface ArchiveSummary {

@@ -1,6 +1,6 @@
 import type { Db } from 'mongodb';
 import type { BackupKind } from '../archive/backup-name.js';
-import type { ReadConsistency } from '../archive/manifest.js';
+import type { ReadConsistency } from '../archive/archive-format.js';
 import type { Config } from '../config/config.js';
 import type { AgeIdentities } from '../crypto/age-identities.js';
 import type { ServerCapabilities } from '../db/server-capabilities.js';

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { BackupKind } from '../archive/backup-name.js';
-import type { Manifest } from '../archive/manifest.js';
+import type { Manifest } from '../archive/archive-format.js';
 import { AppError, describeError } from '../shared/app-error.js';
 import type { BackupContext } from './backup-context.js';
 import type { ProgressListener } from './backup-events.js';

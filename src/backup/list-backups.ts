@@ -1,5 +1,5 @@
 import type { BackupKind } from '../archive/backup-name.js';
-import type { ReadConsistency } from '../archive/manifest.js';
+import type { ReadConsistency } from '../archive/archive-format.js';
 import { mergePlaces, type OffsiteState } from '../offsite/merge-places.js';
 import { AppError, describeError } from '../shared/app-error.js';
 import type { PlaceKind } from '../storage/storage-place.js';

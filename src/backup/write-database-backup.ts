@@ -2,7 +2,7 @@ import type { ClientSession, Collection, FindCursor } from 'mongodb';
 import { writeArchive, type CollectionSource } from '../archive/archive-writer.js';
 import type { BackupKind } from '../archive/backup-name.js';
 import { bsonToLine } from '../archive/extended-json.js';
-import type { Manifest, ReadConsistency } from '../archive/manifest.js';
+import type { Manifest, ReadConsistency } from '../archive/archive-format.js';
 import { EMPTY_COLLECTION, estimateCollection, readBatchSize } from '../db/collection-size.js';
 import { isSnapshotTooOld } from '../db/snapshot-too-old.js';
 import { describeError } from '../shared/app-error.js';

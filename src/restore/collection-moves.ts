@@ -1,5 +1,5 @@
 import type { Collection, Db, Document } from 'mongodb';
-import { ARCHIVE_LIMITS } from '../archive/archive-limits.js';
+import { ARCHIVE_LIMITS } from '../archive/archive-format.js';
 import { bsonToDocument } from '../archive/extended-json.js';
 import { errorCode, mergeDocuments, type KeptApartSink, type MergeItem, type MoveNames } from './merge-documents.js';
 

@@ -1,5 +1,5 @@
 import { BSON, type Db, type Document } from 'mongodb';
-import type { ManifestCollection } from '../archive/manifest.js';
+import type { ManifestCollection } from '../archive/archive-format.js';
 import { AppError } from '../shared/app-error.js';
 import { indexSpecsForCreate } from './index-specs.js';
 

@@ -1,7 +1,7 @@
 import { BSON, type Db, type Document } from 'mongodb';
 import type { OpenedArchive } from '../archive/archive-reader.js';
 import { checkCollectionLines } from '../archive/collection-reader.js';
-import type { ManifestCollection } from '../archive/manifest.js';
+import type { ManifestCollection } from '../archive/archive-format.js';
 import { failpointsOf, type BackupContext } from '../backup/backup-context.js';
 import type { ProgressListener, RestoreStep } from '../backup/backup-events.js';
 import type { LockLease } from '../backup/operation-lock.js';

@@ -1,8 +1,7 @@
 import type { Collection, Document } from 'mongodb';
-import { ARCHIVE_LIMITS } from '../archive/archive-limits.js';
+import { ARCHIVE_LIMITS, type ManifestCollection } from '../archive/archive-format.js';
 import type { OpenedArchive } from '../archive/archive-reader.js';
 import { readCollectionDocuments } from '../archive/collection-reader.js';
-import type { ManifestCollection } from '../archive/manifest.js';
 import { joinSlices } from './insert-batches.js';
 
 /**

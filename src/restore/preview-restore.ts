@@ -1,6 +1,6 @@
 import { withArchive } from '../archive/archive-reader.js';
 import type { BackupKind } from '../archive/backup-name.js';
-import type { Manifest } from '../archive/manifest.js';
+import type { Manifest } from '../archive/archive-format.js';
 import type { Sidecar } from '../archive/sidecar.js';
 import type { BackupContext } from '../backup/backup-context.js';
 import { openArchiveSource, type ArchiveSource, type ResolvedArchive } from '../backup/archive-source.js';

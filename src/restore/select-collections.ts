@@ -1,4 +1,4 @@
-import type { Manifest, ManifestCollection } from '../archive/manifest.js';
+import type { Manifest, ManifestCollection } from '../archive/archive-format.js';
 import { AppError } from '../shared/app-error.js';
 
 /**

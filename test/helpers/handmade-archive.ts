@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { COLLECTION_FILE_START, collectionFileEnd, documentSeparator } from '../../src/archive/collection-file.js';
-import { collectionFileName } from '../../src/archive/manifest.js';
+import { COLLECTION_FILE_START, collectionFileEnd, collectionFileName, documentSeparator } from '../../src/archive/archive-format.js';
 import { rawZip } from './raw-zip.js';
 
 /** A collection file of these Extended JSON lines, as the writer frames it. */

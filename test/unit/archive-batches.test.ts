@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { BSON } from 'mongodb';
 import { describe, expect, it } from 'vitest';
-import { ARCHIVE_LIMITS } from '../../src/archive/archive-limits.js';
+import { ARCHIVE_LIMITS } from '../../src/archive/archive-format.js';
 import { withArchive } from '../../src/archive/archive-reader.js';
 import { writeArchive } from '../../src/archive/archive-writer.js';
 import { readCollectionDocuments } from '../../src/archive/collection-reader.js';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ARCHIVE_LIMITS, entrySizeProblem, lineSizeProblem } from '../../src/archive/archive-limits.js';
+import { ARCHIVE_LIMITS, entrySizeProblem, lineSizeProblem } from '../../src/archive/archive-format.js';
 import { writeArchive } from '../../src/archive/archive-writer.js';
 import { verifyArchive } from '../../src/archive/verify-archive.js';
 import { rawZip, type RawZipEntry } from '../helpers/raw-zip.js';

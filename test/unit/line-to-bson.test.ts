@@ -1,6 +1,6 @@
 import { BSON } from 'mongodb';
 import { describe, expect, it } from 'vitest';
-import { ARCHIVE_LIMITS } from '../../src/archive/archive-limits.js';
+import { ARCHIVE_LIMITS } from '../../src/archive/archive-format.js';
 import { lineToBson } from '../../src/archive/extended-json.js';
 import { lineToBsonStreamed } from '../../src/archive/line-to-bson.js';
 

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Db } from 'mongodb';
 import { withArchive, type OpenedArchive } from '../../archive/archive-reader.js';
 import { readCollectionDocuments } from '../../archive/collection-reader.js';
-import type { ManifestCollection } from '../../archive/manifest.js';
+import type { ManifestCollection } from '../../archive/archive-format.js';
 import { openArchiveSource, type ArchiveSource, type OpenedArchiveSource, type ResolvedArchive } from '../../backup/archive-source.js';
 import type { BackupContext } from '../../backup/backup-context.js';
 import { withOperation, type LockLease } from '../../backup/operation-lock.js';

@@ -1,5 +1,5 @@
 import { KIND_LABELS, type BackupKind } from '../../archive/backup-name.js';
-import type { ReadConsistency } from '../../archive/manifest.js';
+import type { ReadConsistency } from '../../archive/archive-format.js';
 import type { AppDependencies } from '../app-dependencies.js';
 import type { VerificationRecord } from '../../backup/verification-records.js';
 import { locationLabel, offsiteStateText } from '../../offsite/offsite-wording.js';
