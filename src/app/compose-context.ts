@@ -6,7 +6,7 @@ import { MongoOperationLock, type OperationLock } from '../backup/operation-lock
 import type { Config } from '../config/config.js';
 import type { AgeIdentities } from '../crypto/age-identities.js';
 import { detectCapabilities, type ServerCapabilities } from '../db/server-capabilities.js';
-import { recoverInterruptedRestore } from '../restore/recover-interrupted-restore.js';
+import { recoverInterruptedRestore } from '../restore/repair-interrupted-restore.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import type { StoragePlace } from '../storage/storage-place.js';
 import { offsiteCopiesOf } from './compose-offsite.js';
