@@ -9,10 +9,9 @@ import { formatSidecar, sidecarFor } from '../archive/sidecar.js';
 import { decryptStream, encryptStream } from '../crypto/age-stream.js';
 import type { AgeIdentities } from '../crypto/age-identities.js';
 import { AppError } from '../shared/app-error.js';
-import { ContentMeter, type MeteredContent } from '../storage/content-meter.js';
+import { ContentMeter, drain, type MeteredContent } from '../storage/content-check.js';
 import type { BackupContext } from './backup-context.js';
 import type { StoredBackup } from './backup-store.js';
-import { drain } from '../storage/verify-stored.js';
 
 const FILE_MODE = 0o600;
 

@@ -3,8 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { parseSidecar, type Sidecar } from '../archive/sidecar.js';
 import { AppError } from '../shared/app-error.js';
 import { summaryOf, type ArchiveSummary } from './archive-summary.js';
-import { ContentMeter } from '../storage/content-meter.js';
-import { drain } from '../storage/verify-stored.js';
+import { ContentMeter, drain } from '../storage/content-check.js';
 import type { BackupStore, StoredBackup } from './backup-store.js';
 
 /** What can be checked of a stored archive without its key: its bytes against the sidecar written with it. */

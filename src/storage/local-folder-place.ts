@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { tempNameFor } from '../archive/backup-name.js';
 import { describeError } from '../shared/app-error.js';
-import { ContentMeter, meterStream } from './content-meter.js';
+import { ContentMeter, meterStream } from './content-check.js';
 import { renameDurably } from './durable-file.js';
 import {
   StorageError,

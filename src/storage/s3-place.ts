@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-s3';
 import type { S3Config } from '../config/s3-config.js';
 import type { Readable } from 'node:stream';
-import { ContentMeter, meterStream } from './content-meter.js';
+import { ContentMeter, meterStream } from './content-check.js';
 import type { S3Operation } from './s3-errors.js';
 import { fullObjectSha256Hex } from './s3-upload-check.js';
 import { createS3Client } from './s3-client.js';

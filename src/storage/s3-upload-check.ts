@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { formatCount } from '../shared/human-units.js';
-import type { MeteredContent } from './content-meter.js';
+import type { MeteredContent } from './content-check.js';
 
 /** What HeadObject (with checksum mode) says about a stored object. */
 export interface ObjectChecksums {

@@ -2,12 +2,11 @@ import { DeleteObjectCommand, GetObjectCommand, type HeadObjectCommandOutput } f
 import { Upload } from '@aws-sdk/lib-storage';
 import { pipeline, type Readable } from 'node:stream';
 import type { BackupName } from '../archive/backup-name.js';
-import { ContentMeter, type MeteredContent } from './content-meter.js';
+import { ContentMeter, drain, type MeteredContent } from './content-check.js';
 import { judgeUpload } from './s3-upload-check.js';
 import { SHA256_METADATA_KEY, type S3Target } from './s3-target.js';
 import { existsError, sourceMismatchError, StorageError } from './storage-error.js';
 import type { ExpectedContent, WrittenFile } from './storage-place.js';
-import { drain } from './verify-stored.js';
 
 export interface UploadTuning {
   /** Bytes per multipart part (at least 5 MiB); smaller files go up in one PUT. */

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatBackupName, type BackupKind } from '../../src/archive/backup-name.js';
 import { isStorageError, type StorageFailure } from '../../src/storage/storage-error.js';
 import type { StoragePlace } from '../../src/storage/storage-place.js';
-import { verifyStored } from '../../src/storage/verify-stored.js';
+import { verifyStored } from '../../src/storage/content-check.js';
 
 /** What the shared suite needs besides the place: ways to act behind its back, as other programs and crashes do. */
 export interface PlaceFixture {

@@ -15,7 +15,7 @@ import { LocalFolderPlace } from '../../src/storage/local-folder-place.js';
 import { parseS3Config } from '../../src/config/s3-config.js';
 import { S3Place, createS3Place } from '../../src/storage/s3-place.js';
 import { S3Target } from '../../src/storage/s3-target.js';
-import { verifyStored } from '../../src/storage/verify-stored.js';
+import { verifyStored } from '../../src/storage/content-check.js';
 import { TestS3Server } from '../helpers/s3-server.js';
 import { chunked, describeStoragePlace, failureOf, nextName, readAll, sha256, type PlaceFixture } from '../helpers/storage-place-suite.js';
 

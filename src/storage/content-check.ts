@@ -2,7 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { formatCount } from '../shared/human-units.js';
 import { contentDifference, type MeasuredContent } from './storage-error.js';
-import type { ExpectedContent } from './storage-place.js';
+import type { ExpectedContent, StoragePlace } from './storage-place.js';
 
 export interface MeteredContent extends MeasuredContent {
   /** SHA-256 digests of consecutive `partSize` slices (the last may be shorter); empty without partSize. */
@@ -88,4 +88,19 @@ export function meterStream(source: Readable, meter: ContentMeter, translate: (e
   source.once('error', (error) => meter.destroy(translate(error)));
   meter.once('close', () => source.destroy());
   return source.pipe(meter);
+}
+
+/** Reads a stream to its end, discarding the bytes; fails with the stream's error. */
+export async function drain(stream: AsyncIterable<unknown>): Promise<void> {
+  for await (const _chunk of stream) {
+    // Only the end (or the failure) matters.
+  }
+}
+
+/**
+ * Reads a stored backup completely; fails (reason `changed`) when its bytes
+ * differ from `expected` or from what the place recorded at write time.
+ */
+export async function verifyStored(place: StoragePlace, name: string, expected?: ExpectedContent): Promise<void> {
+  await drain(await place.openRead(name, expected));
 }
