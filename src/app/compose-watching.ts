@@ -7,8 +7,7 @@ import type { MailStatus } from '../mail/smtp-mailer.js';
 import { sendTestMail, type TestMailResult } from '../mail/test-mail.js';
 import { createMonitoring, type Monitoring } from '../monitoring/monitoring.js';
 import type { Clock } from '../shared/clock.js';
-import type { DiskSpace } from '../storage/disk-space.js';
-import { createDiskWatch, type DiskWatch } from '../storage/disk-watch.js';
+import { createDiskWatch, type DiskSpace, type DiskWatch } from '../storage/disk-space.js';
 
 /** What watches the backups: the disk, the pings and metrics, and the test mail. */
 export interface Watching {

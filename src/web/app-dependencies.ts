@@ -9,7 +9,7 @@ import type { DrillControl } from '../scheduler/drill-scheduler.js';
 import type { SchedulerControl } from '../scheduler/scheduler-status.js';
 import type { TestMailResult } from '../mail/test-mail.js';
 import type { BackupMetrics } from '../monitoring/metrics.js';
-import type { DiskWatch } from '../storage/disk-watch.js';
+import type { DiskWatch } from '../storage/disk-space.js';
 import type { SettingsControl } from '../settings/live-settings.js';
 import type { LoginRateLimit } from './middleware/login-rate-limits.js';
 

@@ -4,8 +4,7 @@ import type { MailMessage, Mailer } from '../../src/mail/mailer.js';
 import { createSmtpMailer } from '../../src/mail/smtp-mailer.js';
 import { formatBytes } from '../../src/shared/human-units.js';
 import { seedDatabase } from '../../src/seed/seed-database.js';
-import { DISK_WATCH_COLLECTION } from '../../src/storage/disk-watch.js';
-import type { DiskSpace } from '../../src/storage/disk-space.js';
+import { DISK_WATCH_COLLECTION, type DiskSpace } from '../../src/storage/disk-space.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.js';
 import { ADMIN, logLine, signIn, useWebApp, waitForIdle } from './helpers/web-app.js';
 
