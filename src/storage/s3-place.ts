@@ -10,10 +10,9 @@ import type { S3Config } from '../config/s3-config.js';
 import type { Readable } from 'node:stream';
 import { ContentMeter, meterStream } from './content-check.js';
 import type { S3Operation } from './s3-errors.js';
-import { fullObjectSha256Hex } from './s3-upload-check.js';
 import { createS3Client } from './s3-client.js';
 import { S3Target, SHA256_METADATA_KEY } from './s3-target.js';
-import { uploadChecked, type UploadTuning } from './s3-upload.js';
+import { fullObjectSha256Hex, uploadChecked, type UploadTuning } from './s3-upload.js';
 import { changedError, invalidNameError, notFoundError } from './storage-error.js';
 import {
   acceptBackupNames,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ContentMeter, drain } from '../../src/storage/content-check.js';
-import { compositeSha256, fullObjectSha256Hex, hexToBase64, judgeUpload } from '../../src/storage/s3-upload-check.js';
+import { compositeSha256, fullObjectSha256Hex, hexToBase64, judgeUpload } from '../../src/storage/s3-upload.js';
 
 const sha = (data: Buffer) => createHash('sha256').update(data).digest();
 
