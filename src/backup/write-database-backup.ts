@@ -6,6 +6,7 @@ import type { Manifest, ReadConsistency } from '../archive/archive-format.js';
 import { EMPTY_COLLECTION, estimateCollection, readBatchSize } from '../db/collection-size.js';
 import { isSnapshotTooOld } from '../db/snapshot-too-old.js';
 import { describeError } from '../shared/app-error.js';
+import { nextTurn } from '../shared/event-loop-turn.js';
 import { writeNewArchive } from './archive-sink.js';
 import { failpointsOf, type BackupContext } from './backup-context.js';
 import type { ProgressListener } from './backup-events.js';
@@ -155,7 +156,7 @@ async function* readLines(
       more = annotate(name, cursor.hasNext());
       more.catch(() => undefined);
       for (let start = 0; start < batch.length; start += CONVERT_SLICE) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        await nextTurn();
         yield convert(name, batch.slice(start, start + CONVERT_SLICE));
       }
     }

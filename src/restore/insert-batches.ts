@@ -1,4 +1,4 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { nextTurn } from '../shared/event-loop-turn.js';
 
 /**
  * Joins slices of parsed documents into insert batches of `slicesPerBatch`
