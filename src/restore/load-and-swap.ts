@@ -6,6 +6,7 @@ import { failpointsOf, type BackupContext } from '../backup/backup-context.js';
 import type { ProgressListener, RestoreStep } from '../backup/backup-events.js';
 import type { LockLease } from '../backup/operation-lock.js';
 import { describeError } from '../shared/app-error.js';
+import { atMostAtOnce } from '../shared/at-most-at-once.js';
 import { collectionNames, renameIfExists, renameKeepingWrites } from './collection-moves.js';
 import { indexSpecsForCreate } from './index-specs.js';
 import { loadCollection } from './load-collection.js';
@@ -18,6 +19,12 @@ import {
   type JournalCollection,
   type RestoreJournal,
 } from './restore-journal.js';
+
+/**
+ * While the server inserts into one staging collection, the next is read and
+ * parsed (as mongorestore loads several collections at once).
+ */
+const COLLECTIONS_LOADED_AT_ONCE = 2;
 
 /** The restore failed and putting the old data back failed too; the journal stays for recovery. */
 export class RollbackFailedError extends Error {
@@ -117,17 +124,18 @@ async function loadStaging(ctx: BackupContext, input: LoadAndSwapInput, plan: re
   const documentsTotal = input.selected.reduce((sum, c) => sum + c.count, 0);
   let documentsDone = 0;
   input.onProgress?.({ operation: 'restore', phase: 'load', documentsDone, documentsTotal });
-  for (const [i, entry] of input.selected.entries()) {
+  await atMostAtOnce([...input.selected.entries()], COLLECTIONS_LOADED_AT_ONCE, async ([i, entry], stop) => {
     const target = plan[i]!;
     const indexes = entry.indexes.length > 0 ? indexSpecsForCreate(entry.indexes) : await currentIndexSpecs(ctx.db, target);
     await ctx.db.createCollection(target.staging);
     await loadCollection(archive, entry, ctx.db.collection(target.staging), async (batchSize, loaded) => {
+      stop.throwIfAborted();
       documentsDone += batchSize;
       input.onProgress?.({ operation: 'restore', phase: 'load', collection: entry.name, documentsDone, documentsTotal });
       await failpointsOf(ctx)?.afterLoadBatch?.(entry.name, loaded);
     });
     if (indexes.length > 0) await ctx.db.command({ createIndexes: target.staging, indexes });
-  }
+  });
 }
 
 /**
