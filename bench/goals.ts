@@ -1,5 +1,5 @@
 import { megabytes, millis, ratio, seconds } from './format.js';
-import type { BenchResults, FixedCost, SizeResult } from './results.js';
+import { FIXED_COST_DOCUMENTS, type BenchResults, type FixedCost, type SizeResult } from './results.js';
 
 export type Verdict = 'met' | 'not met' | 'not judged';
 
@@ -14,8 +14,8 @@ const BACKUP_VS_LIMIT_FROM = 100_000;
 const RESTORE_VS_MONGORESTORE = 2;
 const RSS_LIMIT_BYTES = 200 * 2 ** 20;
 const EVENT_LOOP_P99_MS = 50;
-/** Issue 13's "fixed cost" of a small backup: backup − limit at 10,000 documents in the run of 2026-11-27 (0.83 s − 0.51 s). */
-const SMALL_BACKUP_GAP_BEFORE_MS = 320;
+/** Issue 13: "the fixed cost of a small backup (10k documents: about 0.3 s of listCollections, listIndexes, $collStats, fsync and prune) halved". */
+const FIXED_COST_BEFORE_MS = 300;
 const SMALL_BACKUP_SIZE = 10_000;
 
 const sizeLabel = (r: SizeResult) => r.size.toLocaleString('en-US');
@@ -74,14 +74,24 @@ export function judgeGoals(bench: BenchResults): GoalResult[] {
   ];
 }
 
+/**
+ * Judged on what the issue names: the backup's steps that do not depend on the
+ * number of documents (lock, listCollections, $collStats, listIndexes, zip,
+ * fsync, prune), measured as a backup of 100 documents minus draining them, in
+ * a fresh process as the CLI runs it. The gap at 10,000 documents is shown
+ * beside it: most of it is converting each document (a cost per document).
+ */
 function smallBackupGoal(bench: BenchResults): GoalResult {
-  const small = bench.results.find((r) => r.size === SMALL_BACKUP_SIZE);
-  const goal = `fixed cost of a small backup halved: backup − limit at ${SMALL_BACKUP_SIZE.toLocaleString('en-US')} documents at most ${seconds(SMALL_BACKUP_GAP_BEFORE_MS / 2)} (was ${seconds(SMALL_BACKUP_GAP_BEFORE_MS)})`;
+  const goal = `fixed cost of a small backup halved: a backup of ${FIXED_COST_DOCUMENTS} documents minus draining them, in a fresh process, at most ${millis(FIXED_COST_BEFORE_MS / 2)} (was about ${millis(FIXED_COST_BEFORE_MS)})`;
   const { first, warm } = fixedCostFigures(bench.fixedCost);
-  const fixed = `a backup of 100 documents: ${millis(first)} first, ${millis(warm)} warm, cursor drain ${millis(bench.fixedCost.drainMs)}`;
-  if (!small) return { goal, verdict: 'not judged', detail: `size ${SMALL_BACKUP_SIZE} not in this run; ${fixed}` };
-  const gap = small.backup.wallMs - small.limit.wallMs;
-  return { goal, verdict: gap <= SMALL_BACKUP_GAP_BEFORE_MS / 2 ? 'met' : 'not met', detail: `${seconds(gap)}; ${fixed}` };
+  const { drainMs } = bench.fixedCost;
+  const small = bench.results.find((r) => r.size === SMALL_BACKUP_SIZE);
+  const gap = small ? `; backup − limit at ${SMALL_BACKUP_SIZE.toLocaleString('en-US')} documents ${seconds(small.backup.wallMs - small.limit.wallMs)}` : '';
+  return {
+    goal,
+    verdict: first - drainMs <= FIXED_COST_BEFORE_MS / 2 ? 'met' : 'not met',
+    detail: `${millis(first - drainMs)} first, ${millis(warm - drainMs)} in a process that already made one (backup ${millis(first)} / ${millis(warm)}, drain ${millis(drainMs)})${gap}`,
+  };
 }
 
 /** The first backup in a fresh process (as the CLI makes it), then the median of the others (as the running app does). */

@@ -31,6 +31,9 @@ export interface SizeResult {
   readonly mongoToolsFailure?: string;
 }
 
+/** Documents in the database whose backup shows the fixed cost. */
+export const FIXED_COST_DOCUMENTS = 100;
+
 /** Backups of 100 demo documents (nine collections, their indexes): what a backup costs besides its data. */
 export interface FixedCost {
   /** The first backup in a fresh process, then each further one. */

@@ -23,7 +23,7 @@ import { describeMachine } from './machine.js';
 import { createIndexes, indexDefinitions, locateMongoTools, runMongodump, runMongorestore, type MongoTools, type ToolRun } from './mongo-tools.js';
 import { renderPlot } from './plot.js';
 import { renderReport } from './report.js';
-import type { BenchResults, FixedCost, SizeResult } from './results.js';
+import { FIXED_COST_DOCUMENTS, type BenchResults, type FixedCost, type SizeResult } from './results.js';
 import { runOperation, type MeasuredOperation } from './run-operation.js';
 
 const RESULTS_MD = path.join(BENCH_DIR, 'results.md');
@@ -85,7 +85,6 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-const FIXED_COST_DOCUMENTS = 100;
 const FIXED_COST_RUNS = 6;
 
 async function measureFixedCost(uri: string, db: Db, dir: string): Promise<FixedCost> {
