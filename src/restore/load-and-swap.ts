@@ -9,7 +9,7 @@ import { describeError } from '../shared/app-error.js';
 import { atMostAtOnce } from '../shared/at-most-at-once.js';
 import { collectionNames, renameIfExists, renameKeepingWrites } from './collection-moves.js';
 import { indexSpecsForCreate } from './index-specs.js';
-import { loadCollection } from './load-collection.js';
+import { COLLECTIONS_LOADED_AT_ONCE, loadCollection } from './load-collection.js';
 import { keptApartSink, rollBackRestore } from './roll-back-restore.js';
 import {
   markCollection,
@@ -19,12 +19,6 @@ import {
   type JournalCollection,
   type RestoreJournal,
 } from './restore-journal.js';
-
-/**
- * While the server inserts into one staging collection, the next is read and
- * parsed (as mongorestore loads several collections at once).
- */
-const COLLECTIONS_LOADED_AT_ONCE = 2;
 
 /** The restore failed and putting the old data back failed too; the journal stays for recovery. */
 export class RollbackFailedError extends Error {

@@ -5,15 +5,16 @@ import { readCollectionDocuments } from '../archive/collection-reader.js';
 import { joinSlices } from './insert-batches.js';
 
 /**
- * Parsed 250 documents or 4 MiB of Extended JSON at a time (about 4 ms each),
- * inserted four such slices at a time: at most 1000 documents or about 16 MiB
- * (ARCHIVE_LIMITS.batchBytes, the one byte bound of restore batches) per
- * insert, which costs the server less per document than smaller batches
- * (100k: load 7.5-10.9 s instead of 10.0-15.0 s at 250, same run) and keeps
- * memory bounded for large documents.
+ * Parsed 250 documents or 2 MiB of Extended JSON at a time (about 4 ms each),
+ * inserted four such slices at a time: at most 1000 documents or about 8 MiB
+ * per insert, which costs the server less per document than smaller batches
+ * (100k: load 7.5-10.9 s instead of 10.0-15.0 s at 250, same run). Two
+ * collections load at once (load-and-swap.ts), so the lines a restore holds
+ * stay within ARCHIVE_LIMITS.batchBytes, the one byte bound of restore batches.
  */
 const SLICES_PER_INSERT = 4;
-export const PARSE_SLICE = { documents: 250, bytes: ARCHIVE_LIMITS.batchBytes / SLICES_PER_INSERT };
+export const COLLECTIONS_LOADED_AT_ONCE = 2;
+export const PARSE_SLICE = { documents: 250, bytes: ARCHIVE_LIMITS.batchBytes / SLICES_PER_INSERT / COLLECTIONS_LOADED_AT_ONCE };
 
 /**
  * Loads one collection file of the archive into `target`, verifying the entry
