@@ -78,6 +78,7 @@ async function writeOnePass(
   const names = source?.collections ?? ctx.collections;
   const capabilities = await ctx.capabilities();
   const session = consistency === 'snapshot' ? ctx.db.client.startSession({ snapshot: true }) : undefined;
+  const reads = new Map<number, CollectionRead>();
   try {
     // Snapshot reads are for find only: MongoDB refuses readConcern snapshot on listCollections and listIndexes.
     const existing = new Set((await ctx.db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
@@ -86,30 +87,33 @@ async function writeOnePass(
       const physical = source?.readFrom.has(name) ? source.readFrom.get(name) : name;
       return physical && existing.has(physical) ? physical : undefined;
     };
-    const estimates = await Promise.all(
-      names.map((name) => {
-        const physical = readName(name);
-        return physical ? estimateCollection(ctx.db, physical, capabilities) : EMPTY_COLLECTION;
-      }),
-    );
+    const physicalNames = names.map(readName);
+    const [estimates, indexLists] = await Promise.all([
+      Promise.all(physicalNames.map((physical) => (physical ? estimateCollection(ctx.db, physical, capabilities) : EMPTY_COLLECTION))),
+      Promise.all(physicalNames.map((physical, i) => (physical ? annotate(names[i]!, ctx.db.collection(physical).listIndexes().toArray()) : []))),
+    ]);
     const documentsTotal = estimates.reduce((sum, e) => sum + e.count, 0);
     let documentsBefore = 0;
     let documentsInCollection = 0;
+    // The next collection's first batch is asked for once this one's cursor is exhausted, while its zip entry is finished.
+    const readOf = (i: number): CollectionRead | undefined => {
+      const physical = physicalNames[i];
+      if (!physical) return undefined;
+      if (!reads.has(i)) reads.set(i, startRead(names[i]!, ctx.db.collection(physical), { session, batchSize: readBatchSize(estimates[i]?.averageBytes) }));
+      return reads.get(i);
+    };
 
     async function* sources(): AsyncGenerator<CollectionSource> {
       for (const [i, name] of names.entries()) {
         documentsBefore += documentsInCollection;
         documentsInCollection = 0;
-        const physical = readName(name);
-        if (!physical) {
+        const read = readOf(i);
+        if (!read) {
           yield { name, indexes: [], lines: noLines() };
           continue;
         }
-        const collection = ctx.db.collection(physical);
-        const indexes = await annotate(name, collection.listIndexes().toArray());
         const afterBatch = () => failpointsOf(ctx)?.afterReadBatch?.(name, consistency);
-        const batchSize = readBatchSize(estimates[i]?.averageBytes);
-        yield { name, indexes, lines: readLines(name, collection, { session, batchSize }, afterBatch) };
+        yield { name, indexes: indexLists[i]!, lines: readLines(read, afterBatch, () => void readOf(i + 1)) };
       }
     }
 
@@ -130,31 +134,44 @@ async function writeOnePass(
     );
     return { backup, manifest, documents: manifest.collections.reduce((sum, c) => sum + c.count, 0) };
   } finally {
+    for (const read of reads.values()) await read.cursor.close().catch(() => undefined);
     await session?.endSession().catch(() => undefined);
   }
 }
 
 async function* noLines(): AsyncGenerator<string[]> {}
 
+interface CollectionRead {
+  readonly name: string;
+  readonly cursor: FindCursor<Uint8Array>;
+  /** Whether the cursor holds documents; asking for it fetches the first batch. */
+  readonly first: Promise<boolean>;
+}
+
+function startRead(name: string, collection: Collection, options: { readonly session: ClientSession | undefined; readonly batchSize: number }): CollectionRead {
+  const cursor = collection.find({}, { raw: true, ...options }) as unknown as FindCursor<Uint8Array>;
+  const first = annotate(name, cursor.hasNext());
+  first.catch(() => undefined);
+  return { name, cursor, first };
+}
+
 /**
  * Reads raw BSON and converts it here rather than in the driver: the driver
  * would deserialize each reply before asking for the next, while this way the
  * next batch is on its way while we convert the current one.
  */
-async function* readLines(
-  name: string,
-  collection: Collection,
-  options: { readonly session: ClientSession | undefined; readonly batchSize: number },
-  afterBatch: () => Promise<void> | void,
-): AsyncGenerator<string[]> {
-  const cursor = collection.find({}, { raw: true, ...options }) as unknown as FindCursor<Uint8Array>;
+async function* readLines(read: CollectionRead, afterBatch: () => Promise<void> | void, onExhausted: () => void): AsyncGenerator<string[]> {
+  const { name, cursor } = read;
+  const watch = (more: Promise<boolean>) => {
+    more.then((has) => has || onExhausted(), () => undefined);
+    return more;
+  };
   try {
-    let more = annotate(name, cursor.hasNext());
+    let more = watch(read.first);
     while (await more) {
       await annotate(name, Promise.resolve().then(afterBatch));
       const batch = cursor.readBufferedDocuments();
-      more = annotate(name, cursor.hasNext());
-      more.catch(() => undefined);
+      more = watch(annotate(name, cursor.hasNext()));
       for (let start = 0; start < batch.length; start += CONVERT_SLICE) {
         await nextTurn();
         yield convert(name, batch.slice(start, start + CONVERT_SLICE));
