@@ -9,7 +9,8 @@ import { formatSidecar, sidecarFor } from '../archive/sidecar.js';
 import { decryptStream, encryptStream } from '../crypto/age-stream.js';
 import type { AgeIdentities } from '../crypto/age-identities.js';
 import { AppError } from '../shared/app-error.js';
-import { ContentMeter, drain, type MeteredContent } from '../storage/content-check.js';
+import { ContentMeter, drain, measureFile, type MeteredContent } from '../storage/content-check.js';
+import type { MeasuredContent } from '../storage/storage-error.js';
 import type { BackupContext } from './backup-context.js';
 import type { StoredBackup } from './backup-store.js';
 
@@ -74,17 +75,11 @@ function meter(): ContentMeter {
   return new ContentMeter({ onDifference: (difference) => new AppError('BACKUP_FAILED', difference) });
 }
 
-export async function measureFile(filePath: string): Promise<MeteredContent> {
-  const measuring = meter();
-  await pipeline(createReadStream(filePath), measuring, drain);
-  return measuring.measured();
-}
-
 /**
  * The stored file's size and SHA-256, read once: a server that holds a key
  * decrypts it in the same pass and compares it with the zip it encrypted.
  */
-async function readBack(encryptedPath: string, plain: MeteredContent, identities: AgeIdentities | undefined): Promise<MeteredContent> {
+async function readBack(encryptedPath: string, plain: MeteredContent, identities: AgeIdentities | undefined): Promise<MeasuredContent> {
   if (!identities || identities.size === 0) return measureFile(encryptedPath);
   const stored = meter();
   const decrypted = meter();

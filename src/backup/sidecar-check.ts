@@ -1,9 +1,8 @@
-import { createReadStream } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
 import { parseSidecar, type Sidecar } from '../archive/sidecar.js';
 import { AppError } from '../shared/app-error.js';
 import { summaryOf, type ArchiveSummary } from './archive-summary.js';
-import { ContentMeter, drain } from '../storage/content-check.js';
+import { measureFile } from '../storage/content-check.js';
+import { contentDifference } from '../storage/storage-error.js';
 import type { BackupStore, StoredBackup } from './backup-store.js';
 
 /** What can be checked of a stored archive without its key: its bytes against the sidecar written with it. */
@@ -31,10 +30,8 @@ export async function readSidecarSummary(store: BackupStore, backup: StoredBacku
 export async function checkAgainstSidecar(store: BackupStore, backup: StoredBackup): Promise<SidecarCheck> {
   const sidecar = await readValidSidecar(store, backup);
   if (!sidecar) throw new AppError('ARCHIVE_INVALID', `Zu ${backup.name} fehlt die Beschreibung (${backup.name}.json); ohne Schlüssel kann die Datei nicht geprüft werden`);
-  const meter = new ContentMeter({
-    expected: { size: sidecar.size, sha256: sidecar.sha256 },
-    onDifference: (difference) => new AppError('ARCHIVE_INVALID', `Die Datei ${backup.name} wurde verändert oder ist unvollständig (${difference})`),
-  });
-  await pipeline(createReadStream(backup.path), meter, drain);
-  return { sidecar, sha256: meter.measured().sha256 };
+  const measured = await measureFile(backup.path);
+  const difference = contentDifference(measured, { size: sidecar.size, sha256: sidecar.sha256 });
+  if (difference) throw new AppError('ARCHIVE_INVALID', `Die Datei ${backup.name} wurde verändert oder ist unvollständig (${difference})`);
+  return { sidecar, sha256: measured.sha256 };
 }

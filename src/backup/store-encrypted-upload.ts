@@ -1,7 +1,7 @@
 import { formatSidecar, sidecarFor } from '../archive/sidecar.js';
 import { verifyArchive } from '../archive/verify-archive.js';
 import { AgeIdentities } from '../crypto/age-identities.js';
-import { measureFile } from './archive-sink.js';
+import { measureFile } from '../storage/content-check.js';
 import type { BackupContext } from './backup-context.js';
 import type { StoredBackup } from './backup-store.js';
 import { confirmKeyOpens, withPlainArchive } from './plain-archive.js';

@@ -1,4 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
+import { open } from 'node:fs/promises';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { formatCount } from '../shared/human-units.js';
 import { contentDifference, type MeasuredContent } from './storage-error.js';
@@ -88,6 +89,29 @@ export function meterStream(source: Readable, meter: ContentMeter, translate: (e
   source.once('error', (error) => meter.destroy(translate(error)));
   meter.once('close', () => source.destroy());
   return source.pipe(meter);
+}
+
+const FILE_READ_BYTES = 1024 * 1024;
+
+/**
+ * Size and SHA-256 of a file, read through one buffer: a stream would leave
+ * a new Buffer per chunk for the collector, the whole file (34 MB for a
+ * million documents) on top of a backup's or restore's peak.
+ */
+export async function measureFile(filePath: string): Promise<MeasuredContent> {
+  const hash = createHash('sha256');
+  const buffer = Buffer.allocUnsafeSlow(FILE_READ_BYTES);
+  let size = 0;
+  const file = await open(filePath, 'r');
+  try {
+    for (let read = await file.read(buffer, 0, buffer.length, null); read.bytesRead > 0; read = await file.read(buffer, 0, buffer.length, null)) {
+      hash.update(buffer.subarray(0, read.bytesRead));
+      size += read.bytesRead;
+    }
+  } finally {
+    await file.close();
+  }
+  return { size, sha256: hash.digest('hex') };
 }
 
 /** Reads a stream to its end, discarding the bytes; fails with the stream's error. */

@@ -1,7 +1,10 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { ContentMeter, drain } from '../../src/storage/content-check.js';
+import { ContentMeter, drain, measureFile } from '../../src/storage/content-check.js';
 import { compositeSha256, fullObjectSha256Hex, hexToBase64, judgeUpload } from '../../src/storage/s3-upload.js';
 
 const sha = (data: Buffer) => createHash('sha256').update(data).digest();
@@ -11,6 +14,35 @@ async function meter(chunks: Buffer[], options: { partSize?: number; expected?: 
   await drain(Readable.from(chunks).pipe(m));
   return m.measured();
 }
+
+describe('measureFile', () => {
+  const MiB = 1024 * 1024;
+
+  it.each([0, 1, MiB, MiB + 7, 3 * MiB - 1])('gives size and SHA-256 of a file of %i bytes', async (size) => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'measure-'));
+    try {
+      const data = randomBytes(size);
+      await writeFile(path.join(dir, 'f'), data);
+      expect(await measureFile(path.join(dir, 'f'))).toEqual({ size, sha256: sha(data).toString('hex') });
+    } finally {
+      await rm(dir, { recursive: true });
+    }
+  });
+
+  it('leaves no Buffer per chunk behind: reading 48 MiB adds far less than that outside the heap', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'measure-'));
+    try {
+      await writeFile(path.join(dir, 'f'), Buffer.alloc(48 * MiB, 1));
+      const before = process.memoryUsage().arrayBuffers;
+      let peak = before;
+      const sampling = setInterval(() => (peak = Math.max(peak, process.memoryUsage().arrayBuffers)), 1);
+      await measureFile(path.join(dir, 'f')).finally(() => clearInterval(sampling));
+      expect(peak - before).toBeLessThan(8 * MiB);
+    } finally {
+      await rm(dir, { recursive: true });
+    }
+  });
+});
 
 describe('ContentMeter', () => {
   const data = Buffer.from(Array.from({ length: 25 }, (_, i) => i));
