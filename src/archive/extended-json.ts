@@ -1,5 +1,6 @@
 import { BSON, ObjectId, type Document } from 'mongodb';
 import { ARCHIVE_LIMITS, ARCHIVE_VERSION } from './archive-format.js';
+import { canonicalLine } from './canonical-line.js';
 import { escapeBsonFieldNames, needsEscaping, unescapeFieldNames } from './field-names.js';
 import { DocumentTooLargeError } from './bson-builder.js';
 import { isPlainDocument, lineToBsonStreamed } from './line-to-bson.js';
@@ -29,16 +30,22 @@ export function documentToLine(doc: Document): string {
  * fails the backup loudly instead of coming back changed.
  */
 export function bsonToLine(bytes: Uint8Array): string {
-  let doc = BSON.deserialize(bytes, LOSSLESS_READ_OPTIONS);
-  if (needsEscaping(doc)) doc = BSON.deserialize(escapeBsonFieldNames(bytes), LOSSLESS_READ_OPTIONS);
-  const line = EJSON.stringify(doc, { relaxed: false });
+  const line = canonicalLine(bytes) ?? lineViaDocument(bytes);
   // The archive writer refuses such a line, naming its collection and position.
   if (line.length > ARCHIVE_LIMITS.maxLineBytes) return line;
   if (!readsBackTo(line, bytes)) {
-    const id = doc._id instanceof ObjectId ? ` mit _id ${doc._id.toHexString()}` : '';
-    throw new Error(`Dokument${id} lässt sich nicht verlustfrei als Extended JSON sichern; das Backup wird abgebrochen statt Daten zu verändern`);
+    const { _id: id } = BSON.deserialize(bytes, LOSSLESS_READ_OPTIONS);
+    const named = id instanceof ObjectId ? ` mit _id ${id.toHexString()}` : '';
+    throw new Error(`Dokument${named} lässt sich nicht verlustfrei als Extended JSON sichern; das Backup wird abgebrochen statt Daten zu verändern`);
   }
   return line;
+}
+
+/** js-bson's way to the line canonicalLine writes directly: the BSON as a document, then EJSON.stringify. */
+export function lineViaDocument(bytes: Uint8Array): string {
+  let doc = BSON.deserialize(bytes, LOSSLESS_READ_OPTIONS);
+  if (needsEscaping(doc)) doc = BSON.deserialize(escapeBsonFieldNames(bytes), LOSSLESS_READ_OPTIONS);
+  return EJSON.stringify(doc, { relaxed: false });
 }
 
 function readsBackTo(line: string, bytes: Uint8Array): boolean {
