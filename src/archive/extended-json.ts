@@ -1,6 +1,7 @@
 import { BSON, ObjectId, type Document } from 'mongodb';
 import { ARCHIVE_LIMITS, ARCHIVE_VERSION } from './archive-format.js';
 import { canonicalLine } from './canonical-line.js';
+import { parseExtendedJson } from './parse-extended-json.js';
 import { escapeBsonFieldNames, needsEscaping, unescapeFieldNames } from './field-names.js';
 import { DocumentTooLargeError } from './bson-builder.js';
 import { isPlainDocument, lineToBsonStreamed } from './line-to-bson.js';
@@ -122,7 +123,7 @@ function parseLine(line: string | Uint8Array, version: number): Document {
   } catch {
     throw new Error('ungültiges UTF-8');
   }
-  const parsed: unknown = EJSON.parse(text, { relaxed: false });
+  const parsed = parseExtendedJson(text);
   if (!isPlainDocument(parsed)) throw new Error('Zeile ist kein Dokument');
   return version >= 2 && ESCAPED_NAME.test(text) ? unescapeFieldNames(parsed as Document) : (parsed as Document);
 }

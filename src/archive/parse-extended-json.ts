@@ -1,0 +1,93 @@
+import { Binary, BSON, Long, ObjectId, Double, Int32 } from 'mongodb';
+
+/** The options EJSON.parse(text, { relaxed: false }) hands to each wrapper's reader. */
+const CANONICAL = Object.freeze({ useBigInt64: false, relaxed: false, legacy: false });
+
+type WrapperReader = (wrapper: Record<string, unknown>, options: typeof CANONICAL) => unknown;
+/** js-bson's own readers of each wrapper (not in its type declarations), so a value is read exactly as EJSON.parse reads it. */
+const readerOf = (type: unknown): WrapperReader => {
+  const reader = (type as { fromExtendedJSON?: WrapperReader }).fromExtendedJSON;
+  if (typeof reader !== 'function') throw new Error('js-bson ohne fromExtendedJSON');
+  return reader.bind(type);
+};
+const READERS: Readonly<Record<string, WrapperReader>> = {
+  $oid: readerOf(ObjectId),
+  $numberInt: readerOf(Int32),
+  $numberDouble: readerOf(Double),
+  $numberLong: readerOf(Long),
+  $binary: readerOf(Binary),
+};
+
+/** Marks a value this reader leaves to EJSON.parse. */
+const UNREAD = Symbol('unread');
+
+/**
+ * EJSON.parse(text, { relaxed: false }), faster for the lines a backup
+ * writes: JSON.parse without a reviver (js-bson's reviver looks at the keys
+ * of every object), then the wrappers of the types Scandy's data is made of
+ * (`$oid`, `$numberInt`, `$numberDouble`, `$numberLong`, `$binary`, `$date`
+ * with `$numberLong`) read by js-bson's own reader of each. A line with
+ * anything else (another wrapper, a `$` name, a bare number, `__proto__`)
+ * is read by EJSON.parse itself.
+ */
+export function parseExtendedJson(text: string): unknown {
+  const read = readWithoutReviver(text);
+  return read === undefined ? BSON.EJSON.parse(text, { relaxed: false }) : read;
+}
+
+/** What parseExtendedJson reads itself; undefined: left to EJSON.parse. */
+export function readWithoutReviver(text: string): unknown {
+  const read = readValue(JSON.parse(text) as unknown);
+  return read === UNREAD ? undefined : read;
+}
+
+function readValue(value: unknown): unknown {
+  if (typeof value === 'number') return UNREAD;
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const read = readValue(value[i]);
+      if (read === UNREAD) return UNREAD;
+      value[i] = read;
+    }
+    return value;
+  }
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  if (keys.length === 1 && keys[0]!.startsWith('$')) return readWrapper(keys[0]!, record);
+  for (const key of keys) {
+    if (key.startsWith('$') || key === '__proto__' || key.includes('\0')) return UNREAD;
+    const inner = record[key];
+    const read = readValue(inner);
+    if (read === UNREAD) return UNREAD;
+    if (read !== inner) record[key] = read;
+  }
+  return record;
+}
+
+function readWrapper(key: string, wrapper: Record<string, unknown>): unknown {
+  const inner = wrapper[key];
+  if (key === '$date') {
+    const long = isOnly(inner, '$numberLong') ? READERS.$numberLong!(inner, CANONICAL) : undefined;
+    if (!(long instanceof Long)) return UNREAD;
+    const date = new Date();
+    date.setTime(long.toNumber());
+    return date;
+  }
+  const reader = READERS[key];
+  if (!reader) return UNREAD;
+  if (key === '$binary' ? !hasOnlyStrings(inner) : typeof inner !== 'string') return UNREAD;
+  return reader(wrapper, CANONICAL);
+}
+
+/** `{ [key]: "…" }` and nothing else. */
+function isOnly(value: unknown, key: string): value is Record<string, string> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const keys = Object.keys(value);
+  return keys.length === 1 && keys[0] === key && typeof (value as Record<string, unknown>)[key] === 'string';
+}
+
+function hasOnlyStrings(value: unknown): value is Record<string, string> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  return Object.entries(value).every(([key, inner]) => typeof inner === 'string' && !key.startsWith('$') && key !== '__proto__');
+}
