@@ -1,7 +1,7 @@
 import { BSON, ObjectId, type Document } from 'mongodb';
 import { ARCHIVE_LIMITS, ARCHIVE_VERSION } from './archive-format.js';
 import { canonicalLine } from './canonical-line.js';
-import { parseExtendedJson } from './parse-extended-json.js';
+import { readWithoutReviver } from './parse-extended-json.js';
 import { escapeBsonFieldNames, needsEscaping, unescapeFieldNames } from './field-names.js';
 import { DocumentTooLargeError } from './bson-builder.js';
 import { isPlainDocument, lineToBsonStreamed } from './line-to-bson.js';
@@ -123,7 +123,9 @@ function parseLine(line: string | Uint8Array, version: number): Document {
   } catch {
     throw new Error('ungültiges UTF-8');
   }
-  const parsed = parseExtendedJson(text);
+  const direct = readWithoutReviver(text);
+  const parsed = direct ?? EJSON.parse(text, { relaxed: false });
   if (!isPlainDocument(parsed)) throw new Error('Zeile ist kein Dokument');
-  return version >= 2 && ESCAPED_NAME.test(text) ? unescapeFieldNames(parsed as Document) : (parsed as Document);
+  // What is read without the reviver has no `$` name, so no escaped one either.
+  return direct === undefined && version >= 2 && ESCAPED_NAME.test(text) ? unescapeFieldNames(parsed as Document) : (parsed as Document);
 }

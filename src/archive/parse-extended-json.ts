@@ -1,4 +1,4 @@
-import { Binary, BSON, Long, ObjectId, Double, Int32 } from 'mongodb';
+import { Binary, Double, Int32, Long, ObjectId } from 'mongodb';
 
 /** The options EJSON.parse(text, { relaxed: false }) hands to each wrapper's reader. */
 const CANONICAL = Object.freeze({ useBigInt64: false, relaxed: false, legacy: false });
@@ -26,16 +26,11 @@ const UNREAD = Symbol('unread');
  * writes: JSON.parse without a reviver (js-bson's reviver looks at the keys
  * of every object), then the wrappers of the types Scandy's data is made of
  * (`$oid`, `$numberInt`, `$numberDouble`, `$numberLong`, `$binary`, `$date`
- * with `$numberLong`) read by js-bson's own reader of each. A line with
- * anything else (another wrapper, a `$` name, a bare number, `__proto__`)
- * is read by EJSON.parse itself.
+ * with `$numberLong`) read by js-bson's own reader of each. Undefined for a
+ * line with anything else (another wrapper, a `$` name, a bare number,
+ * `__proto__`): that is for EJSON.parse itself. What it reads has no field
+ * name beginning with `$`.
  */
-export function parseExtendedJson(text: string): unknown {
-  const read = readWithoutReviver(text);
-  return read === undefined ? BSON.EJSON.parse(text, { relaxed: false }) : read;
-}
-
-/** What parseExtendedJson reads itself; undefined: left to EJSON.parse. */
 export function readWithoutReviver(text: string): unknown {
   const read = readValue(JSON.parse(text) as unknown);
   return read === UNREAD ? undefined : read;

@@ -1,12 +1,15 @@
 import { BSON, ObjectId, type Document } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { bsonToLine, documentToLine } from '../../src/archive/extended-json.js';
-import { parseExtendedJson, readWithoutReviver } from '../../src/archive/parse-extended-json.js';
+import { readWithoutReviver } from '../../src/archive/parse-extended-json.js';
 import { SCANDY_COLLECTIONS } from '../../src/config/collections.js';
 import { generateCollection } from '../../src/seed/demo-data.js';
 import { mulberry32 } from '../../src/shared/seeded-random.js';
 import { bsonBytes, lookAlikeDocuments, storableTypesDocument, unstorableTypesDocument } from '../helpers/bson-samples.js';
 import { randomDocument } from '../helpers/random-documents.js';
+
+/** As the archive reader reads a line. */
+const parseExtendedJson = (line: string): unknown => readWithoutReviver(line) ?? BSON.EJSON.parse(line, { relaxed: false });
 
 /** What a reader makes of a line: the BSON of its document, or its error. */
 function outcome(read: () => unknown): { readonly bson?: Buffer; readonly error?: string } {
@@ -21,7 +24,7 @@ function expectReadAsEjsonParse(line: string): void {
   expect(outcome(() => parseExtendedJson(line)), line).toEqual(outcome(() => BSON.EJSON.parse(line, { relaxed: false })));
 }
 
-describe('parseExtendedJson', () => {
+describe('readWithoutReviver, else EJSON.parse', () => {
   it('reads every demo document itself, to the BSON it was written from', () => {
     for (const name of SCANDY_COLLECTIONS) {
       for (const doc of generateCollection(name, { docs: 3000, seed: 11 })) {
