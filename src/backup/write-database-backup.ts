@@ -1,4 +1,4 @@
-import type { ClientSession, Collection, FindCursor } from 'mongodb';
+import type { FindCursor } from 'mongodb';
 import { writeArchive, type CollectionSource } from '../archive/archive-writer.js';
 import type { BackupKind } from '../archive/backup-name.js';
 import { bsonToLine } from '../archive/extended-json.js';
@@ -11,6 +11,7 @@ import { writeNewArchive } from './archive-sink.js';
 import { failpointsOf, type BackupContext } from './backup-context.js';
 import type { ProgressListener } from './backup-events.js';
 import type { StoredBackup } from './backup-store.js';
+import { ReadAhead } from './read-ahead.js';
 
 export interface WrittenBackup {
   readonly backup: StoredBackup;
@@ -20,6 +21,8 @@ export interface WrittenBackup {
 
 /** Documents converted at a time (about 10 ms), so the pages stay responsive while a backup runs. */
 const CONVERT_SLICE = 250;
+/** Raw BSON read ahead per collection: this one's next batches and the next collection's first. */
+const READ_AHEAD_BYTES = 2 * 1024 * 1024;
 
 /** Where a backup reads from, when not simply the configured collections under their own names. */
 export interface BackupSource {
@@ -78,7 +81,7 @@ async function writeOnePass(
   const names = source?.collections ?? ctx.collections;
   const capabilities = await ctx.capabilities();
   const session = consistency === 'snapshot' ? ctx.db.client.startSession({ snapshot: true }) : undefined;
-  const reads = new Map<number, CollectionRead>();
+  const reads = new Map<number, ReadAhead>();
   try {
     // Snapshot reads are for find only: MongoDB refuses readConcern snapshot on listCollections and listIndexes.
     const existing = new Set((await ctx.db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
@@ -95,11 +98,13 @@ async function writeOnePass(
     const documentsTotal = estimates.reduce((sum, e) => sum + e.count, 0);
     let documentsBefore = 0;
     let documentsInCollection = 0;
-    // The next collection's first batch is asked for once this one's cursor is exhausted, while its zip entry is finished.
-    const readOf = (i: number): CollectionRead | undefined => {
+    const readOf = (i: number): ReadAhead | undefined => {
       const physical = physicalNames[i];
       if (!physical) return undefined;
-      if (!reads.has(i)) reads.set(i, startRead(names[i]!, ctx.db.collection(physical), { session, batchSize: readBatchSize(estimates[i]?.averageBytes) }));
+      if (!reads.has(i)) {
+        const options = { session, batchSize: readBatchSize(estimates[i]?.averageBytes) };
+        reads.set(i, new ReadAhead(ctx.db.collection(physical).find({}, { raw: true, ...options }) as unknown as FindCursor<Uint8Array>, READ_AHEAD_BYTES));
+      }
       return reads.get(i);
     };
 
@@ -108,12 +113,15 @@ async function writeOnePass(
         documentsBefore += documentsInCollection;
         documentsInCollection = 0;
         const read = readOf(i);
+        // The next collection is read while this one is converted; only once this one's first reply is in,
+        // which on a snapshot session fixes the snapshot's time for every read after it.
+        const readNext = () => void readOf(physicalNames.findIndex((physical, j) => j > i && physical !== undefined));
         if (!read) {
           yield { name, indexes: [], lines: noLines() };
           continue;
         }
         const afterBatch = () => failpointsOf(ctx)?.afterReadBatch?.(name, consistency);
-        yield { name, indexes: indexLists[i]!, lines: readLines(read, afterBatch, () => void readOf(i + 1)) };
+        yield { name, indexes: indexLists[i]!, lines: readLines(name, read, afterBatch, readNext) };
       }
     }
 
@@ -134,51 +142,30 @@ async function writeOnePass(
     );
     return { backup, manifest, documents: manifest.collections.reduce((sum, c) => sum + c.count, 0) };
   } finally {
-    for (const read of reads.values()) await read.cursor.close().catch(() => undefined);
+    for (const read of reads.values()) await read.close();
     await session?.endSession().catch(() => undefined);
   }
 }
 
 async function* noLines(): AsyncGenerator<string[]> {}
 
-interface CollectionRead {
-  readonly name: string;
-  readonly cursor: FindCursor<Uint8Array>;
-  /** Whether the cursor holds documents; asking for it fetches the first batch. */
-  readonly first: Promise<boolean>;
-}
-
-function startRead(name: string, collection: Collection, options: { readonly session: ClientSession | undefined; readonly batchSize: number }): CollectionRead {
-  const cursor = collection.find({}, { raw: true, ...options }) as unknown as FindCursor<Uint8Array>;
-  const first = annotate(name, cursor.hasNext());
-  first.catch(() => undefined);
-  return { name, cursor, first };
-}
-
 /**
- * Reads raw BSON and converts it here rather than in the driver: the driver
- * would deserialize each reply before asking for the next, while this way the
- * next batch is on its way while we convert the current one.
+ * Converts a collection's documents in slices, each after a turn of the event
+ * loop; the reads are ReadAhead's, so the server goes on reading meanwhile.
  */
-async function* readLines(read: CollectionRead, afterBatch: () => Promise<void> | void, onExhausted: () => void): AsyncGenerator<string[]> {
-  const { name, cursor } = read;
-  const watch = (more: Promise<boolean>) => {
-    more.then((has) => has || onExhausted(), () => undefined);
-    return more;
-  };
+async function* readLines(name: string, read: ReadAhead, afterBatch: () => Promise<void> | void, readNext: () => void): AsyncGenerator<string[]> {
   try {
-    let more = watch(read.first);
-    while (await more) {
+    for await (const batch of annotated(name, read.batches())) {
+      readNext();
       await annotate(name, Promise.resolve().then(afterBatch));
-      const batch = cursor.readBufferedDocuments();
-      more = watch(annotate(name, cursor.hasNext()));
       for (let start = 0; start < batch.length; start += CONVERT_SLICE) {
         await nextTurn();
         yield convert(name, batch.slice(start, start + CONVERT_SLICE));
       }
     }
+    readNext();
   } finally {
-    await cursor.close().catch(() => undefined);
+    await read.close();
   }
 }
 
@@ -187,6 +174,14 @@ function convert(collection: string, batch: readonly Uint8Array[]): string[] {
     return batch.map(bsonToLine);
   } catch (error) {
     throw new Error(`Collection "${collection}": ${describeError(error)}`, { cause: error });
+  }
+}
+
+async function* annotated<T>(collection: string, items: AsyncGenerator<T>): AsyncGenerator<T> {
+  for (;;) {
+    const next = await annotate(collection, items.next());
+    if (next.done) return;
+    yield next.value;
   }
 }
 
