@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     const started = performance.now();
     let measured: Measured;
     if (spec.operation === 'drain') {
-      const drained = await drainCollections(database.db, SCANDY_COLLECTIONS);
+      const drained = await drainCollections(database.db, SCANDY_COLLECTIONS, spec.lanes ?? 1);
       measured = { documents: drained.documents, bytes: drained.bsonBytes };
     } else if (spec.operation === 'backup') {
       measured = await runBackup(ctx!);

@@ -17,6 +17,8 @@ export interface SizeResult {
   /** The fastest of the cursor-drain runs (the yardstick). */
   readonly limit: MeasuredOperation;
   readonly limitRunsMs: readonly number[];
+  /** The fastest drain of two collections at a time, as the backup reads them. */
+  readonly limitTwoAtOnce: MeasuredOperation;
   readonly backup: MeasuredOperation;
   readonly backupRunsMs: readonly number[];
   readonly restore: MeasuredOperation;
