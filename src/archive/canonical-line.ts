@@ -13,7 +13,12 @@ export function canonicalLine(bytes: Uint8Array): string | undefined {
   const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (buffer.length < 5 || buffer.readInt32LE(0) !== buffer.length) return undefined;
   const writer = new LineWriter(buffer);
-  return writer.document(0, false) ? writer.text : undefined;
+  try {
+    return writer.document(0, false) ? writer.text : undefined;
+  } catch {
+    // Truncated BSON: js-bson says what is wrong with it.
+    return undefined;
+  }
 }
 
 const DOUBLE = 0x01;
@@ -67,7 +72,7 @@ class LineWriter {
     return true;
   }
 
-  /** A field name as it is; one that format 2 escapes (`$…`, digits only) or `__proto__` is left to js-bson. */
+  /** A field name as it is; one that format 2 escapes (`$…`, digits only), `__proto__` or `_bsontype` is left to js-bson. */
   private name(start: number, end: number): boolean {
     const { buffer } = this;
     if (start === end) {
@@ -79,7 +84,7 @@ class LineWriter {
     for (let i = start; i < end; i++) if (buffer[i]! < 0x30 || buffer[i]! > 0x39) digitsOnly = false;
     if (digitsOnly) return false;
     const quoted = this.quoted(start, end);
-    if (quoted === undefined || quoted === '"__proto__"') return false;
+    if (quoted === undefined || quoted === '"__proto__"' || quoted === '"_bsontype"') return false;
     this.text += quoted + ':';
     return true;
   }

@@ -89,5 +89,5 @@ function isOnly<K extends string>(value: unknown, key: K): value is Record<K, st
 
 function hasOnlyStrings(value: unknown): value is Record<string, string> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  return Object.entries(value).every(([key, inner]) => typeof inner === 'string' && !key.startsWith('$') && key !== '__proto__');
+  return Object.entries(value).every(([key, inner]) => typeof inner === 'string' && !key.startsWith('$') && key !== '__proto__' && !key.includes('\0'));
 }

@@ -47,6 +47,8 @@ describe('canonicalLine', () => {
     ['a field name beginning with $', { _id: 1, nested: { $regex: 'x', $options: 'i' } }],
     ['a field name made of digits', { _id: 1, years: { '2023': 1 } }],
     ['a field named __proto__', JSON.parse('{"_id":1,"__proto__":{"a":1}}') as Document],
+    // js-bson refuses to write it; a restore could not insert it either.
+    ['a field named _bsontype', { _id: 1, _bsontype: new Int32(5) }],
     ['Decimal128', { _id: 1, price: Decimal128.fromString('1.10') }],
     ['a regular expression', { _id: 1, pattern: new BSON.BSONRegExp('^a', 'i') }],
     ['MinKey and MaxKey', { _id: 1, low: new MinKey(), high: new MaxKey() }],
@@ -59,6 +61,12 @@ describe('canonicalLine', () => {
   it('leaves a date beyond the range of Date to js-bson', () => {
     const bytes = Buffer.from(bytesOf({ at: new Date(0) }));
     bytes.writeBigInt64LE(8_640_000_000_000_001n, bytes.length - 9);
+    expect(canonicalLine(bytes)).toBeUndefined();
+  });
+
+  it('leaves truncated BSON to js-bson', () => {
+    const bytes = Buffer.from(bytesOf({ a: new Int32(1) }));
+    bytes[4] = 0x12; // an Int64 needs 8 bytes where 4 are
     expect(canonicalLine(bytes)).toBeUndefined();
   });
 

@@ -64,6 +64,7 @@ describe('readWithoutReviver, else EJSON.parse', () => {
     ['an escaped name', `{"$$preis":{"$numberInt":"1"},"$2023":"x"}`],
     ['a bare number', `{"a":1.5,"b":[2]}`],
     ['a field named __proto__', `{"__proto__":{"$numberInt":"1"}}`],
+    ['a binary with a name holding a null character', `{"a":{"$binary":{"base64":"AQID","subType":"00","x\\u0000":"y"}}}`],
     ['a name with a null character', `{"a\\u0000b":"x"}`],
   ])('leaves %s to EJSON.parse, with the same result', (_label, line) => {
     expect(readWithoutReviver(line)).toBeUndefined();
