@@ -48,8 +48,9 @@ export class ReadAhead {
   async close(): Promise<void> {
     this.stopped = true;
     this.wakeReader?.();
-    await this.cursor.close().catch(() => undefined);
+    // After the request on its way: before its reply the driver may not know the server's cursor to kill.
     await this.reading;
+    await this.cursor.close().catch(() => undefined);
   }
 
   private async read(): Promise<void> {
@@ -61,7 +62,8 @@ export class ReadAhead {
         this.wakeConsumer?.();
         while (!this.stopped && this.waitingBytes >= this.budgetBytes) await new Promise<void>((resolve) => (this.wakeReader = resolve));
       }
-      this.exhausted = true;
+      if (this.stopped) this.failure = { error: new Error('Lesen abgebrochen') };
+      else this.exhausted = true;
     } catch (error) {
       this.failure = { error };
     } finally {

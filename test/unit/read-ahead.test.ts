@@ -64,6 +64,20 @@ describe('ReadAhead', () => {
     expect(seen).toEqual([0, 1]);
   });
 
+  it('does not end as if the collection were complete when it was closed', async () => {
+    const { cursor } = fakeCursor(50);
+    const reader = new ReadAhead(cursor, 20);
+    const batches = reader.batches();
+    await batches.next();
+    await reader.close();
+    const rest = async () => {
+      while (!(await batches.next()).done) {
+        // The batches read before the close still come.
+      }
+    };
+    await expect(rest()).rejects.toThrow('Lesen abgebrochen');
+  });
+
   it('closes the cursor and stops reading when closed while it waits for room', async () => {
     const { cursor, state } = fakeCursor(50);
     const reader = new ReadAhead(cursor, 20);
