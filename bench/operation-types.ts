@@ -6,7 +6,7 @@ export interface EncryptionSpec {
 
 /** What the orchestrator asks a measuring child process to do. */
 export type OperationSpec =
-  /** `lanes`: collections drained at once (default 1, the limit; 2 as the backup reads them). */
+  /** `lanes`: collections drained at once (default 1: the limit). */
   | { readonly operation: 'drain'; readonly uri: string; readonly dbName: string; readonly lanes?: number }
   | { readonly operation: 'backup'; readonly uri: string; readonly dbName: string; readonly backupDir: string; readonly encryption?: EncryptionSpec }
   /** Several backups of a tiny database in one process: what a backup costs besides its data. */

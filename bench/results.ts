@@ -17,7 +17,7 @@ export interface SizeResult {
   /** The fastest of the cursor-drain runs (the yardstick). */
   readonly limit: MeasuredOperation;
   readonly limitRunsMs: readonly number[];
-  /** The fastest drain of two collections at a time, as the backup reads them. */
+  /** The fastest drain of two collections at a time, each read to its end (a looser bound than what the backup reads). */
   readonly limitTwoAtOnce: MeasuredOperation;
   readonly backup: MeasuredOperation;
   readonly backupRunsMs: readonly number[];
