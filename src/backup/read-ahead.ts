@@ -5,9 +5,7 @@ import type { FindCursor } from 'mongodb';
  * `budgetBytes` of raw BSON wait: the server reads on while this process
  * converts, and reads the next collection while this one is converted (as
  * mongodump reads several collections at once; FerretDB serves two cursors
- * at once about 1.4 times as fast as one). On a snapshot session every read
- * after the first uses the snapshot's time, so reading two collections at
- * once reads the same snapshot.
+ * at once about 1.4 times as fast as one).
  */
 export class ReadAhead {
   private readonly waiting: Uint8Array[][] = [];
@@ -18,12 +16,15 @@ export class ReadAhead {
   private wakeReader: (() => void) | undefined;
   private wakeConsumer: (() => void) | undefined;
   private readonly reading: Promise<void>;
+  /** Whether every batch was read (false: the cursor failed or the read was closed); settles when no request is on its way. */
+  readonly finished: Promise<boolean>;
 
   constructor(
     private readonly cursor: FindCursor<Uint8Array>,
     private readonly budgetBytes: number,
   ) {
     this.reading = this.read();
+    this.finished = this.reading.then(() => this.exhausted);
   }
 
   /** The batches in the server's order; throws the cursor's error once the batches before it are taken. */

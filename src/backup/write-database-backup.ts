@@ -113,15 +113,16 @@ async function writeOnePass(
         documentsBefore += documentsInCollection;
         documentsInCollection = 0;
         const read = readOf(i);
-        // The next collection is read while this one is converted; only once this one's first reply is in,
-        // which on a snapshot session fixes the snapshot's time for every read after it.
         const readNext = () => void readOf(physicalNames.findIndex((physical, j) => j > i && physical !== undefined));
         if (!read) {
           yield { name, indexes: [], lines: noLines() };
           continue;
         }
+        // The next collection is read while this one is converted. A session runs one operation at a time,
+        // so on a snapshot session only once this one's cursor is exhausted.
+        if (session) void read.finished.then((complete) => complete && readNext());
         const afterBatch = () => failpointsOf(ctx)?.afterReadBatch?.(name, consistency);
-        yield { name, indexes: indexLists[i]!, lines: readLines(name, read, afterBatch, readNext) };
+        yield { name, indexes: indexLists[i]!, lines: readLines(name, read, afterBatch, session ? noNextRead : readNext) };
       }
     }
 
@@ -148,6 +149,8 @@ async function writeOnePass(
 }
 
 async function* noLines(): AsyncGenerator<string[]> {}
+
+function noNextRead(): void {}
 
 /**
  * Converts a collection's documents in slices, each after a turn of the event

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { BSON, MongoServerError, ObjectId } from 'mongodb';
+import { BSON, MongoClient, MongoServerError, ObjectId } from 'mongodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { withArchive } from '../../src/archive/archive-reader.js';
 import { readCollectionDocuments } from '../../src/archive/collection-reader.js';
@@ -91,6 +91,33 @@ describe('a backup whose snapshot expires (SnapshotTooOld) on a replica set', ()
     const result = await createBackup(context(events), { kind: 'manual' });
     expect(result.manifest.consistency).toBe('snapshot');
     expect(events.map((e) => e.type)).not.toContain('backup.snapshot-expired');
+  });
+
+  it('uses the snapshot session for one command at a time (a session is not for concurrent operations), yet reads ahead on each cursor', async () => {
+    const client = new MongoClient(t.uri, { monitorCommands: true });
+    try {
+      const db = client.db(t.dbName);
+      const running = new Map<number, string>();
+      const overlaps: string[] = [];
+      let getMores = 0;
+      client.on('commandStarted', (event) => {
+        const lsid = (event.command as { lsid?: { id?: { toString(encoding: string): string } } }).lsid?.id?.toString('hex');
+        if (!lsid || !['find', 'getMore'].includes(event.commandName)) return;
+        if (event.commandName === 'getMore') getMores++;
+        for (const [other, session] of running) if (session === lsid) overlaps.push(`${event.commandName} while request ${other} ran`);
+        running.set(event.requestId, lsid);
+      });
+      const ended = (event: { requestId: number }) => running.delete(event.requestId);
+      client.on('commandSucceeded', ended);
+      client.on('commandFailed', ended);
+      const ctx = createBackupContext({ backupDir, backupCollections: collections, backupKeep: 20 }, db, { capabilities: REPLICA_SET });
+      const result = await createBackup(ctx, { kind: 'manual' });
+      expect(result.manifest.consistency).toBe('snapshot');
+      expect(getMores).toBeGreaterThan(0);
+      expect(overlaps).toEqual([]);
+    } finally {
+      await client.close();
+    }
   });
 
   it('continues without the snapshot: complete, byte-identical, no duplicates, and it says per-collection', async () => {
