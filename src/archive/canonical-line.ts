@@ -1,3 +1,5 @@
+import { mustEscape } from './field-names.js';
+
 /**
  * Raw BSON straight to the text EJSON.stringify(BSON.deserialize(bytes), {
  * relaxed: false }) gives, without building the document and its Extended
@@ -39,7 +41,6 @@ const MAX_DATE_MS = 8_640_000_000_000_000n;
 const REPLACEMENT = '\uFFFD';
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
-const DOLLAR = 0x24;
 
 /** Appends to `text` while it walks the BSON; each step says whether it could write what it found. */
 class LineWriter {
@@ -74,15 +75,7 @@ class LineWriter {
 
   /** A field name as it is; one that format 2 escapes (`$…`, digits only), `__proto__` or `_bsontype` is left to js-bson. */
   private name(start: number, end: number): boolean {
-    const { buffer } = this;
-    if (start === end) {
-      this.text += '"":';
-      return true;
-    }
-    if (buffer[start] === DOLLAR) return false;
-    let digitsOnly = true;
-    for (let i = start; i < end; i++) if (buffer[i]! < 0x30 || buffer[i]! > 0x39) digitsOnly = false;
-    if (digitsOnly) return false;
+    if (mustEscape(this.buffer, start, end)) return false;
     const quoted = this.quoted(start, end);
     if (quoted === undefined || quoted === '"__proto__"' || quoted === '"_bsontype"') return false;
     this.text += quoted + ':';

@@ -79,10 +79,11 @@ function framed(parts: Uint8Array[], trailingZeros: number): Buffer {
   return out;
 }
 
-function mustEscape(name: Uint8Array): boolean {
-  if (name[0] === DOLLAR) return true;
-  if (name.length === 0) return false;
-  for (const byte of name) if (byte < ZERO || byte > NINE) return false;
+/** Whether the UTF-8 field name in `bytes[start, end)` is one format 2 escapes (see escapeFieldName). */
+export function mustEscape(bytes: Uint8Array, start = 0, end = bytes.length): boolean {
+  if (start === end) return false;
+  if (bytes[start] === DOLLAR) return true;
+  for (let i = start; i < end; i++) if (bytes[i]! < ZERO || bytes[i]! > NINE) return false;
   return true;
 }
 
