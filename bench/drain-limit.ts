@@ -1,4 +1,5 @@
 import type { Db } from 'mongodb';
+import { atMostAtOnce } from '../src/shared/at-most-at-once.js';
 
 export interface DrainResult {
   readonly documents: number;
@@ -15,22 +16,18 @@ const BATCH_SIZE = 1000;
 export async function drainCollections(db: Db, collections: readonly string[], lanes: number): Promise<DrainResult> {
   let documents = 0;
   let bsonBytes = 0;
-  let next = 0;
-  const lane = async () => {
-    while (next < collections.length) {
-      const cursor = db.collection(collections[next++]!).find({}, { raw: true, batchSize: BATCH_SIZE });
-      try {
-        while (await cursor.hasNext()) {
-          for (const raw of cursor.readBufferedDocuments()) {
-            documents += 1;
-            bsonBytes += (raw as unknown as Uint8Array).byteLength;
-          }
+  await atMostAtOnce(collections, lanes, async (name) => {
+    const cursor = db.collection(name).find({}, { raw: true, batchSize: BATCH_SIZE });
+    try {
+      while (await cursor.hasNext()) {
+        for (const raw of cursor.readBufferedDocuments()) {
+          documents += 1;
+          bsonBytes += (raw as unknown as Uint8Array).byteLength;
         }
-      } finally {
-        await cursor.close();
       }
+    } finally {
+      await cursor.close();
     }
-  };
-  await Promise.all(Array.from({ length: lanes }, lane));
+  });
   return { documents, bsonBytes };
 }
